@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// GeoKernel: masked convolution of huge georeferenced rasters, streamed through GDAL.
+import PackageDescription
+
+// MARK: - Shared settings
+
+/// Every Swift target builds in Swift 6 language mode with complete strict concurrency.
+let settings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "GeoKernel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "geokernel", targets: ["geokernel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - GDAL (the only place C is imported)
+        .systemLibrary(
+            name: "CGDAL",
+            pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev"])]
+        ),
+        .target(name: "GDALKit", dependencies: ["CGDAL"], swiftSettings: settings),
+
+        // MARK: - Pure Swift: geometry of tiles, and the kernels
+        .target(name: "RasterTiling", swiftSettings: settings),
+        .target(name: "RasterKernels", swiftSettings: settings),
+
+        // MARK: - Where threads and handles meet
+        .target(
+            name: "RasterEngine",
+            dependencies: ["GDALKit", "RasterTiling", "RasterKernels"],
+            swiftSettings: settings
+        ),
+
+        // MARK: - Command line
+        .executableTarget(
+            name: "geokernel",
+            dependencies: [
+                "RasterEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "RasterTilingTests", dependencies: ["RasterTiling"], swiftSettings: settings),
+        .testTarget(
+            name: "RasterKernelsTests",
+            dependencies: ["RasterKernels"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "GDALKitTests", dependencies: ["GDALKit"], swiftSettings: settings),
+        .testTarget(
+            name: "RasterEngineTests",
+            dependencies: ["RasterEngine", "GDALKit", "RasterKernels", "RasterTiling"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "GeokernelCLITests",
+            dependencies: ["geokernel", "GDALKit"],
+            swiftSettings: settings
+        ),
+    ]
+)
