@@ -29,7 +29,7 @@ let package = Package(
 
         // MARK: - Pure Swift: geometry of tiles, and the kernels
         .target(name: "RasterTiling", swiftSettings: settings),
-        .target(name: "RasterKernels", swiftSettings: settings),
+        .target(name: "RasterKernels", dependencies: ["RasterTiling"], swiftSettings: settings),
 
         // MARK: - Where threads and handles meet
         .target(
@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "geokernel",
             dependencies: [
-                "RasterEngine",
+                "RasterEngine", "RasterKernels", "RasterTiling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings

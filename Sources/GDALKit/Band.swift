@@ -147,3 +147,12 @@ public struct Band: ~Copyable {
         try GDALCall.check("GDALCreateMaskBand") { GDALCreateMaskBand(handle, flags.rawValue) }
     }
 }
+
+extension Band {
+    /// Copies another band's colour table onto this one (`GDALSetRasterColorTable`); does
+    /// nothing when the source has none.
+    public func copyColorTable(from source: borrowing Band) throws(GDALError) {
+        guard let ct = GDALGetRasterColorTable(source.handle) else { return }
+        try GDALCall.check("GDALSetRasterColorTable") { GDALSetRasterColorTable(handle, ct) }
+    }
+}

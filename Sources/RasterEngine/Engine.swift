@@ -1,1 +1,185 @@
+import Dispatch
+import Foundation
 import GDALKit
+import RasterKernels
+import RasterTiling
+import Synchronization
+
+/// What a finished `apply` run did. Thread safety: a plain value, `Sendable`.
+public struct ApplyReport: Sendable {
+    public var output: String
+    public var width: Int, height: Int, bandCount: Int
+    public var outputType: RasterDataType
+    public var creationOptions: [String]
+    public var chunks: Int
+    public var threads: Int
+    public var stats: RunStats
+    public var seconds: Double
+}
+
+/// The engine: open, plan, read tiles with their halo on worker threads, convolve,
+/// composite, and let one writer write the output's blocks; then close and rename.
+/// Thread safety: `apply` may be called from any thread; it owns every handle it opens.
+public enum Engine {
+    /// Runs `geokernel apply`.
+    /// - Parameters:
+    ///   - options: the parsed command line.
+    ///   - cancellation: polled between tiles; a set flag stops the run and removes the temporary output.
+    ///   - progress: called with the fraction done, from the writer's lock (keep it short).
+    /// - Returns: counts for the report.
+    /// - Throws: `EngineError`, with a one-line message naming the file (and tile).
+    public static func apply(_ options: ApplyOptions, cancellation: Cancellation = Cancellation(),
+                             progress: (@Sendable (Double) -> Void)? = nil) throws(EngineError) -> ApplyReport {
+        do {
+            return try run(options, cancellation: cancellation, progress: progress)
+        } catch let e as EngineError {
+            throw e
+        } catch let e as GDALError {
+            throw .gdal(path: options.input, context: "processing", e)
+        } catch {
+            throw .badOption("\(error)")
+        }
+    }
+
+    private static func run(_ options: ApplyOptions, cancellation: Cancellation,
+                            progress: (@Sendable (Double) -> Void)?) throws -> ApplyReport {
+        let start = DispatchTime.now()
+        GDALRuntime.ensureReady()
+        if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
+            GDALRuntime.cacheMax = 128 << 20   // halo re-reads come from here; bounded whatever the raster
+        }
+        if let t = options.tileSize, !(1...ApplyOptions.maximumTileSize).contains(t) {
+            throw EngineError.badOption("--tile-size must be between 1 and \(ApplyOptions.maximumTileSize), not \(t)")
+        }
+        if let n = options.threads, !(1...ApplyOptions.maximumThreads).contains(n) {
+            throw EngineError.badOption("--threads must be between 1 and \(ApplyOptions.maximumThreads), not \(n)")
+        }
+        if let t = options.outputType, t.isComplex || t == .int64 || t == .uint64 {
+            throw EngineError.unknownDataType(t.name)
+        }
+
+        // Open: the input, checked once here; workers reopen it on their own threads.
+        let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
+        let allBands = Array(1...max(1, input.bandCount))
+        let filtered = try bandList(options.bands, count: input.bandCount)
+        let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
+        let maskNoData = try options.mask.map { m throws in try checkMask(m, against: input, path: options.input) }
+
+        // The output: a temporary file beside OUTPUT, renamed at the end.
+        let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
+                                  overwrite: options.overwrite)
+        let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
+        var finished = false
+        defer { if !finished { file.discard() } }
+        let output = try gdal(options.output, "creating") {
+            try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+                               dataType: profile.dataType, options: profile.creationOptions)
+        }
+        try gdal(options.output, "copying georeferencing and metadata") { try copyDescription(from: input, to: output, layout: layout) }
+        let block = try output.withBand(1) { $0.blockSize }
+        let nanValues = try allBands.map { b in try output.withBand(b) { $0.noDataValue } ?? 0 }
+        _ = consume input
+
+        // Plan.
+        let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
+                            blockHeight: block.height, tileSize: options.tileSize)
+        let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
+        let job = Job(inputPath: options.input, maskPath: options.mask, maskNoData: maskNoData ?? nil, layout: layout,
+                      plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
+                      cval: options.cval, policy: options.nodataPolicy, filteredBands: filtered,
+                      copiedBands: allBands.filter { !filtered.contains($0) }, outputType: profile.dataType,
+                      nanValues: nanValues)
+        let writer = ChunkWriter(dataset: output, path: options.output, plan: plan, bandCount: layout.bandCount,
+                                 outputType: profile.dataType, progress: progress)
+
+        // Schedule: each worker claims chunks in order and hands them to the writer.
+        let next = Atomic<Int>(0)
+        let failure = Mutex<EngineError?>(nil)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            do {
+                let worker = try TileWorker(job: job)
+                while cancellation.cancelledBy == 0 && failure.withLock({ $0 == nil }) {
+                    let i = next.add(1, ordering: .relaxed).oldValue
+                    if i >= plan.chunkCount { break }
+                    let pixels = try worker.process(plan.chunk(i))
+                    try writer.write(pixels)
+                }
+            } catch {
+                let e = (error as? EngineError) ?? .gdal(path: options.input, context: "processing",
+                                                        (error as? GDALError) ?? GDALError(function: "?", message: "\(error)"))
+                failure.withLock { if $0 == nil { $0 = e } }
+            }
+        }
+        if let e = failure.withLock({ $0 }) { throw e }
+        let signal = cancellation.cancelledBy
+        if signal != 0 { throw EngineError.interrupted(signal: signal) }
+
+        // Close (reports write errors), then make it durable and put it in place.
+        if let ds = writer.takeDataset() {
+            do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "closing", error) }
+        }
+        try file.commit()
+        finished = true
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+                           outputType: profile.dataType, creationOptions: profile.creationOptions, chunks: plan.chunkCount,
+                           threads: threads, stats: writer.stats, seconds: seconds)
+    }
+
+    /// Validates `--bands` (1-based, unique, in range); `nil` means all bands.
+    static func bandList(_ bands: [Int]?, count: Int) throws -> [Int] {
+        guard let bands else { return Array(1...max(1, count)) }
+        if bands.isEmpty { throw EngineError.badBandList("the list is empty") }
+        for b in bands where b < 1 || b > count {
+            throw EngineError.badBandList("band \(b) does not exist; the input has \(count) band\(count == 1 ? "" : "s")")
+        }
+        if Set(bands).count != bands.count { throw EngineError.badBandList("a band is listed twice") }
+        return bands.sorted()
+    }
+
+    /// Checks that the mask lies on the input's pixel grid; returns the mask's nodata.
+    static func checkMask(_ path: String, against input: borrowing Dataset, path inputPath: String) throws -> Double? {
+        let mask = try gdal(path, "opening mask") { try Dataset.open(path) }
+        if mask.width != input.width || mask.height != input.height {
+            throw EngineError.maskGridMismatch(input: inputPath, mask: path,
+                                               reason: "the input is \(input.width)x\(input.height) pixels, the mask \(mask.width)x\(mask.height)")
+        }
+        if let a = input.geoTransform, let b = mask.geoTransform {
+            let tolerance = 1e-6 * max(abs(a[1]), abs(a[5]), 1e-12)
+            if zip(a, b).contains(where: { abs($0 - $1) > tolerance }) {
+                throw EngineError.maskGridMismatch(input: inputPath, mask: path,
+                                                   reason: "geotransforms differ: input \(a), mask \(b)")
+            }
+        }
+        let nd = try gdal(path, "reading mask band 1") { try mask.withBand(1) { $0.noDataValue } }
+        return nd
+    }
+
+    /// Copies what makes the output the input's twin: geotransform or GCPs, CRS, metadata,
+    /// and per band nodata, colour interpretation, description, scale/offset, unit, colour table.
+    static func copyDescription(from input: borrowing Dataset, to output: borrowing Dataset, layout: RasterLayout) throws {
+        if let gt = input.geoTransform { try output.setGeoTransform(gt) }
+        let wkt = input.projectionWKT
+        if !wkt.isEmpty { try output.setProjection(wkt) }
+        if input.gcpCount > 0 { try output.copyGCPs(from: input) }
+        let md = input.metadata()
+        if !md.isEmpty { try output.setMetadata(md) }
+        for b in 1...layout.bandCount {
+            try input.withBand(b) { src in
+                try output.withBand(b) { dst in
+                    if let nd = src.noDataValue { try dst.setNoDataValue(nd) }
+                    let ci = src.colorInterpretation
+                    if ci != "Undefined" { try? dst.setColorInterpretation(ci) }
+                    let desc = src.bandDescription
+                    if !desc.isEmpty { dst.setBandDescription(desc) }
+                    if let so = src.scaleOffset { try dst.setScaleOffset(scale: so.scale, offset: so.offset) }
+                    let unit = src.unitType
+                    if !unit.isEmpty { try dst.setUnitType(unit) }
+                    let bmd = src.metadata()
+                    if !bmd.isEmpty { try dst.setMetadata(bmd) }
+                    if src.hasColorTable { try dst.copyColorTable(from: src) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GDALKit
+import RasterKernels
+import RasterTiling
+
+/// Everything `geokernel apply` was asked to do, already parsed.
+/// Thread safety: a plain value, `Sendable`.
+public struct ApplyOptions: Sendable {
+    public var input: String
+    public var output: String
+    public var kernel: Kernel
+    /// Selection raster on the input's grid; `nil` selects every pixel.
+    public var mask: String?
+    public var edge: EdgeMode = .reflect
+    public var cval: Double = 0
+    /// 1-based bands to filter; `nil` means all. The others are copied unchanged.
+    public var bands: [Int]?
+    public var nodataPolicy: NodataPolicy = .renormalize
+    /// Output pixel type; `nil` keeps the input's.
+    public var outputType: RasterDataType?
+    /// `-co KEY=VALUE` items, overriding the defaults.
+    public var creationOptions: [String] = []
+    /// Tile edge; `nil` lets the engine choose.
+    public var tileSize: Int?
+    /// Worker threads; `nil` uses every core.
+    public var threads: Int?
+    public var overwrite = false
+
+    /// Creates options with the defaults of the command line.
+    public init(input: String, output: String, kernel: Kernel) {
+        self.input = input
+        self.output = output
+        self.kernel = kernel
+    }
+
+    /// Largest `--tile-size` accepted.
+    public static let maximumTileSize = 16384
+    /// Largest `--threads` accepted.
+    public static let maximumThreads = 1024
+}
+
+extension ApplyOptions {
+    /// Sets `-ot` from a GDAL type name.
+    /// - Throws: `EngineError.unknownDataType` for names GDAL does not know or the engine cannot write.
+    public mutating func setOutputType(named name: String) throws(EngineError) {
+        guard let t = RasterDataType(name: name), !t.isComplex, t != .int64, t != .uint64 else {
+            throw .unknownDataType(name)
+        }
+        outputType = t
+    }
+
+    /// Parses `--bands` text such as `1,3` or `2-4`.
+    /// - Throws: `EngineError.badBandList` naming the bad item.
+    public static func parseBands(_ text: String) throws(EngineError) -> [Int] {
+        var out: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let s = item.trimmingCharacters(in: .whitespaces)
+            let ends = s.split(separator: "-", omittingEmptySubsequences: false)
+            if ends.count == 2, let a = Int(ends[0]), let b = Int(ends[1]), a <= b, b - a < 100_000 {
+                out += Array(a...b)
+            } else if let v = Int(s) {
+                out.append(v)
+            } else {
+                throw .badBandList("'\(s)' is not a band number (write a list such as 1,3 or 2-4)")
+            }
+        }
+        return out
+    }
+}

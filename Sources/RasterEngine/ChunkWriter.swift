@@ -1,0 +1,75 @@
+import GDALKit
+import RasterTiling
+import Synchronization
+
+/// The single owner of the output dataset. Workers hand it finished chunks; under its lock
+/// it cuts them into the output's blocks and writes each block once with `GDALWriteBlock`
+/// (all bands of a block in a row, so pixel-interleaved GeoTIFF blocks are encoded once).
+/// Thread safety: `Sendable`; the dataset is only touched while the mutex is held, by one
+/// thread at a time, which is what GDAL requires.
+final class ChunkWriter: Sendable {
+    private struct State: ~Copyable {
+        var dataset: Dataset?
+        var block: [UInt8]
+        var stats = RunStats()
+        var chunksDone = 0
+    }
+
+    private let state: Mutex<State>
+    private let plan: TilePlan
+    private let bandCount: Int
+    private let outputType: RasterDataType
+    private let path: String
+    private let progress: (@Sendable (Double) -> Void)?
+
+    init(dataset: consuming sending Dataset, path: String, plan: TilePlan, bandCount: Int, outputType: RasterDataType,
+         progress: (@Sendable (Double) -> Void)?) {
+        let blockBytes = plan.blockWidth * plan.blockHeight * outputType.byteSize
+        state = Mutex(State(dataset: dataset, block: [UInt8](repeating: 0, count: blockBytes)))
+        self.plan = plan
+        self.bandCount = bandCount
+        self.outputType = outputType
+        self.path = path
+        self.progress = progress
+    }
+
+    /// Writes one chunk's blocks.
+    func write(_ chunk: ChunkPixels) throws {
+        let os = outputType.byteSize
+        try state.withLock { s in
+            let plan = self.plan
+            for (bx, by, w) in plan.blocks(in: chunk.window) {
+                for b in 1...bandCount {
+                    let plane = (b - 1) * chunk.window.area * os
+                    s.block.withUnsafeMutableBytes { dst in
+                        if w.width < plan.blockWidth || w.height < plan.blockHeight {
+                            dst.initializeMemory(as: UInt8.self, repeating: 0)
+                        }
+                        chunk.bytes.withUnsafeBytes { src in
+                            for y in 0..<w.height {
+                                let from = plane + ((w.y - chunk.window.y + y) * chunk.window.width + w.x - chunk.window.x) * os
+                                (dst.baseAddress! + y * plan.blockWidth * os).copyMemory(from: src.baseAddress! + from, byteCount: w.width * os)
+                            }
+                        }
+                    }
+                    try gdal(path, "writing block \(w) of band \(b)") {
+                        try s.block.withUnsafeBytes { buf in
+                            try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
+                        }
+                    }
+                }
+            }
+            s.stats.add(chunk.stats)
+            s.chunksDone += 1
+            progress?(Double(s.chunksDone) / Double(plan.chunkCount))
+        }
+    }
+
+    /// The counts summed over the chunks written so far.
+    var stats: RunStats { state.withLock { $0.stats } }
+
+    /// Takes the dataset back, to close it; `nil` the second time.
+    func takeDataset() -> Dataset? {
+        state.withLock { s in s.dataset.take() }
+    }
+}

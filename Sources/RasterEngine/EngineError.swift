@@ -1,0 +1,49 @@
+import GDALKit
+import RasterKernels
+
+/// Why `geokernel` refused or stopped; every case prints as one line that names the file,
+/// and the tile when there is one. Thread safety: a plain value, `Sendable`.
+public enum EngineError: Error, Sendable, CustomStringConvertible {
+    /// GDAL failed on a file; `context` says what was being done (e.g. "reading tile 256x256+0+512").
+    case gdal(path: String, context: String, GDALError)
+    case kernel(KernelError)
+    case kernelFile(path: String, reason: String)
+    case maskGridMismatch(input: String, mask: String, reason: String)
+    case unsupportedDataType(path: String, band: Int, type: String, reason: String)
+    case paletteBand(path: String, band: Int)
+    case badBandList(String)
+    case unknownDataType(String)
+    case outputIsInput(output: String, input: String)
+    case outputExists(String)
+    case outputFolder(path: String, reason: String)
+    case badOption(String)
+    case interrupted(signal: Int32)
+
+    public var description: String {
+        switch self {
+        case let .gdal(path, context, e): return "\(path): \(context): \(e)"
+        case let .kernel(e): return e.description
+        case let .kernelFile(path, reason): return "kernel file \(path): \(reason)"
+        case let .maskGridMismatch(input, mask, reason):
+            return "mask \(mask) is not on the pixel grid of \(input): \(reason)"
+        case let .unsupportedDataType(path, band, type, reason):
+            return "\(path): band \(band) is \(type), which cannot be convolved: \(reason)"
+        case let .paletteBand(path, band):
+            return "\(path): band \(band) is a palette (colour table) band: its values are class indices, and convolving indices makes no sense; pick other bands with --bands or expand the palette first (gdal_translate -expand rgb)"
+        case let .badBandList(reason): return "--bands: \(reason)"
+        case let .unknownDataType(name):
+            return "unknown data type '\(name)' for -ot (known: Byte, UInt16, Int16, UInt32, Int32, Float32, Float64)"
+        case let .outputIsInput(output, input): return "output \(output) is the same file as \(input); refusing to overwrite an input"
+        case let .outputExists(path): return "output \(path) already exists; pass --overwrite to replace it"
+        case let .outputFolder(path, reason): return "cannot write output in \(path): \(reason)"
+        case let .badOption(reason): return reason
+        case let .interrupted(signal): return "interrupted by signal \(signal); no output written"
+        }
+    }
+
+    /// The process exit code for this error: 128 + signal for interrupts, 1 otherwise.
+    public var exitCode: Int32 {
+        if case let .interrupted(signal) = self { return 128 + signal }
+        return 1
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import RasterKernels
+
+/// Turns a `--kernel SPEC` into a `Kernel`: a file path when such a file exists, a preset
+/// name (`gaussian:1.5`), or an inline matrix (`0,-1,0;-1,5,-1;0,-1,0`).
+/// Thread safety: stateless.
+public enum KernelSource {
+    /// Largest kernel file read, in bytes (a 511×511 matrix of long numbers fits easily).
+    static let maximumFileBytes = 16 << 20
+
+    /// Resolves a kernel spec.
+    /// - Throws: `EngineError.kernel` (parse errors name the row and column) or `.kernelFile`.
+    public static func resolve(_ spec: String) throws(EngineError) -> Kernel {
+        var isDirectory: ObjCBool = false
+        let trimmed = spec.trimmingCharacters(in: .whitespaces)
+        do {
+            if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) {
+                if isDirectory.boolValue { throw EngineError.kernelFile(path: spec, reason: "is a folder") }
+                return try Kernel(parsingText: try readText(spec))
+            }
+            if trimmed.isEmpty { throw EngineError.kernel(.empty) }
+            let isMatrix = trimmed.contains(",") || trimmed.contains(";") || Double(trimmed) != nil
+            if !isMatrix {
+                if KernelPreset.looksLikePreset(trimmed) { return try KernelPreset.kernel(trimmed) }
+                throw EngineError.kernelFile(path: spec, reason: "no such file, and not a preset (\(KernelPreset.names.joined(separator: ", "))) or a matrix such as 0,-1,0;-1,5,-1;0,-1,0")
+            }
+            return try Kernel(parsingInline: trimmed)
+        } catch let e as KernelError {
+            throw .kernel(e)
+        } catch let e as EngineError {
+            throw e
+        } catch {
+            throw .kernelFile(path: spec, reason: "\(error)")
+        }
+    }
+
+    private static func readText(_ path: String) throws(EngineError) -> String {
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw .kernelFile(path: path, reason: "cannot be read")
+        }
+        defer { try? h.close() }
+        let data = (try? h.read(upToCount: maximumFileBytes + 1)) ?? Data()
+        if data.count > maximumFileBytes { throw .kernelFile(path: path, reason: "is larger than \(maximumFileBytes >> 20) MiB") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .kernelFile(path: path, reason: "is not UTF-8 text")
+        }
+        return text
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The output path's safety rules: never an input, never replaced without `--overwrite`,
+/// written to a temporary file beside it and renamed into place only after a successful
+/// close and fsync. Thread safety: used from the main thread only.
+struct OutputFile {
+    let finalPath: String
+    let temporaryPath: String
+
+    /// Checks the output path and picks the temporary name
+    /// (`NAME.geokernel-tmp-PID.tif` in the output's folder).
+    init(_ path: String, inputs: [String], overwrite: Bool) throws(EngineError) {
+        finalPath = path
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw .outputFolder(path: folder, reason: "no such folder")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw .outputFolder(path: folder, reason: String(cString: strerror(errno)))
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw .outputFolder(path: path, reason: "the output is a folder")
+        }
+        for input in inputs where OutputFile.sameFile(path, input) {
+            throw .outputIsInput(output: path, input: input)
+        }
+        if !overwrite && FileManager.default.fileExists(atPath: path) { throw .outputExists(path) }
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent("\(url.lastPathComponent).geokernel-tmp-\(getpid()).tif").path
+    }
+
+    /// Whether two paths name the same file: same device and inode (through symlinks,
+    /// hard links and `..`), or the same resolved path when one does not exist.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        if stat(a, &sa) == 0 && stat(b, &sb) == 0 { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
+        let ra = URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
+        let rb = URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
+        return ra == rb
+    }
+
+    /// Makes the temporary file durable and renames it over the output, with its sidecars.
+    func commit() throws(EngineError) {
+        OutputFile.fsync(path: temporaryPath)
+        for suffix in ["", ".aux.xml", ".msk", ".ovr"] {
+            let from = temporaryPath + suffix
+            guard FileManager.default.fileExists(atPath: from) else {
+                // A stale sidecar of an older OUTPUT would now describe the wrong file.
+                if !suffix.isEmpty { unlink(finalPath + suffix) }
+                continue
+            }
+            if rename(from, finalPath + suffix) != 0 {
+                throw .outputFolder(path: finalPath, reason: "rename failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        OutputFile.fsync(path: URL(fileURLWithPath: finalPath).deletingLastPathComponent().path)
+    }
+
+    /// Removes the temporary file and its sidecars.
+    func discard() {
+        for suffix in ["", ".aux.xml", ".msk", ".ovr"] { unlink(temporaryPath + suffix) }
+    }
+
+    static func fsync(path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        _ = Foundation.fsync(fd)
+        close(fd)
+    }
+}

@@ -1,0 +1,44 @@
+import GDALKit
+
+/// The GeoTIFF the engine creates: its pixel type and creation options, derived from the
+/// input and overridden by the user's `-co`. Thread safety: a plain value, `Sendable`.
+struct OutputProfile: Sendable, Equatable {
+    var dataType: RasterDataType
+    var creationOptions: [String]
+
+    /// Compressions that decode to exactly what was encoded. LERC is lossless when written
+    /// with its default MAX_Z_ERROR=0, which is how the engine writes it.
+    static let losslessCompressions: Set<String> = ["NONE", "LZW", "DEFLATE", "PACKBITS", "ZSTD", "LZMA", "LERC", "LERC_DEFLATE", "LERC_ZSTD"]
+    static let predictorCompressions: Set<String> = ["LZW", "DEFLATE", "ZSTD", "LZMA"]
+
+    init(layout: RasterLayout, outputType: RasterDataType?, userOptions: [String]) {
+        dataType = outputType ?? layout.readType
+        var opts: [(String, String)] = [("TILED", "YES")]
+        let tiled = layout.isTiled
+        opts.append(("BLOCKXSIZE", "\(tiled ? layout.blockWidth : 256)"))
+        opts.append(("BLOCKYSIZE", "\(tiled ? layout.blockHeight : 256)"))
+        let inCompression = (layout.imageStructure["COMPRESSION"] ?? "NONE").uppercased()
+        let compression = OutputProfile.losslessCompressions.contains(inCompression) ? inCompression : "DEFLATE"
+        if compression != "NONE" { opts.append(("COMPRESS", compression)) }
+        if OutputProfile.predictorCompressions.contains(compression) {
+            if let p = layout.imageStructure["PREDICTOR"], p == "2" || p == "3" {
+                opts.append(("PREDICTOR", p == "3" && !dataType.isFloatingPoint ? "2" : p))
+            } else if compression != inCompression {
+                opts.append(("PREDICTOR", dataType.isFloatingPoint ? "3" : "2"))
+            }
+        }
+        if layout.bandCount > 1, let interleave = layout.imageStructure["INTERLEAVE"], interleave == "PIXEL" || interleave == "BAND" {
+            opts.append(("INTERLEAVE", interleave))
+        }
+        opts.append(("BIGTIFF", "IF_SAFER"))
+        // User options win, key by key (case-insensitive), in the order given.
+        var merged: [(String, String)] = []
+        let userKeys = Set(userOptions.map { OutputProfile.key(of: $0) })
+        for (k, v) in opts where !userKeys.contains(k) { merged.append((k, v)) }
+        creationOptions = merged.map { "\($0.0)=\($0.1)" } + userOptions
+    }
+
+    static func key(of option: String) -> String {
+        String(option.split(separator: "=", maxSplits: 1).first ?? "").uppercased()
+    }
+}

@@ -1,0 +1,77 @@
+import GDALKit
+import RasterTiling
+
+/// What the engine learnt about the input when it opened it, checked once on the main
+/// thread: the facts every worker needs, as plain values. Thread safety: `Sendable`.
+struct RasterLayout: Sendable {
+    var path: String
+    var width: Int, height: Int, bandCount: Int
+    /// Per band: GDAL type, nodata, mask flags, whether it is a palette band.
+    var bandTypes: [RasterDataType]
+    var noData: [Double?]
+    var maskFlags: [MaskFlags]
+    var blockWidth: Int, blockHeight: Int
+    /// The type pixels are read in: the bands' common type, or Float64 when they differ.
+    var readType: RasterDataType
+    var imageStructure: [String: String]
+
+    /// Opens nothing: describes an open dataset and refuses what the engine cannot convolve.
+    init(_ ds: borrowing Dataset, path: String, filteredBands: [Int]) throws {
+        self.path = path
+        width = ds.width
+        height = ds.height
+        bandCount = ds.bandCount
+        var types: [RasterDataType] = [], nd: [Double?] = [], flags: [MaskFlags] = []
+        var block = (width: 256, height: 256)
+        for b in 1...max(1, bandCount) where bandCount > 0 {
+            let info: (RasterDataType?, String, Double?, MaskFlags, Bool, (width: Int, height: Int)) = try gdal(path, "reading band \(b)") {
+                try ds.withBand(b) { band in
+                    (band.dataType, band.dataTypeName, band.noDataValue, band.maskFlags, band.hasColorTable, band.blockSize)
+                }
+            }
+            guard let t = info.0 else {
+                throw EngineError.unsupportedDataType(path: path, band: b, type: info.1, reason: "GeoKernel does not know this GDAL type")
+            }
+            let filtered = filteredBands.contains(b)
+            if t.isComplex {
+                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name, reason: "complex values have no order to round or clamp and no meaning for a real kernel; take the real part or amplitude first (gdal_translate -ot Float32 or gdal_calc.py)")
+            }
+            if t == .int64 || t == .uint64 {
+                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name, reason: "64-bit integers do not fit exactly in the Float64 the convolution computes in")
+            }
+            if filtered && info.4 { throw EngineError.paletteBand(path: path, band: b) }
+            if b == 1 { block = info.5 }
+            types.append(t); nd.append(info.2); flags.append(info.3)
+        }
+        guard bandCount > 0 else {
+            throw EngineError.unsupportedDataType(path: path, band: 0, type: "none", reason: "the dataset has no raster band")
+        }
+        bandTypes = types
+        noData = nd
+        maskFlags = flags
+        blockWidth = block.width
+        blockHeight = block.height
+        readType = Set(types).count == 1 ? types[0] : .float64
+        imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Whether the input's blocks look like tiles rather than strips.
+    var isTiled: Bool {
+        blockWidth < width && blockWidth % 16 == 0 && blockHeight % 16 == 0
+            || (blockWidth == width && blockWidth == blockHeight && blockWidth % 16 == 0)
+    }
+}
+
+/// Runs a GDALKit call and wraps its error with the file and what was being done.
+@inline(__always)
+func gdal<R: ~Copyable>(_ path: String, _ context: @autoclosure () -> String, _ body: () throws -> R) throws -> R {
+    do {
+        return try body()
+    } catch let e as GDALError {
+        throw EngineError.gdal(path: path, context: context(), e)
+    } catch let e as EngineError {
+        throw e
+    } catch {
+        throw EngineError.gdal(path: path, context: context(), GDALError(function: "?", message: "\(error)"))
+    }
+}

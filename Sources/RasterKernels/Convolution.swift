@@ -1,0 +1,58 @@
+/// The convolution itself, over buffers the engine owns: a halo-padded input plane and a
+/// core-sized output plane, both Float64, row-major.
+///
+/// `out[y][x] = Σ taps w · padded[y + row][x + column]` in tap order, so every path (fast,
+/// masked, reference) adds the same products in the same order and gives the same bits.
+/// Thread safety: stateless; callers own the buffers.
+public enum Convolution {
+    /// Convolves every core pixel, with no validity test (all neighbours valid, or policy
+    /// `ignore`). The inner loop runs along a row and is auto-vectorized in release builds.
+    /// - Parameters:
+    ///   - padded: `(width + kernel.width - 1) × (height + kernel.height - 1)` values,
+    ///     line stride `paddedWidth`.
+    ///   - out: `width × height` values, line stride `width`.
+    public static func convolve(taps: Taps, padded: UnsafePointer<Double>, paddedWidth: Int,
+                                width: Int, height: Int, out: UnsafeMutablePointer<Double>) {
+        guard width > 0, height > 0 else { return }
+        for y in 0..<height {
+            let row = out + y * width
+            row.initialize(repeating: 0, count: width)
+            for tap in taps.taps {
+                let src = padded + (y + tap.row) * paddedWidth + tap.column
+                let w = tap.weight
+                for x in 0..<width {
+                    row[x] += w * src[x]
+                }
+            }
+        }
+    }
+
+    /// Convolves the pixels `include(y, x)` accepts, leaving invalid neighbours out as
+    /// `policy` says. `valid` has the padded buffer's shape (non-zero = valid); the result
+    /// is written only for included pixels.
+    public static func convolveMasked(taps: Taps, padded: UnsafePointer<Double>, valid: UnsafePointer<UInt8>,
+                                      paddedWidth: Int, width: Int, height: Int,
+                                      out: UnsafeMutablePointer<Double>, include: (Int, Int) -> Bool) {
+        let cx = taps.width - 1 - taps.width / 2, cy = taps.height - 1 - taps.height / 2
+        for y in 0..<height {
+            for x in 0..<width where include(y, x) {
+                var sum = 0.0, validWeight = 0.0, invalidWeight = 0.0
+                var anyInvalid = false
+                for tap in taps.taps {
+                    let k = (y + tap.row) * paddedWidth + x + tap.column
+                    if valid[k] != 0 {
+                        sum += tap.weight * padded[k]
+                        validWeight += tap.weight
+                    } else {
+                        invalidWeight += tap.weight
+                        anyInvalid = true
+                    }
+                }
+                let centre = padded[(y + cy) * paddedWidth + x + cx]
+                out[y * width + x] = NodataPolicy.renormalized(
+                    sum: sum, validWeight: validWeight, invalidWeight: invalidWeight,
+                    anyInvalid: anyInvalid, centre: centre, kernelSum: taps.kernelSum)
+            }
+        }
+    }
+}

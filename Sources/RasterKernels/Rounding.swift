@@ -1,0 +1,15 @@
+/// Conversion of a computed Float64 to an integer output: round half to even, then clamp to
+/// the type's range. Thread safety: stateless.
+public enum Rounding {
+    /// Rounds half to even and clamps to `minimum ... maximum`; `wasClamped` tells whether
+    /// the value lay outside. NaN maps to `nanValue`.
+    @inline(__always)
+    public static func integer(_ v: Double, minimum: Double, maximum: Double, nanValue: Double,
+                               wasClamped: inout Bool) -> Double {
+        if v.isNaN { return nanValue }
+        let r = v.rounded(.toNearestOrEven)
+        if r < minimum { wasClamped = true; return minimum }
+        if r > maximum { wasClamped = true; return maximum }
+        return r
+    }
+}

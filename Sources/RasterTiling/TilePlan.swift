@@ -1,0 +1,83 @@
+/// How a raster is cut for processing.
+///
+/// The raster is covered by **chunks**: rectangles made of whole output blocks, the unit a
+/// worker claims and the writer writes. Each chunk is cut into **tiles** of at most
+/// `tileWidth × tileHeight`, the unit that is read with its halo and convolved. Tiles never
+/// cross a chunk, so a chunk's blocks are complete when its tiles are done, whatever the tile
+/// size. Thread safety: a plain value, `Sendable`.
+public struct TilePlan: Sendable, Equatable {
+    /// The whole raster.
+    public let raster: Window
+    /// The output's block size.
+    public let blockWidth: Int, blockHeight: Int
+    /// Chunk size: a whole number of blocks (clipped at the raster's right and bottom edges).
+    public let chunkWidth: Int, chunkHeight: Int
+    /// Tile size: at most the chunk size.
+    public let tileWidth: Int, tileHeight: Int
+
+    /// Chunks across and down.
+    public var chunksAcross: Int { (raster.width + chunkWidth - 1) / chunkWidth }
+    public var chunksDown: Int { (raster.height + chunkHeight - 1) / chunkHeight }
+    /// Total number of chunks.
+    public var chunkCount: Int { chunksAcross * chunksDown }
+
+    /// The default tile edge when the caller does not choose one.
+    public static let defaultTileSize = 512
+
+    /// Plans the cut.
+    /// - Parameters:
+    ///   - width, height: raster size (> 0).
+    ///   - blockWidth, blockHeight: the output's block size (> 0).
+    ///   - tileSize: tile edge in pixels (> 0), `nil` for the default. Chunks are the largest
+    ///     whole number of blocks not above the tile size on each axis (at least one block).
+    public init(width: Int, height: Int, blockWidth: Int, blockHeight: Int, tileSize: Int? = nil) {
+        precondition(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)
+        let t = tileSize ?? TilePlan.defaultTileSize
+        precondition(t > 0)
+        raster = Window(width: width, height: height)
+        self.blockWidth = blockWidth
+        self.blockHeight = blockHeight
+        let bw = min(blockWidth, width), bh = min(blockHeight, height)
+        chunkWidth = min(width, max(1, t / blockWidth) * blockWidth)
+        chunkHeight = min(height, max(1, t / blockHeight) * blockHeight)
+        tileWidth = min(t, max(bw, chunkWidth))
+        tileHeight = min(t, max(bh, chunkHeight))
+    }
+
+    /// The chunk with row-major index `i`.
+    public func chunk(_ i: Int) -> Window {
+        let cx = i % chunksAcross, cy = i / chunksAcross
+        return Window(x: cx * chunkWidth, y: cy * chunkHeight, width: chunkWidth, height: chunkHeight)
+            .clamped(to: raster)
+    }
+
+    /// The tiles of a chunk, row-major.
+    public func tiles(in chunk: Window) -> [Window] {
+        var out: [Window] = []
+        var y = chunk.y
+        while y < chunk.maxY {
+            var x = chunk.x
+            let h = min(tileHeight, chunk.maxY - y)
+            while x < chunk.maxX {
+                let w = min(tileWidth, chunk.maxX - x)
+                out.append(Window(x: x, y: y, width: w, height: h))
+                x += w
+            }
+            y += h
+        }
+        return out
+    }
+
+    /// The output blocks of a chunk as (column, row) block indices and their windows.
+    public func blocks(in chunk: Window) -> [(column: Int, row: Int, window: Window)] {
+        var out: [(Int, Int, Window)] = []
+        for by in (chunk.y / blockHeight) ..< ((chunk.maxY + blockHeight - 1) / blockHeight) {
+            for bx in (chunk.x / blockWidth) ..< ((chunk.maxX + blockWidth - 1) / blockWidth) {
+                let w = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
+                    .clamped(to: raster)
+                out.append((bx, by, w))
+            }
+        }
+        return out
+    }
+}

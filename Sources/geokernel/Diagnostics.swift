@@ -1,0 +1,19 @@
+import Foundation
+import RasterEngine
+
+/// Writing to stderr, and leaving with the right code after a one-line error.
+enum Diagnostics {
+    /// Writes a line to stderr.
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Prints `geokernel: error: MESSAGE` and exits with the error's code.
+    static func fail(_ error: EngineError) -> Never {
+        printError("geokernel: error: \(error.description)")
+        exit(error.exitCode)
+    }
+
+    /// Whether stderr is a terminal (progress is shown only then).
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+}

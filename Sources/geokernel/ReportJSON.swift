@@ -1,0 +1,29 @@
+import Foundation
+import RasterEngine
+
+/// The `--json` report of `geokernel apply`: one object on stdout.
+enum ReportJSON {
+    static func render(_ r: ApplyReport, options: ApplyOptions) -> String {
+        let k = options.kernel
+        let object: [String: Any] = [
+            "input": options.input,
+            "output": r.output,
+            "mask": options.mask as Any? ?? NSNull(),
+            "width": r.width, "height": r.height, "bands": r.bandCount,
+            "output_type": r.outputType.name,
+            "creation_options": r.creationOptions,
+            "kernel": ["width": k.width, "height": k.height, "sum": k.sum],
+            "edge": options.edge.rawValue,
+            "nodata_policy": options.nodataPolicy.rawValue,
+            "tiles": ["total": r.stats.tilesTotal, "convolved": r.stats.tilesConvolved, "skipped": r.stats.tilesSkipped],
+            "chunks": r.chunks,
+            "pixels_selected": r.stats.pixelsSelected,
+            "pixels_filtered": r.stats.pixelsFiltered,
+            "pixels_clamped": r.stats.pixelsClamped,
+            "threads": r.threads,
+            "seconds": r.seconds,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
