@@ -49,6 +49,12 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["GDALKit", "RasterKernels", "RasterTiling"],
+            path: "Tests/TestSupport",
+            swiftSettings: settings
+        ),
         .testTarget(name: "RasterTilingTests", dependencies: ["RasterTiling"], swiftSettings: settings),
         .testTarget(
             name: "RasterKernelsTests",
@@ -56,15 +62,15 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: settings
         ),
-        .testTarget(name: "GDALKitTests", dependencies: ["GDALKit"], swiftSettings: settings),
+        .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"], swiftSettings: settings),
         .testTarget(
             name: "RasterEngineTests",
-            dependencies: ["RasterEngine", "GDALKit", "RasterKernels", "RasterTiling"],
+            dependencies: ["RasterEngine", "GDALKit", "RasterKernels", "RasterTiling", "TestSupport"],
             swiftSettings: settings
         ),
         .testTarget(
             name: "GeokernelCLITests",
-            dependencies: ["geokernel", "GDALKit"],
+            dependencies: ["geokernel", "GDALKit", "RasterKernels", "RasterTiling", "TestSupport"],
             swiftSettings: settings
         ),
     ]

@@ -65,3 +65,19 @@ extension Dataset {
         return Dataset(handle: h)
     }
 }
+
+extension Dataset {
+    /// Checks creation options against a driver's option list (`GDALValidateCreationOptions`),
+    /// so a misspelt key or value is an error rather than a warning GDAL would only print.
+    /// - Throws: `GDALError` carrying GDAL's warning text, function `GDALValidateCreationOptions`.
+    public static func validateCreationOptions(_ options: [String], driver: String = "GTiff") throws(GDALError) {
+        GDALRuntime.ensureReady()
+        let drv = try GDALCall.nonNull("GDALGetDriverByName") { GDALGetDriverByName(driver) }
+        GDALCall.reset()
+        let ok = CStringList.with(options) { GDALValidateCreationOptions(drv, $0) }
+        if ok == 0 {
+            throw GDALCall.lastError("GDALValidateCreationOptions", fallback: "invalid creation options \(options)")
+        }
+        GDALCall.reset()
+    }
+}

@@ -69,6 +69,11 @@ public enum Engine {
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
                                   overwrite: options.overwrite)
         let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
+        do {
+            try Dataset.validateCreationOptions(profile.creationOptions)
+        } catch {
+            throw EngineError.badOption("-co: \(error.message)")
+        }
         var finished = false
         defer { if !finished { file.discard() } }
         let output = try gdal(options.output, "creating") {

@@ -1,8 +1,11 @@
 import Foundation
 import GDALKit
+import TestSupport
 import Testing
 
-extension Corpus.Entry: CustomTestStringConvertible {}
+extension Corpus.Entry: CustomTestStringConvertible {
+    public var testDescription: String { file }
+}
 
 /// Every corpus file GDAL reads: read every block, write a copy through GDALKit, reopen and
 /// compare; every file it cannot read: a GDALError with GDAL's message and nothing left behind.

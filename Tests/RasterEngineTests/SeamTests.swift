@@ -3,6 +3,7 @@ import GDALKit
 import RasterEngine
 import RasterKernels
 import RasterTiling
+import TestSupport
 import Testing
 
 /// Tiled output equals the untiled reference convolution, exactly, for every kernel shape,

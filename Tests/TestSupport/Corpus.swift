@@ -2,15 +2,14 @@ import Foundation
 
 /// The shared corpus of real GeoTIFFs (`../shared/corpus`, beside the project; or
 /// `GEOKERNEL_CORPUS`), with what its MANIFEST says GDAL 3.6.2 does with each file.
-enum Corpus {
-    struct Entry: CustomTestStringConvertibleShim, Sendable {
-        let file: String          // path relative to the corpus folder
-        let gdal: String          // "reads all blocks", "block read fails", "open fails"
-        let engine: String        // PROCESS, REJECT, REJECT*, ERROR-open, ERROR-read
-        var testDescription: String { file }
+public enum Corpus {
+    public struct Entry: Sendable {
+        public let file: String          // path relative to the corpus folder
+        public let gdal: String          // "reads all blocks", "block read fails", "open fails"
+        public let engine: String        // PROCESS, REJECT, REJECT*, ERROR-open, ERROR-read
     }
 
-    static let directory: URL? = {
+    public static let directory: URL? = {
         if let env = ProcessInfo.processInfo.environment["GEOKERNEL_CORPUS"] {
             return URL(fileURLWithPath: env)
         }
@@ -19,12 +18,12 @@ enum Corpus {
         return FileManager.default.fileExists(atPath: dir.appendingPathComponent("MANIFEST.md").path) ? dir : nil
     }()
 
-    static var isAvailable: Bool { directory != nil }
+    public static var isAvailable: Bool { directory != nil }
 
-    static func path(_ file: String) -> String { directory!.appendingPathComponent(file).path }
+    public static func path(_ file: String) -> String { directory!.appendingPathComponent(file).path }
 
     /// Every row of the MANIFEST's file tables.
-    static let entries: [Entry] = {
+    public static let entries: [Entry] = {
         guard let dir = directory, let text = try? String(contentsOf: dir.appendingPathComponent("MANIFEST.md"), encoding: .utf8) else {
             return []
         }
@@ -48,9 +47,6 @@ enum Corpus {
         return out
     }()
 
-    static var readable: [Entry] { entries.filter { $0.gdal == "reads all blocks" } }
-    static var unreadable: [Entry] { entries.filter { $0.gdal != "reads all blocks" } }
+    public static var readable: [Entry] { entries.filter { $0.gdal == "reads all blocks" } }
+    public static var unreadable: [Entry] { entries.filter { $0.gdal != "reads all blocks" } }
 }
-
-/// Swift Testing's `CustomTestStringConvertible`, without importing Testing here.
-protocol CustomTestStringConvertibleShim { var testDescription: String { get } }

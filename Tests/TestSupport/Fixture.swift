@@ -1,20 +1,19 @@
 import Foundation
 import GDALKit
-import RasterEngine
 import RasterKernels
 import RasterTiling
 
 /// Real GeoTIFF fixtures on disk for the engine tests, built from values the test chooses.
-enum Fixture {
+public enum Fixture {
     /// A fresh temporary folder, removed by the caller.
-    static func folder() -> URL {
+    public static func folder() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("geokernel-tests-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// Deterministic imagery-like values: a ramp, steps and pseudo-random texture.
-    static func values(width: Int, height: Int, seed: UInt64, type: RasterDataType) -> [Double] {
+    public static func values(width: Int, height: Int, seed: UInt64, type: RasterDataType) -> [Double] {
         var state = seed &* 6364136223846793005 &+ 1442695040888963407
         func next() -> Double {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -30,10 +29,11 @@ enum Fixture {
     }
 
     /// Writes a GeoTIFF with the given bands (values as Double, stored in `type`).
-    static func write(_ path: String, width: Int, height: Int, type: RasterDataType, bands: [[Double]],
-                      noData: Double? = nil, options: [String] = ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"]) throws {
+    public static func write(_ path: String, width: Int, height: Int, type: RasterDataType, bands: [[Double]],
+                      noData: Double? = nil, options: [String] = ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"],
+                      geoTransform: [Double] = [300000, 30, 0, 5000000, 0, -30]) throws {
         let ds = try Dataset.create(path, width: width, height: height, bandCount: bands.count, dataType: type, options: options)
-        try ds.setGeoTransform([300000, 30, 0, 5000000, 0, -30])
+        try ds.setGeoTransform(geoTransform)
         try ds.setProjection(#"PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",15],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","32633"]]"#)
         for (i, values) in bands.enumerated() {
             try ds.withBand(i + 1) { band in
@@ -45,7 +45,7 @@ enum Fixture {
     }
 
     /// Reads every band of a file as Double.
-    static func read(_ path: String) throws -> [[Double]] {
+    public static func read(_ path: String) throws -> [[Double]] {
         let ds = try Dataset.open(path)
         return try (1...ds.bandCount).map { b in
             try ds.withBand(b) { try $0.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self) }
@@ -54,7 +54,7 @@ enum Fixture {
 
     /// What the engine must write for one band: the reference convolution composited by the
     /// selection and validity, then stored in `type` (rounded half to even and clamped).
-    static func expected(_ image: [Double], width: Int, height: Int, kernel: Kernel, edge: EdgeMode, cval: Double = 0,
+    public static func expected(_ image: [Double], width: Int, height: Int, kernel: Kernel, edge: EdgeMode, cval: Double = 0,
                          policy: NodataPolicy = .renormalize, noData: Double?, selected: [Bool]?,
                          inputType: RasterDataType, outputType: RasterDataType) -> [Double] {
         let valid = noData.map { nd in image.map { nd.isNaN ? !$0.isNaN : $0 != nd } }
@@ -65,7 +65,7 @@ enum Fixture {
     }
 
     /// A Double as it reads back after being stored in `type`.
-    static func stored(_ v: Double, as type: RasterDataType, noData: Double?) -> Double {
+    public static func stored(_ v: Double, as type: RasterDataType, noData: Double?) -> Double {
         switch type {
         case .float64: return v
         case .float32: return Double(Float(v))
@@ -76,7 +76,7 @@ enum Fixture {
     }
 
     /// The first pixels where two planes differ (NaN equals NaN), as text; empty when identical.
-    static func mismatches(_ got: [Double], _ expected: [Double], limit: Int = 3) -> [String] {
+    public static func mismatches(_ got: [Double], _ expected: [Double], limit: Int = 3) -> [String] {
         if got.count != expected.count { return ["\(got.count) pixels instead of \(expected.count)"] }
         return zip(got, expected).enumerated()
             .filter { !($0.element.0 == $0.element.1 || ($0.element.0.isNaN && $0.element.1.isNaN)) }
