@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what GeoKernel needs on Debian 12 when it is missing: GDAL's headers and library
+# (libgdal-dev, which brings libgdal32) and pkg-config. Swift itself must already be there.
+set -euo pipefail
+need=()
+dpkg -s libgdal-dev >/dev/null 2>&1 || need+=(libgdal-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]} (apt-get)" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v swift >/dev/null 2>&1 || { echo "setup: swift is not on PATH (GeoKernel needs Swift 6)" >&2; exit 1; }
