@@ -93,7 +93,7 @@ public enum Engine {
                       plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
                       cval: options.cval, policy: options.nodataPolicy, filteredBands: filtered,
                       copiedBands: allBands.filter { !filtered.contains($0) }, outputType: profile.dataType,
-                      nanValues: nanValues)
+                      nanValues: nanValues, cancellation: cancellation)
         let writer = ChunkWriter(dataset: output, path: options.output, plan: plan, bandCount: layout.bandCount,
                                  outputType: profile.dataType, progress: progress)
 

@@ -21,6 +21,8 @@ struct Job: Sendable {
     var outputType: RasterDataType
     /// Per output band (index 0 = band 1): the value NaN becomes in an integer output.
     var nanValues: [Double]
+    /// Polled before every tile.
+    var cancellation: Cancellation
 
     var bandCount: Int { layout.bandCount }
     var readType: RasterDataType { layout.readType }

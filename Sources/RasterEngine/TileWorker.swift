@@ -33,6 +33,8 @@ struct TileWorker: ~Copyable {
         let selection = try readSelection(chunk)
         try bytes.withUnsafeMutableBytes { out in
             for tile in job.plan.tiles(in: chunk) {
+                let signal = job.cancellation.cancelledBy
+                if signal != 0 { throw EngineError.interrupted(signal: signal) }
                 stats.tilesTotal += 1
                 let selected = selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
                 stats.pixelsSelected += selected

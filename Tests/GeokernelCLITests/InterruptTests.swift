@@ -1,0 +1,58 @@
+import Foundation
+import GDALKit
+import TestSupport
+import Testing
+
+/// A real run killed mid-way: SIGINT and SIGTERM end it quickly with 130 / 143, leave no
+/// output and remove the temporary; SIGKILL leaves at most the clearly named temporary.
+@Suite(.serialized) struct InterruptTests {
+    /// A raster big enough that a debug build of the engine takes several seconds on it.
+    static func slowInput(_ dir: URL) throws -> String {
+        let p = dir.appendingPathComponent("big.tif").path
+        let w = 2048, h = 2048
+        try Fixture.write(p, width: w, height: h, type: .float32, bands: [Fixture.values(width: w, height: h, seed: 3, type: .float32)],
+                          options: ["TILED=YES"])
+        return p
+    }
+
+    func interrupt(with sig: Int32) throws -> (status: Int32, seconds: Double, dir: URL, out: String) {
+        let dir = Fixture.folder()
+        let input = try InterruptTests.slowInput(dir)
+        let out = dir.appendingPathComponent("out.tif").path
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = ["apply", input, out, "--kernel", "box:15", "--threads", "1", "--tile-size", "256", "-q"]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until the temporary output exists: the run is under way.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if (try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains(where: { $0.contains("geokernel-tmp") }) { break }
+            usleep(20_000)
+        }
+        usleep(300_000)
+        let start = Date()
+        kill(p.processIdentifier, sig)
+        p.waitUntilExit()
+        return (p.terminationStatus, Date().timeIntervalSince(start), dir, out)
+    }
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func signalStopsCleanly(_ sig: Int32, _ code: Int32) throws {
+        let r = try interrupt(with: sig)
+        defer { try? FileManager.default.removeItem(at: r.dir) }
+        #expect(r.status == code)
+        #expect(r.seconds < 5, "stopped in \(r.seconds) s")
+        #expect(!FileManager.default.fileExists(atPath: r.out))
+        let left = try FileManager.default.contentsOfDirectory(atPath: r.dir.path).filter { $0.contains("geokernel-tmp") }
+        #expect(left.isEmpty, "temporaries left: \(left)")
+    }
+
+    @Test func sigkillLeavesOnlyTheNamedTemporary() throws {
+        let r = try interrupt(with: SIGKILL)
+        defer { try? FileManager.default.removeItem(at: r.dir) }
+        #expect(!FileManager.default.fileExists(atPath: r.out))
+        let names = try FileManager.default.contentsOfDirectory(atPath: r.dir.path).filter { $0 != "big.tif" }
+        #expect(names.allSatisfy { $0.hasPrefix("out.tif.geokernel-tmp-") }, "\(names)")
+    }
+}
