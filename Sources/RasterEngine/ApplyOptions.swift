@@ -61,7 +61,7 @@ extension ApplyOptions {
             } else if let v = Int(s) {
                 out.append(v)
             } else {
-                throw .badBandList("'\(s)' is not a band number (write a list such as 1,3 or 2-4)")
+                throw .badBandList("'\(KernelError.quoted(s))' is not a band number (write a list such as 1,3 or 2-4)")
             }
         }
         return out

@@ -66,6 +66,20 @@ public struct Kernel: Sendable, Equatable, CustomStringConvertible {
 /// Why a kernel was refused; each message names the row and column where it applies.
 /// Thread safety: a plain value, `Sendable`.
 public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// User text made safe for a one-line message: control characters escaped, at most 40 characters.
+    public static func quoted(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if out.count >= 40 { out += "…"; break }
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                out += scalar.escaped(asASCII: true)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     case empty
     case ragged(row: Int, count: Int, expected: Int)
     case notANumber(row: Int, column: Int, text: String)
@@ -80,15 +94,15 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .ragged(row, count, expected):
             return "kernel row \(row) has \(count) value\(count == 1 ? "" : "s") but row 1 has \(expected): a kernel must be rectangular"
         case let .notANumber(row, column, text):
-            return "kernel row \(row), column \(column): '\(text)' is not a number"
+            return "kernel row \(row), column \(column): '\(KernelError.quoted(text))' is not a number"
         case let .notFinite(row, column):
             return "kernel row \(row), column \(column): the weight is not finite"
         case let .tooLarge(w, h, limit):
             return "the kernel is \(w)x\(h); the largest accepted is \(limit)x\(limit)"
         case let .unknownPreset(name):
-            return "unknown kernel preset '\(name)' (known: \(KernelPreset.names.joined(separator: ", ")))"
+            return "unknown kernel preset '\(KernelError.quoted(name))' (known: \(KernelPreset.names.joined(separator: ", ")))"
         case let .badPresetArgument(preset, argument, expected):
-            return "kernel preset '\(preset)': '\(argument)' is not \(expected)"
+            return "kernel preset '\(preset)': '\(KernelError.quoted(argument))' is not \(expected)"
         }
     }
 }

@@ -43,9 +43,12 @@ public enum KernelPreset {
             guard let a = argument, let sigma = Double(a), sigma.isFinite, sigma > 0 else {
                 throw .badPresetArgument(preset: "gaussian", argument: argument ?? "", expected: "a positive sigma, as in gaussian:1.5")
             }
-            let radius = Int((3 * sigma).rounded(.up))
-            let n = 2 * radius + 1
-            guard radius <= Kernel.maximumSize / 2 else { throw .tooLarge(width: n, height: n, limit: Kernel.maximumSize) }
+            let r = (3 * sigma).rounded(.up)
+            guard r <= Double(Kernel.maximumSize / 2) else {
+                let n = r < 1e9 ? 2 * Int(r) + 1 : Int.max
+                throw .tooLarge(width: n, height: n, limit: Kernel.maximumSize)
+            }
+            let radius = Int(r), n = 2 * radius + 1
             let g = (-radius...radius).map { d in exp(-Double(d * d) / (2 * sigma * sigma)) }
             let total = g.reduce(0, +)
             let line = g.map { $0 / total }

@@ -10,7 +10,8 @@ enum Diagnostics {
 
     /// Prints `geokernel: error: MESSAGE` and exits with the error's code.
     static func fail(_ error: EngineError) -> Never {
-        printError("geokernel: error: \(error.description)")
+        let line = error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
+        printError("geokernel: error: \(line)")
         exit(error.exitCode)
     }
 
