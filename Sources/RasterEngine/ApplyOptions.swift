@@ -25,6 +25,10 @@ public struct ApplyOptions: Sendable {
     /// Worker threads; `nil` uses every core.
     public var threads: Int?
     public var overwrite = false
+    /// Keep a partial output and checkpoint when interrupted, and continue from them.
+    public var resume = false
+    /// Seconds between checkpoints with `resume` (each flushes the partial GeoTIFF).
+    public var checkpointSeconds: Double = 5
 
     /// Creates options with the defaults of the command line.
     public init(input: String, output: String, kernel: Kernel) {

@@ -13,6 +13,17 @@ final class ChunkWriter: Sendable {
         var block: [UInt8]
         var stats = RunStats()
         var chunksDone = 0
+        /// Chunks on disk (with `--resume`), and when the checkpoint was last saved.
+        var done: Set<Int>
+        var lastCheckpoint = ContinuousClock.now
+    }
+
+    /// Where and how often to checkpoint, with `--resume`.
+    struct CheckpointPolicy: Sendable {
+        var path: String
+        var partialPath: String
+        var fingerprint: [String: String]
+        var interval: Duration
     }
 
     private let state: Mutex<State>
@@ -21,11 +32,15 @@ final class ChunkWriter: Sendable {
     private let outputType: RasterDataType
     private let path: String
     private let progress: (@Sendable (Double) -> Void)?
+    private let checkpoint: CheckpointPolicy?
+    private let alreadyDone: Int
 
     init(dataset: consuming sending Dataset, path: String, plan: TilePlan, bandCount: Int, outputType: RasterDataType,
-         progress: (@Sendable (Double) -> Void)?) {
+         done: Set<Int> = [], checkpoint: CheckpointPolicy? = nil, progress: (@Sendable (Double) -> Void)?) {
         let blockBytes = plan.blockWidth * plan.blockHeight * outputType.byteSize
-        state = Mutex(State(dataset: dataset, block: [UInt8](repeating: 0, count: blockBytes)))
+        state = Mutex(State(dataset: dataset, block: [UInt8](repeating: 0, count: blockBytes), done: done))
+        self.checkpoint = checkpoint
+        alreadyDone = done.count
         self.plan = plan
         self.bandCount = bandCount
         self.outputType = outputType
@@ -61,8 +76,31 @@ final class ChunkWriter: Sendable {
             }
             s.stats.add(chunk.stats)
             s.chunksDone += 1
-            progress?(Double(s.chunksDone) / Double(plan.chunkCount))
+            s.done.insert(chunk.index)
+            progress?(Double(s.chunksDone + alreadyDone) / Double(plan.chunkCount))
+            if let checkpoint, ContinuousClock.now - s.lastCheckpoint >= checkpoint.interval {
+                try save(&s, checkpoint)
+            }
         }
+    }
+
+    /// Closes the partial output (only a close makes GDAL write its whole tile index; a
+    /// flush was seen to leave the last blocks unindexed), fsyncs it, records the chunks
+    /// written so far, and reopens it for update. Called under the lock.
+    private func save(_ s: inout State, _ policy: CheckpointPolicy) throws {
+        if let ds = s.dataset.take() {
+            do { try ds.close() } catch { throw EngineError.gdal(path: path, context: "closing the partial output", error) }
+        }
+        OutputFile.fsync(path: policy.partialPath)
+        try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done).save(policy.path)
+        s.dataset = try gdal(path, "reopening the partial output") { try Dataset.open(policy.partialPath, access: .update) }
+        s.lastCheckpoint = ContinuousClock.now
+    }
+
+    /// Saves a checkpoint now (after an interruption or a failure), when resuming is on.
+    func checkpointNow() throws {
+        guard let checkpoint else { return }
+        try state.withLock { s in try save(&s, checkpoint) }
     }
 
     /// The counts summed over the chunks written so far.

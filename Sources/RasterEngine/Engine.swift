@@ -12,6 +12,8 @@ public struct ApplyReport: Sendable {
     public var outputType: RasterDataType
     public var creationOptions: [String]
     public var chunks: Int
+    /// Chunks found done in a checkpoint and not computed again (`--resume`).
+    public var chunksResumed: Int
     public var threads: Int
     public var stats: RunStats
     public var seconds: Double
@@ -67,7 +69,7 @@ public enum Engine {
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
-                                  overwrite: options.overwrite)
+                                  overwrite: options.overwrite, resumable: options.resume)
         let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
         do {
             try Dataset.validateCreationOptions(profile.creationOptions)
@@ -75,12 +77,15 @@ public enum Engine {
             throw EngineError.badOption("-co: \(error.message)")
         }
         var finished = false
-        defer { if !finished { file.discard() } }
-        let output = try gdal(options.output, "creating") {
-            try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
-                               dataType: profile.dataType, options: profile.creationOptions)
-        }
-        try gdal(options.output, "copying georeferencing and metadata") { try copyDescription(from: input, to: output, layout: layout) }
+        var keepPartial = false
+        defer { if !finished && !keepPartial { file.discard() } }
+
+        // With --resume and a checkpoint: reopen the partial output; otherwise create it.
+        let previous = options.resume ? file.checkpointPath.flatMap(Checkpoint.load) : nil
+        let resuming = previous != nil && FileManager.default.fileExists(atPath: file.temporaryPath)
+        if !resuming { file.discard() }
+        let output = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
+                                    profile: profile, input: input)
         let block = try output.withBand(1) { $0.blockSize }
         let nanValues = try allBands.map { b in try output.withBand(b) { $0.noDataValue } ?? 0 }
         _ = consume input
@@ -88,6 +93,21 @@ public enum Engine {
         // Plan.
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
                             blockHeight: block.height, tileSize: options.tileSize)
+        var done: Set<Int> = []
+        var checkpoint: ChunkWriter.CheckpointPolicy? = nil
+        if options.resume, let path = file.checkpointPath {
+            let fingerprint = Checkpoint.fingerprint(options, creationOptions: profile.creationOptions,
+                                                     plan: "chunks \(plan.chunkWidth)x\(plan.chunkHeight), tiles \(plan.tileWidth)x\(plan.tileHeight), blocks \(plan.blockWidth)x\(plan.blockHeight)")
+            if resuming, let previous {
+                if let field = previous.firstDifference(from: fingerprint) {
+                    keepPartial = true
+                    throw EngineError.badOption("cannot resume \(options.output): its checkpoint was made by a different command (\(field) differs); run without --resume to start over")
+                }
+                done = previous.doneSet
+            }
+            checkpoint = .init(path: path, partialPath: file.temporaryPath, fingerprint: fingerprint,
+                               interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
+        }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
         let job = Job(inputPath: options.input, maskPath: options.mask, maskNoData: maskNoData ?? nil, layout: layout,
                       plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
@@ -95,18 +115,20 @@ public enum Engine {
                       copiedBands: allBands.filter { !filtered.contains($0) }, outputType: profile.dataType,
                       nanValues: nanValues, cancellation: cancellation)
         let writer = ChunkWriter(dataset: output, path: options.output, plan: plan, bandCount: layout.bandCount,
-                                 outputType: profile.dataType, progress: progress)
+                                 outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
 
         // Schedule: each worker claims chunks in order and hands them to the writer.
         let next = Atomic<Int>(0)
         let failure = Mutex<EngineError?>(nil)
+        let skip = done
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             do {
                 let worker = try TileWorker(job: job)
                 while cancellation.cancelledBy == 0 && failure.withLock({ $0 == nil }) {
                     let i = next.add(1, ordering: .relaxed).oldValue
                     if i >= plan.chunkCount { break }
-                    let pixels = try worker.process(plan.chunk(i))
+                    if skip.contains(i) { continue }
+                    let pixels = try worker.process(i)
                     try writer.write(pixels)
                 }
             } catch {
@@ -115,9 +137,14 @@ public enum Engine {
                 failure.withLock { if $0 == nil { $0 = e } }
             }
         }
-        if let e = failure.withLock({ $0 }) { throw e }
-        let signal = cancellation.cancelledBy
-        if signal != 0 { throw EngineError.interrupted(signal: signal) }
+        let stopped = failure.withLock({ $0 }) ?? (cancellation.cancelledBy != 0 ? EngineError.interrupted(signal: cancellation.cancelledBy) : nil)
+        if let stopped {
+            if options.resume {
+                // Keep what is on disk for a later --resume: flush it and record it.
+                keepPartial = (try? writer.checkpointNow()) != nil
+            }
+            throw stopped
+        }
 
         // Close (reports write errors), then make it durable and put it in place.
         if let ds = writer.takeDataset() {
@@ -128,7 +155,27 @@ public enum Engine {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, creationOptions: profile.creationOptions, chunks: plan.chunkCount,
-                           threads: threads, stats: writer.stats, seconds: seconds)
+                           chunksResumed: done.count, threads: threads, stats: writer.stats, seconds: seconds)
+    }
+
+    /// Reopens the partial output of an interrupted run, or creates the output and gives it
+    /// the input's georeferencing and metadata.
+    private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
+                                   profile: OutputProfile, input: borrowing Dataset) throws -> Dataset {
+        if resuming {
+            return try gdal(file.temporaryPath, "reopening the partial output") { try Dataset.open(file.temporaryPath, access: .update) }
+        }
+        let output = try gdal(outputPath, "creating") {
+            try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+                               dataType: profile.dataType, options: profile.creationOptions)
+        }
+        do {
+            try copyDescription(from: input, to: output, layout: layout)
+        } catch {
+            throw EngineError.gdal(path: outputPath, context: "copying georeferencing and metadata",
+                                   (error as? GDALError) ?? GDALError(function: "?", message: "\(error)"))
+        }
+        return output
     }
 
     /// Validates `--bands` (1-based, unique, in range); `nil` means all bands.

@@ -31,6 +31,7 @@ struct Job: Sendable {
 /// The finished pixels of one chunk, band after band in the output type, and its counts.
 /// Thread safety: a plain value, `Sendable`.
 struct ChunkPixels: Sendable {
+    var index: Int
     var window: Window
     var bytes: [UInt8]
     var stats: RunStats

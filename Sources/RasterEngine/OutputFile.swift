@@ -6,10 +6,12 @@ import Foundation
 struct OutputFile {
     let finalPath: String
     let temporaryPath: String
+    /// With `--resume`, where the checkpoint lives (beside the partial output).
+    let checkpointPath: String?
 
     /// Checks the output path and picks the temporary name
     /// (`NAME.geokernel-tmp-PID.tif` in the output's folder).
-    init(_ path: String, inputs: [String], overwrite: Bool) throws(EngineError) {
+    init(_ path: String, inputs: [String], overwrite: Bool, resumable: Bool = false) throws(EngineError) {
         finalPath = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -27,8 +29,15 @@ struct OutputFile {
             throw .outputIsInput(output: path, input: input)
         }
         if !overwrite && FileManager.default.fileExists(atPath: path) { throw .outputExists(path) }
-        temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent("\(url.lastPathComponent).geokernel-tmp-\(getpid()).tif").path
+        let folderURL = url.deletingLastPathComponent()
+        if resumable {
+            // A stable name, so a later `--resume` finds it.
+            temporaryPath = folderURL.appendingPathComponent("\(url.lastPathComponent).geokernel-partial.tif").path
+            checkpointPath = temporaryPath + ".json"
+        } else {
+            temporaryPath = folderURL.appendingPathComponent("\(url.lastPathComponent).geokernel-tmp-\(getpid()).tif").path
+            checkpointPath = nil
+        }
     }
 
     /// Whether two paths name the same file: same device and inode (through symlinks,
@@ -55,12 +64,17 @@ struct OutputFile {
                 throw .outputFolder(path: finalPath, reason: "rename failed: \(String(cString: strerror(errno)))")
             }
         }
+        // A finished OUTPUT makes any partial output of an earlier resumable run stale.
+        for stale in [".geokernel-partial.tif", ".geokernel-partial.tif.json", ".geokernel-partial.tif.json.new"] {
+            unlink(finalPath + stale)
+        }
         OutputFile.fsync(path: URL(fileURLWithPath: finalPath).deletingLastPathComponent().path)
     }
 
     /// Removes the temporary file and its sidecars.
     func discard() {
         for suffix in ["", ".aux.xml", ".msk", ".ovr"] { unlink(temporaryPath + suffix) }
+        if let checkpointPath { unlink(checkpointPath); unlink(checkpointPath + ".new") }
     }
 
     static func fsync(path: String) {

@@ -25,7 +25,8 @@ struct TileWorker: ~Copyable {
     }
 
     /// Produces the output pixels of one chunk.
-    func process(_ chunk: Window) throws -> ChunkPixels {
+    func process(_ index: Int) throws -> ChunkPixels {
+        let chunk = job.plan.chunk(index)
         let outSize = job.outputType.byteSize
         var bytes = [UInt8](repeating: 0, count: job.bandCount * chunk.area * outSize)
         var stats = RunStats()
@@ -48,7 +49,7 @@ struct TileWorker: ~Copyable {
                 try filter(tile, chunk: chunk, selection: selection, into: out, stats: &stats)
             }
         }
-        return ChunkPixels(window: chunk, bytes: bytes, stats: stats)
+        return ChunkPixels(index: index, window: chunk, bytes: bytes, stats: stats)
     }
 
     // MARK: - Selection

@@ -59,6 +59,9 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Replace OUTPUT if it exists.")
     var overwrite = false
 
+    @Flag(help: "Keep a partial output and checkpoint when interrupted, and continue an interrupted run of the same command from them.")
+    var resume = false
+
     @Flag(name: .shortAndLong, help: "No progress and no summary.")
     var quiet = false
 
@@ -69,6 +72,8 @@ struct ApplyCommand: ParsableCommand {
         let options: ApplyOptions
         do { options = try makeOptions() } catch { Diagnostics.fail(error) }
 
+        // A file-size limit (ulimit -f) must be a write error GDAL reports, not a silent kill.
+        signal(SIGXFSZ, SIG_IGN)
         let cancellation = Cancellation()
         let signalSources = [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
@@ -117,6 +122,13 @@ struct ApplyCommand: ParsableCommand {
         o.tileSize = tileSize
         o.threads = threads
         o.overwrite = overwrite
+        o.resume = resume
+        if let text = ProcessInfo.processInfo.environment["GEOKERNEL_CHECKPOINT_SECONDS"] {
+            guard let v = Double(text), v >= 0, v.isFinite else {
+                throw .badOption("GEOKERNEL_CHECKPOINT_SECONDS must be a number of seconds, not '\(text)'")
+            }
+            o.checkpointSeconds = v
+        }
         return o
     }
 }

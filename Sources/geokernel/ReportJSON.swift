@@ -17,6 +17,7 @@ enum ReportJSON {
             "nodata_policy": options.nodataPolicy.rawValue,
             "tiles": ["total": r.stats.tilesTotal, "convolved": r.stats.tilesConvolved, "skipped": r.stats.tilesSkipped],
             "chunks": r.chunks,
+            "chunks_resumed": r.chunksResumed,
             "pixels_selected": r.stats.pixelsSelected,
             "pixels_filtered": r.stats.pixelsFiltered,
             "pixels_clamped": r.stats.pixelsClamped,

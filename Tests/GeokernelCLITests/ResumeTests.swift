@@ -1,0 +1,75 @@
+import Foundation
+import GDALKit
+import TestSupport
+import Testing
+
+/// `--resume`: a killed run continues from its checkpoint and ends with exactly the pixels of
+/// a run that was never interrupted; a different command is refused.
+@Suite(.serialized) struct ResumeTests {
+    let args = ["--kernel", "box:15", "--threads", "1", "--tile-size", "256"]
+
+    /// Starts a resumable run and kills it with `sig` once its checkpoint lists a done chunk.
+    func startAndKill(_ input: String, _ out: String, signal sig: Int32, extra: [String] = []) throws -> Int32 {
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = ["apply", input, out, "--resume", "-q"] + args + extra
+        p.environment = ProcessInfo.processInfo.environment.merging(["GEOKERNEL_CHECKPOINT_SECONDS": "0"]) { $1 }
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let checkpoint = out + ".geokernel-partial.tif.json"
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && p.isRunning {
+            if let data = FileManager.default.contents(atPath: checkpoint), String(decoding: data, as: UTF8.self).contains("\"done\":[[") { break }
+            usleep(20_000)
+        }
+        kill(p.processIdentifier, sig)
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    @Test(arguments: [SIGKILL, SIGTERM])
+    func killedRunResumesToTheUninterruptedResult(_ sig: Int32) throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try InterruptTests.slowInput(dir)
+        let out = dir.appendingPathComponent("out.tif").path
+        _ = try startAndKill(input, out, signal: sig)
+        #expect(!FileManager.default.fileExists(atPath: out), "no OUTPUT before the run completes")
+        #expect(FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif"))
+        #expect(FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif.json"))
+
+        let r = try CLI.run(["apply", input, out, "--resume", "--json"] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let resumed = report["chunks_resumed"] as! Int, chunks = report["chunks"] as! Int
+        #expect(resumed > 0 && resumed < chunks, "resumed \(resumed) of \(chunks)")
+        #expect(!FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif"))
+        #expect(!FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif.json"))
+
+        let reference = dir.appendingPathComponent("ref.tif").path
+        let r2 = try CLI.run(["apply", input, reference, "-q"] + args)
+        #expect(r2.status == 0)
+        let a = try Fixture.read(out), b = try Fixture.read(reference)
+        #expect(Fixture.mismatches(a[0], b[0]).isEmpty, "resumed pixels equal the uninterrupted run's")
+        let ds = try Dataset.open(out)
+        #expect(ds.geoTransform == (try Dataset.open(input)).geoTransform)
+    }
+
+    @Test func aDifferentCommandIsRefused() throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try InterruptTests.slowInput(dir)
+        let out = dir.appendingPathComponent("out.tif").path
+        _ = try startAndKill(input, out, signal: SIGKILL)
+        let r = try CLI.run(["apply", input, out, "--resume", "--kernel", "box:13", "--threads", "1", "--tile-size", "256"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("cannot resume") && r.stderr.contains("kernel differs"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif"), "the partial output is kept")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // Without --resume the same command starts over and cleans the partial up.
+        let fresh = try CLI.run(["apply", input, out, "-q", "--kernel", "box:3"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif.json"))
+    }
+}
