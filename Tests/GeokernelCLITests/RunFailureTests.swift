@@ -1,0 +1,66 @@
+import Foundation
+import GDALKit
+import TestSupport
+import Testing
+
+/// Failures in the middle of a run: a full disk, an input that shrinks under the reader, a
+/// block that fails to decode. Each ends with one line naming the file and the tile or
+/// block, a non-zero exit, no OUTPUT and no temporary.
+@Suite(.serialized) struct RunFailureTests {
+    func noLeftovers(_ dir: URL, keeping: Set<String>) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !keeping.contains($0) }
+    }
+
+    @Test func fullDiskIsAWriteErrorNamingTheBlock() throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try InterruptTests.slowInput(dir)
+        let out = dir.appendingPathComponent("out.tif").path
+        // `ulimit -f` stands in for a full disk: writes past 1000 KiB fail with EFBIG.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", "ulimit -f 1000; exec \"$0\" apply \"$1\" \"$2\" --kernel sharpen", CLI.executable.path, input, out]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1, "\(text)")
+        #expect(text.contains("out.tif") && text.contains("writing block"), "\(text)")
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(try noLeftovers(dir, keeping: ["big.tif"]).isEmpty)
+    }
+
+    @Test func inputTruncatedDuringTheRun() throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try InterruptTests.slowInput(dir)
+        let out = dir.appendingPathComponent("out.tif").path
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = ["apply", input, out, "--kernel", "box:9", "--threads", "1", "--tile-size", "256"]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try noLeftovers(dir, keeping: ["big.tif"]).isEmpty { usleep(10_000) }
+        usleep(200_000)
+        truncate(input, 100_000)
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1, "\(text)")
+        #expect(text.contains("big.tif") && text.contains("reading tile"), "\(text)")
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(try noLeftovers(dir, keeping: ["big.tif"]).isEmpty)
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable)) func blockThatFailsToDecode() throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.tif").path
+        let r = try CLI.run(["apply", Corpus.path("gdal__byte_truncated.tif"), out, "--kernel", "sharpen"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("gdal__byte_truncated.tif") && r.stderr.contains("tile"), "\(r.stderr)")
+        #expect(try noLeftovers(dir, keeping: []).isEmpty)
+    }
+}
