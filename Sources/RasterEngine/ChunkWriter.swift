@@ -1,6 +1,6 @@
 import GDALKit
 import RasterTiling
-import Synchronization
+
 
 /// The single owner of the output dataset. Workers hand it finished chunks; under its lock
 /// it cuts them into the output's blocks and writes each block once with `GDALWriteBlock`
@@ -26,7 +26,7 @@ final class ChunkWriter: Sendable {
         var interval: Duration
     }
 
-    private let state: Mutex<State>
+    private let state: Guarded<State>
     private let plan: TilePlan
     private let bandCount: Int
     private let outputType: RasterDataType
@@ -38,7 +38,7 @@ final class ChunkWriter: Sendable {
     init(dataset: consuming sending Dataset, path: String, plan: TilePlan, bandCount: Int, outputType: RasterDataType,
          done: Set<Int> = [], checkpoint: CheckpointPolicy? = nil, progress: (@Sendable (Double) -> Void)?) {
         let blockBytes = plan.blockWidth * plan.blockHeight * outputType.byteSize
-        state = Mutex(State(dataset: dataset, block: [UInt8](repeating: 0, count: blockBytes), done: done))
+        state = Guarded(State(dataset: dataset, block: [UInt8](repeating: 0, count: blockBytes), done: done))
         self.checkpoint = checkpoint
         alreadyDone = done.count
         self.plan = plan

@@ -119,7 +119,7 @@ public enum Engine {
 
         // Schedule: each worker claims chunks in order and hands them to the writer.
         let next = Atomic<Int>(0)
-        let failure = Mutex<EngineError?>(nil)
+        let failure = Guarded<EngineError?>(nil)
         let skip = done
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             do {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the engine's multi-threaded and parsing tests under ThreadSanitizer and AddressSanitizer
+# (separate build folders, Swift Testing only: XCTest's own runner leaks a few bytes at exit).
+# CI runs this after the test suite; it takes a few minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash Scripts/setup.sh
+echo "== ThreadSanitizer"
+TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan --disable-xctest \
+  --filter "SeamTests|GDALKitCoreTests|BadInputTests|RunFailureTests"
+echo "== AddressSanitizer"
+LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan.supp swift test --sanitize=address --scratch-path .build-asan --disable-xctest \
+  --filter "SeamTests|GDALKitCoreTests|FuzzTests|ScipyGoldenTests|BadInputTests|MutatedCorpusTests"
