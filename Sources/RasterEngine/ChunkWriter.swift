@@ -48,23 +48,22 @@ final class ChunkWriter: Sendable {
         self.progress = progress
     }
 
-    /// Writes one chunk's blocks.
-    func write(_ chunk: ChunkPixels) throws {
+    /// Writes one chunk's blocks: `bytes` holds the chunk's pixels band after band, in the
+    /// output type.
+    func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer, stats: RunStats) throws {
         let os = outputType.byteSize
         try state.withLock { s in
             let plan = self.plan
-            for (bx, by, w) in plan.blocks(in: chunk.window) {
+            for (bx, by, w) in plan.blocks(in: window) {
                 for b in 1...bandCount {
-                    let plane = (b - 1) * chunk.window.area * os
+                    let plane = (b - 1) * window.area * os
                     s.block.withUnsafeMutableBytes { dst in
                         if w.width < plan.blockWidth || w.height < plan.blockHeight {
                             dst.initializeMemory(as: UInt8.self, repeating: 0)
                         }
-                        chunk.bytes.withUnsafeBytes { src in
-                            for y in 0..<w.height {
-                                let from = plane + ((w.y - chunk.window.y + y) * chunk.window.width + w.x - chunk.window.x) * os
-                                (dst.baseAddress! + y * plan.blockWidth * os).copyMemory(from: src.baseAddress! + from, byteCount: w.width * os)
-                            }
+                        for y in 0..<w.height {
+                            let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
+                            (dst.baseAddress! + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from, byteCount: w.width * os)
                         }
                     }
                     try gdal(path, "writing block \(w) of band \(b)") {
@@ -74,9 +73,9 @@ final class ChunkWriter: Sendable {
                     }
                 }
             }
-            s.stats.add(chunk.stats)
+            s.stats.add(stats)
             s.chunksDone += 1
-            s.done.insert(chunk.index)
+            s.done.insert(index)
             progress?(Double(s.chunksDone + alreadyDone) / Double(plan.chunkCount))
             if let checkpoint, ContinuousClock.now - s.lastCheckpoint >= checkpoint.interval {
                 try save(&s, checkpoint)

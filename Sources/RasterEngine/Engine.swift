@@ -65,7 +65,7 @@ public enum Engine {
         let allBands = Array(1...max(1, input.bandCount))
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let maskNoData = try options.mask.map { m throws in try checkMask(m, against: input, path: options.input) }
+        let maskFacts = try options.mask.map { m throws in try checkMask(m, against: input, path: options.input) }
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
@@ -109,7 +109,8 @@ public enum Engine {
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
         }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
-        let job = Job(inputPath: options.input, maskPath: options.mask, maskNoData: maskNoData ?? nil, layout: layout,
+        let job = Job(inputPath: options.input, maskPath: options.mask, maskNoData: maskFacts?.noData ?? nil,
+                      maskIsByte: maskFacts?.isByte ?? false, layout: layout,
                       plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
                       cval: options.cval, policy: options.nodataPolicy, filteredBands: filtered,
                       copiedBands: allBands.filter { !filtered.contains($0) }, outputType: profile.dataType,
@@ -128,8 +129,7 @@ public enum Engine {
                     let i = next.add(1, ordering: .relaxed).oldValue
                     if i >= plan.chunkCount { break }
                     if skip.contains(i) { continue }
-                    let pixels = try worker.process(i)
-                    try writer.write(pixels)
+                    try worker.process(i, writer: writer)
                 }
             } catch {
                 let e = (error as? EngineError) ?? .gdal(path: options.input, context: "processing",
@@ -189,8 +189,9 @@ public enum Engine {
         return bands.sorted()
     }
 
-    /// Checks that the mask lies on the input's pixel grid; returns the mask's nodata.
-    static func checkMask(_ path: String, against input: borrowing Dataset, path inputPath: String) throws -> Double? {
+    /// Checks that the mask lies on the input's pixel grid; returns the mask's nodata and
+    /// whether its first band is Byte.
+    static func checkMask(_ path: String, against input: borrowing Dataset, path inputPath: String) throws -> (noData: Double?, isByte: Bool) {
         let mask = try gdal(path, "opening mask") { try Dataset.open(path) }
         if mask.width != input.width || mask.height != input.height {
             throw EngineError.maskGridMismatch(input: inputPath, mask: path,
@@ -203,8 +204,7 @@ public enum Engine {
                                                    reason: "geotransforms differ: input \(a), mask \(b)")
             }
         }
-        let nd = try gdal(path, "reading mask band 1") { try mask.withBand(1) { $0.noDataValue } }
-        return nd
+        return try gdal(path, "reading mask band 1") { try mask.withBand(1) { ($0.noDataValue, $0.dataType == .byte) } }
     }
 
     /// Copies what makes the output the input's twin: geotransform or GCPs, CRS, metadata,

@@ -8,6 +8,8 @@ struct Job: Sendable {
     var inputPath: String
     var maskPath: String?
     var maskNoData: Double?
+    /// Whether the mask's first band is Byte (read as it is, without conversion).
+    var maskIsByte: Bool
     var layout: RasterLayout
     var plan: TilePlan
     var taps: Taps
@@ -26,15 +28,6 @@ struct Job: Sendable {
 
     var bandCount: Int { layout.bandCount }
     var readType: RasterDataType { layout.readType }
-}
-
-/// The finished pixels of one chunk, band after band in the output type, and its counts.
-/// Thread safety: a plain value, `Sendable`.
-struct ChunkPixels: Sendable {
-    var index: Int
-    var window: Window
-    var bytes: [UInt8]
-    var stats: RunStats
 }
 
 /// Counts gathered while running, summed over chunks. Thread safety: a plain value.

@@ -3,13 +3,14 @@ import RasterKernels
 import RasterTiling
 
 /// One worker thread's state: its own read handles on the input and the mask (GDAL 3.6
-/// datasets are not thread-safe) and its scratch buffers. It turns a chunk window into
-/// finished output pixels: selection first, then per tile either a pass-through copy or a
-/// halo read, a convolution and a composite. Thread safety: lives and dies on one thread.
+/// datasets are not thread-safe) and its scratch buffers. It turns a chunk into finished
+/// output pixels: selection first, then per tile either a pass-through copy or a halo read,
+/// a convolution and a composite. Thread safety: lives and dies on one thread.
 struct TileWorker: ~Copyable {
     let job: Job
     let input: Dataset
     let mask: Dataset?
+    let scratch = Scratch()
 
     init(job: Job) throws {
         self.job = job
@@ -24,52 +25,81 @@ struct TileWorker: ~Copyable {
         return try gdal(m, "opening") { try Dataset.open(m) }
     }
 
-    /// Produces the output pixels of one chunk.
-    func process(_ index: Int) throws -> ChunkPixels {
+    /// Computes chunk `index` and hands its pixels to `writer` (they live in this worker's
+    /// scratch memory only for the duration of the call).
+    func process(_ index: Int, writer: ChunkWriter) throws {
         let chunk = job.plan.chunk(index)
-        let outSize = job.outputType.byteSize
-        var bytes = [UInt8](repeating: 0, count: job.bandCount * chunk.area * outSize)
+        let os = job.outputType.byteSize
+        let out = scratch.raw(.chunkOutput, bytes: job.bandCount * chunk.area * os)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let selection = try readSelection(chunk)
-        try bytes.withUnsafeMutableBytes { out in
-            for tile in job.plan.tiles(in: chunk) {
-                let signal = job.cancellation.cancelledBy
-                if signal != 0 { throw EngineError.interrupted(signal: signal) }
-                stats.tilesTotal += 1
-                let selected = selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
-                stats.pixelsSelected += selected
-                if selected == 0 || job.filteredBands.isEmpty {
-                    stats.tilesSkipped += 1
-                    try copy(tile, bands: Array(1...job.bandCount), chunk: chunk, into: out)
-                    continue
-                }
-                stats.tilesConvolved += 1
-                if !job.copiedBands.isEmpty { try copy(tile, bands: job.copiedBands, chunk: chunk, into: out) }
-                try filter(tile, chunk: chunk, selection: selection, into: out, stats: &stats)
+        for tile in job.plan.tiles(in: chunk) {
+            let signal = job.cancellation.cancelledBy
+            if signal != 0 { throw EngineError.interrupted(signal: signal) }
+            stats.tilesTotal += 1
+            let selected = selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
+            stats.pixelsSelected += selected
+            if selected == 0 || job.filteredBands.isEmpty {
+                stats.tilesSkipped += 1
+                try copy(tile, bands: Array(1...job.bandCount), chunk: chunk, into: out, stats: &stats)
+                continue
             }
+            stats.tilesConvolved += 1
+            if !job.copiedBands.isEmpty { try copy(tile, bands: job.copiedBands, chunk: chunk, into: out, stats: &stats) }
+            try filter(tile, chunk: chunk, selection: selection, into: out, stats: &stats)
         }
-        return ChunkPixels(index: index, window: chunk, bytes: bytes, stats: stats)
+        try writer.write(index: index, window: chunk,
+                         bytes: UnsafeRawBufferPointer(start: out, count: job.bandCount * chunk.area * os), stats: stats)
     }
 
     // MARK: - Selection
 
-    /// The mask's selection over the chunk (1 = selected), `nil` when there is no mask.
-    private func readSelection(_ chunk: Window) throws -> [UInt8]? {
+    /// The mask's selection over the chunk (1 = selected); `nil` when there is no mask or
+    /// when the mask selects the whole chunk (the fast path then needs no per-pixel test).
+    private func readSelection(_ chunk: Window) throws -> UnsafeMutablePointer<UInt8>? {
         guard let path = job.maskPath else { return nil }
-        let read: [Double]? = try gdal(path, "reading mask window \(chunk)") {
-            try mask?.withBand(1) { band in try band.read(PixelRect(chunk), as: Double.self) }
+        let sel = scratch.typed(.selection, UInt8.self, count: chunk.area)
+        let nd = job.maskNoData ?? .nan   // NaN never equals anything
+        var all = true
+        if job.maskIsByte {
+            // Byte masks (the common case) are read as they are.
+            try gdal(path, "reading mask window \(chunk)") {
+                try mask?.withBand(1) { band in
+                    try band.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: sel, count: chunk.area),
+                                  layout: BufferLayout(dataType: .byte, width: chunk.width, height: chunk.height))
+                }
+            }
+            let ndByte: Int = nd == nd && nd >= 0 && nd <= 255 && nd == nd.rounded() ? Int(nd) : -1
+            for i in 0..<chunk.area {
+                let v = Int(sel[i])
+                let on: UInt8 = v != 0 && v != ndByte ? 1 : 0
+                sel[i] = on
+                if on == 0 { all = false }
+            }
+        } else {
+            let values = scratch.typed(.decoded, Double.self, count: chunk.area)
+            try gdal(path, "reading mask window \(chunk)") {
+                try mask?.withBand(1) { band in
+                    try band.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: values, count: chunk.area * 8),
+                                  layout: BufferLayout(dataType: .float64, width: chunk.width, height: chunk.height))
+                }
+            }
+            for i in 0..<chunk.area {
+                let v = values[i]
+                let on: UInt8 = (v != 0 && v == v && v != nd) ? 1 : 0
+                sel[i] = on
+                if on == 0 { all = false }
+            }
         }
-        guard let values = read else { return nil }
-        let nd = job.maskNoData
-        return values.map { v in v != 0 && !v.isNaN && v != nd ? 1 : 0 }
+        return all ? nil : sel
     }
 
-    private func countSelected(_ sel: [UInt8], chunk: Window, tile: Window) -> Int {
+    private func countSelected(_ sel: UnsafeMutablePointer<UInt8>, chunk: Window, tile: Window) -> Int {
         var n = 0
         for y in tile.y..<tile.maxY {
-            let row = (y - chunk.y) * chunk.width - chunk.x
-            for x in tile.x..<tile.maxX { n &+= Int(sel[row + x]) }
+            let row = sel + (y - chunk.y) * chunk.width - chunk.x
+            for x in tile.x..<tile.maxX { n &+= Int(row[x]) }
         }
         return n
     }
@@ -77,32 +107,27 @@ struct TileWorker: ~Copyable {
     // MARK: - Pass-through
 
     /// Copies the tile's pixels of `bands` unchanged (converted only when `-ot` differs).
-    private func copy(_ tile: Window, bands: [Int], chunk: Window, into out: UnsafeMutableRawBufferPointer) throws {
+    private func copy(_ tile: Window, bands: [Int], chunk: Window, into out: UnsafeMutableRawPointer,
+                      stats: inout RunStats) throws {
         let rs = job.readType.byteSize, os = job.outputType.byteSize
-        var raw = [UInt8](repeating: 0, count: bands.count * tile.area * rs)
-        try raw.withUnsafeMutableBytes { buf in
-            try gdal(job.inputPath, "reading tile \(tile)") {
-                try input.read(bands: bands, PixelRect(tile), into: buf,
-                               layout: BufferLayout(dataType: job.readType, width: tile.width, height: tile.height))
-            }
-            var decoded = [Double](repeating: 0, count: tile.area)
-            for (k, b) in bands.enumerated() {
-                let src = buf.baseAddress! + k * tile.area * rs
-                let plane = out.baseAddress! + (b - 1) * chunk.area * os
+        let raw = scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
+        try gdal(job.inputPath, "reading tile \(tile)") {
+            try input.read(bands: bands, PixelRect(tile), into: UnsafeMutableRawBufferPointer(start: raw, count: bands.count * tile.area * rs),
+                           layout: BufferLayout(dataType: job.readType, width: tile.width, height: tile.height))
+        }
+        let row = scratch.typed(.row, Double.self, count: tile.width)
+        for (k, b) in bands.enumerated() {
+            let src = raw + k * tile.area * rs
+            let plane = out + (b - 1) * chunk.area * os
+            for y in 0..<tile.height {
+                let dst = plane + ((tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x) * os
+                let from = src + y * tile.width * rs
                 if job.readType == job.outputType {
-                    for y in 0..<tile.height {
-                        let dst = plane + ((tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x) * os
-                        dst.copyMemory(from: src + y * tile.width * rs, byteCount: tile.width * os)
-                    }
+                    dst.copyMemory(from: from, byteCount: tile.width * os)
                 } else {
-                    decoded.withUnsafeMutableBufferPointer { d in
-                        PixelCodec.decode(job.readType, src, count: tile.area, into: d.baseAddress!)
-                    }
-                    let enc = PixelCodec.Encoder(type: job.outputType, nanValue: job.nanValues[b - 1])
-                    for y in 0..<tile.height {
-                        let base = (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x
-                        for x in 0..<tile.width { _ = enc.store(decoded[y * tile.width + x], plane, base + x) }
-                    }
+                    PixelCodec.decode(job.readType, from, count: tile.width, into: row)
+                    stats.pixelsClamped[b - 1] += PixelCodec.encode(row, count: tile.width, as: job.outputType,
+                                                                    nanValue: job.nanValues[b - 1], into: dst)
                 }
             }
         }
@@ -111,124 +136,142 @@ struct TileWorker: ~Copyable {
     // MARK: - Convolution
 
     /// Reads the tile of the filtered bands with its halo, convolves and composites.
-    private func filter(_ tile: Window, chunk: Window, selection: [UInt8]?, into out: UnsafeMutableRawBufferPointer,
-                        stats: inout RunStats) throws {
+    private func filter(_ tile: Window, chunk: Window, selection: UnsafeMutablePointer<UInt8>?,
+                        into out: UnsafeMutableRawPointer, stats: inout RunStats) throws {
         let halo = job.halo, layout = job.layout
         let gx = AxisGather(start: tile.x - halo.left, length: tile.width + halo.left + halo.right, count: layout.width, edge: job.edge)
         let gy = AxisGather(start: tile.y - halo.top, length: tile.height + halo.top + halo.bottom, count: layout.height, edge: job.edge)
-        let gw = gx.gatheredCount, gh = gy.gatheredCount
+        let gw = gx.gatheredCount, gh = gy.gatheredCount, ga = gw * gh
         let pw = gx.slots.count, ph = gy.slots.count
         let bands = job.filteredBands
         let rs = job.readType.byteSize, os = job.outputType.byteSize
+        let colSlots = gx.slots.map { $0 ?? -1 }
+        let contiguous = colSlots.first.map { first in first >= 0 && colSlots.indices.allSatisfy { colSlots[$0] == first + $0 } } ?? false
 
         // 1. Read the gathered source rectangles of every filtered band at once.
-        var raw = [UInt8](repeating: 0, count: bands.count * gw * gh * rs)
-        if gw > 0 && gh > 0 {
-            try raw.withUnsafeMutableBytes { buf in
-                try readRuns(gx, gy, gw: gw, gh: gh, elementSize: rs, into: buf, tile: tile) { rect, dst, layout in
-                    try input.read(bands: bands, rect, into: dst,
-                                   layout: BufferLayout(dataType: job.readType, width: layout.width, height: layout.height,
-                                                        pixelSpacing: rs, lineSpacing: gw * rs, bandSpacing: gw * gh * rs))
-                }
+        let raw = scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
+        if ga > 0 {
+            try readRuns(gx, gy, gw: gw, elementSize: rs, into: raw, tile: tile) { rect, dst, size in
+                try input.read(bands: bands, rect, into: UnsafeMutableRawBufferPointer(start: dst, count: bands.count * ga * rs),
+                               layout: BufferLayout(dataType: job.readType, width: size.width, height: size.height,
+                                                    pixelSpacing: rs, lineSpacing: gw * rs, bandSpacing: ga * rs))
             }
         }
 
-        var padded = [Double](repeating: 0, count: pw * ph)
-        var valid = [UInt8](repeating: 1, count: pw * ph)
-        var result = [Double](repeating: 0, count: tile.area)
-        var gathered = [Double](repeating: 0, count: gw * gh)
-        var gatheredMask = [UInt8](repeating: 255, count: gw * gh)
+        let decoded = scratch.typed(.decoded, Double.self, count: max(1, ga))
+        let padded = scratch.typed(.padded, Double.self, count: pw * ph)
+        let valid = scratch.typed(.valid, UInt8.self, count: pw * ph)
+        let result = scratch.typed(.result, Double.self, count: tile.area)
+        let chosen = scratch.typed(.chosen, UInt8.self, count: tile.area)
+        let gatheredMask = scratch.typed(.gatheredMask, UInt8.self, count: max(1, ga))
         var sharedMaskRead = false
 
         for (k, b) in bands.enumerated() {
-            // 2. Validity of the gathered pixels (GDAL's mask band), read once when shared.
+            // 2. Decode into the padded plane through the gather slots (straight from the
+            //    read rows when the columns need no edge mapping).
+            let rawBand = raw + k * ga * rs
+            if !contiguous && ga > 0 { PixelCodec.decode(job.readType, rawBand, count: ga, into: decoded) }
+            for py in 0..<ph {
+                let dst = padded + py * pw
+                guard let sy = gy.slots[py] else { dst.initialize(repeating: job.cval, count: pw); continue }
+                if contiguous {
+                    PixelCodec.decode(job.readType, rawBand + (sy * gw + colSlots[0]) * rs, count: pw, into: dst)
+                } else {
+                    let src = decoded + sy * gw
+                    for px in 0..<pw { let s = colSlots[px]; dst[px] = s >= 0 ? src[s] : job.cval }
+                }
+            }
+
+            // 3. Validity: GDAL's mask band (read once when shared), and NaN in float bands.
             let flags = layout.maskFlags[b - 1]
-            let needsMask = !flags.contains(.allValid)
-            if needsMask && !(flags.contains(.perDataset) && sharedMaskRead) && gw > 0 && gh > 0 {
-                try gatheredMask.withUnsafeMutableBytes { buf in
-                    try readRuns(gx, gy, gw: gw, gh: gh, elementSize: 1, into: buf, tile: tile) { rect, dst, l in
+            let usesMask = !flags.contains(.allValid)
+            let isFloat = layout.bandTypes[b - 1].isFloatingPoint
+            var hasNaN = false
+            if isFloat {
+                for i in 0..<(pw * ph) where padded[i] != padded[i] { hasNaN = true; break }
+            }
+            var anyInvalid = false
+            let checkValidity = usesMask || hasNaN
+            if checkValidity {
+                if usesMask && !(flags.contains(.perDataset) && sharedMaskRead) && ga > 0 {
+                    try readRuns(gx, gy, gw: gw, elementSize: 1, into: UnsafeMutableRawPointer(gatheredMask), tile: tile) { rect, dst, size in
                         try input.withBand(b) { band in
                             try band.withMaskBand { m in
-                                try m.read(rect, into: dst, layout: BufferLayout(dataType: .byte, width: l.width, height: l.height,
-                                                                                   pixelSpacing: 1, lineSpacing: gw, bandSpacing: gw * gh))
+                                try m.read(rect, into: UnsafeMutableRawBufferPointer(start: dst, count: ga),
+                                           layout: BufferLayout(dataType: .byte, width: size.width, height: size.height,
+                                                                pixelSpacing: 1, lineSpacing: gw, bandSpacing: ga))
                             }
                         }
                     }
+                    sharedMaskRead = flags.contains(.perDataset)
                 }
-                sharedMaskRead = flags.contains(.perDataset)
-            } else if !needsMask {
-                for i in gatheredMask.indices { gatheredMask[i] = 255 }
-                sharedMaskRead = false
-            }
-
-            // 3. Decode, then lay out the padded plane through the gather slots.
-            raw.withUnsafeBytes { r in
-                gathered.withUnsafeMutableBufferPointer { g in
-                    if gw > 0 && gh > 0 { PixelCodec.decode(job.readType, r.baseAddress! + k * gw * gh * rs, count: gw * gh, into: g.baseAddress!) }
-                }
-            }
-            let checkNaN = layout.bandTypes[b - 1].isFloatingPoint
-            var anyInvalid = false
-            for py in 0..<ph {
-                let sy = gy.slots[py]
-                for px in 0..<pw {
-                    let i = py * pw + px
-                    if let sy, let sx = gx.slots[px] {
-                        let v = gathered[sy * gw + sx]
-                        padded[i] = v
-                        let ok = gatheredMask[sy * gw + sx] != 0 && !(checkNaN && v.isNaN)
-                        valid[i] = ok ? 1 : 0
+                for py in 0..<ph {
+                    let row = valid + py * pw, prow = padded + py * pw
+                    guard let sy = gy.slots[py] else { row.initialize(repeating: 1, count: pw); continue }
+                    for px in 0..<pw {
+                        let sx = colSlots[px]
+                        var ok: Bool = sx < 0 || !usesMask || gatheredMask[sy * gw + sx] != 0
+                        if sx >= 0 && prow[px] != prow[px] { ok = false }
+                        row[px] = ok ? 1 : 0
                         if !ok { anyInvalid = true }
-                    } else {
-                        padded[i] = job.cval
-                        valid[i] = 1
                     }
                 }
             }
 
-            // 4. Convolve: the plain fast loop unless invalid neighbours must be left out.
-            let include: (Int, Int) -> Bool = { y, x in
-                (selection.map { $0[(tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x + x] != 0 } ?? true)
-                    && valid[(y + halo.top) * pw + x + halo.left] != 0
-            }
-            padded.withUnsafeBufferPointer { p in
-                result.withUnsafeMutableBufferPointer { r in
-                    if job.policy == .ignore || !anyInvalid {
-                        Convolution.convolve(taps: job.taps, padded: p.baseAddress!, paddedWidth: pw,
-                                             width: tile.width, height: tile.height, out: r.baseAddress!)
+            // 4. Which core pixels take the result: selected and valid.
+            var allChosen = selection == nil && !checkValidity
+            if !allChosen {
+                var none: UInt8 = 1
+                for y in 0..<tile.height {
+                    let crow = chosen + y * tile.width
+                    if let selection {
+                        crow.update(from: selection + (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x, count: tile.width)
                     } else {
-                        valid.withUnsafeBufferPointer { v in
-                            Convolution.convolveMasked(taps: job.taps, padded: p.baseAddress!, valid: v.baseAddress!,
-                                                       paddedWidth: pw, width: tile.width, height: tile.height,
-                                                       out: r.baseAddress!, include: include)
-                        }
+                        crow.initialize(repeating: 1, count: tile.width)
                     }
+                    if checkValidity {
+                        let vrow = valid + (y + halo.top) * pw + halo.left
+                        for x in 0..<tile.width { crow[x] &= vrow[x] }
+                    }
+                    for x in 0..<tile.width { none &= crow[x] }
                 }
+                allChosen = none == 1
             }
 
-            // 5. Composite: the result where selected and valid, the original elsewhere.
-            let enc = PixelCodec.Encoder(type: job.outputType, nanValue: job.nanValues[b - 1])
-            let plane = out.baseAddress! + (b - 1) * chunk.area * os
+            // 5. Convolve: the plain fast loop unless invalid neighbours must be left out.
+            if job.policy == .ignore || !anyInvalid {
+                Convolution.convolve(taps: job.taps, padded: padded, paddedWidth: pw,
+                                     width: tile.width, height: tile.height, out: result)
+            } else {
+                Convolution.convolveMasked(taps: job.taps, padded: padded, valid: valid, paddedWidth: pw,
+                                           width: tile.width, height: tile.height, chosen: chosen, out: result)
+            }
+
+            // 6. Composite: the result where chosen, the original elsewhere.
+            let plane = out + (b - 1) * chunk.area * os
             let sameType = job.readType == job.outputType
             var clamped = 0, filtered = 0
-            raw.withUnsafeBytes { r in
-                let rawBand = r.baseAddress! + k * gw * gh * rs
-                for y in 0..<tile.height {
+            for y in 0..<tile.height {
+                let dst = plane + ((tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x) * os
+                let res = result + y * tile.width
+                let crow = chosen + y * tile.width
+                let orig = padded + (y + halo.top) * pw + halo.left
+                if !allChosen {
+                    for x in 0..<tile.width where crow[x] == 0 { res[x] = orig[x] }
+                }
+                clamped += PixelCodec.encode(res, count: tile.width, as: job.outputType, nanValue: job.nanValues[b - 1], into: dst)
+                if !allChosen {
                     let sy = gy.slots[y + halo.top]!
-                    let base = (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x
+                    let rawRow = rawBand + sy * gw * rs
                     for x in 0..<tile.width {
-                        if include(y, x) {
+                        if crow[x] != 0 {
                             filtered += 1
-                            if enc.store(result[y * tile.width + x], plane, base + x) { clamped += 1 }
-                        } else {
-                            let sx = gx.slots[x + halo.left]!
-                            if sameType {
-                                (plane + (base + x) * os).copyMemory(from: rawBand + (sy * gw + sx) * rs, byteCount: os)
-                            } else if enc.store(gathered[sy * gw + sx], plane, base + x) {
-                                clamped += 1
-                            }
+                        } else if sameType {
+                            (dst + x * os).copyMemory(from: rawRow + colSlots[x + halo.left] * rs, byteCount: os)
                         }
                     }
+                } else {
+                    filtered += tile.width
                 }
             }
             stats.pixelsClamped[b - 1] += clamped
@@ -237,17 +280,17 @@ struct TileWorker: ~Copyable {
     }
 
     /// Reads each (row run × column run) rectangle into its place in a gathered buffer.
-    private func readRuns(_ gx: AxisGather, _ gy: AxisGather, gw: Int, gh: Int, elementSize: Int,
-                          into buf: UnsafeMutableRawBufferPointer, tile: Window,
-                          _ read: (PixelRect, UnsafeMutableRawBufferPointer, (width: Int, height: Int)) throws -> Void) throws {
+    private func readRuns(_ gx: AxisGather, _ gy: AxisGather, gw: Int, elementSize: Int,
+                          into buf: UnsafeMutableRawPointer, tile: Window,
+                          _ read: (PixelRect, UnsafeMutableRawPointer, (width: Int, height: Int)) throws -> Void) throws {
         var oy = 0
         for ry in gy.runs {
             var ox = 0
             for rx in gx.runs {
                 let rect = PixelRect(x: rx.lowerBound, y: ry.lowerBound, width: rx.count, height: ry.count)
-                let offset = (oy * gw + ox) * elementSize
-                let dst = UnsafeMutableRawBufferPointer(rebasing: buf[offset...])
-                try gdal(job.inputPath, "reading tile \(tile)") { try read(rect, dst, (rx.count, ry.count)) }
+                try gdal(job.inputPath, "reading tile \(tile)") {
+                    try read(rect, buf + (oy * gw + ox) * elementSize, (rx.count, ry.count))
+                }
                 ox += rx.count
             }
             oy += ry.count

@@ -27,18 +27,19 @@ public enum Convolution {
         }
     }
 
-    /// Convolves the pixels `include(y, x)` accepts, leaving invalid neighbours out as
-    /// `policy` says. `valid` has the padded buffer's shape (non-zero = valid); the result
-    /// is written only for included pixels.
+    /// Convolves the pixels whose `chosen` flag is set (a `width × height` plane), leaving
+    /// invalid neighbours out as `NodataPolicy.renormalized` says. `valid` has the padded
+    /// buffer's shape (non-zero = valid); the result is written only for chosen pixels.
     public static func convolveMasked(taps: Taps, padded: UnsafePointer<Double>, valid: UnsafePointer<UInt8>,
                                       paddedWidth: Int, width: Int, height: Int,
-                                      out: UnsafeMutablePointer<Double>, include: (Int, Int) -> Bool) {
+                                      chosen: UnsafePointer<UInt8>, out: UnsafeMutablePointer<Double>) {
         let cx = taps.width - 1 - taps.width / 2, cy = taps.height - 1 - taps.height / 2
+        let list = taps.taps
         for y in 0..<height {
-            for x in 0..<width where include(y, x) {
+            for x in 0..<width where chosen[y * width + x] != 0 {
                 var sum = 0.0, validWeight = 0.0, invalidWeight = 0.0
                 var anyInvalid = false
-                for tap in taps.taps {
+                for tap in list {
                     let k = (y + tap.row) * paddedWidth + x + tap.column
                     if valid[k] != 0 {
                         sum += tap.weight * padded[k]

@@ -6,7 +6,7 @@ public enum Rounding {
     @inline(__always)
     public static func integer(_ v: Double, minimum: Double, maximum: Double, nanValue: Double,
                                wasClamped: inout Bool) -> Double {
-        if v.isNaN { return nanValue }
+        if v.isNaN { return max(minimum, min(maximum, nanValue)) }
         let r = v.rounded(.toNearestOrEven)
         if r < minimum { wasClamped = true; return minimum }
         if r > maximum { wasClamped = true; return maximum }

@@ -1,0 +1,32 @@
+/// One worker's reusable buffers, grown as needed and never shrunk, so a run allocates
+/// (and page-faults) its working memory once per thread instead of once per tile.
+/// Thread safety: owned by one worker thread; not `Sendable`.
+final class Scratch {
+    private var buffers: [UnsafeMutableRawBufferPointer] = []
+
+    /// The named buffers a tile needs.
+    enum Slot: Int, CaseIterable {
+        case chunkOutput, selection, gathered, gatheredMask, decoded, padded, valid, result, chosen, row
+    }
+
+    init() {
+        buffers = Slot.allCases.map { _ in UnsafeMutableRawBufferPointer(start: nil, count: 0) }
+    }
+
+    deinit { buffers.forEach { $0.deallocate() } }
+
+    /// At least `bytes` bytes for `slot`; the contents are undefined.
+    func raw(_ slot: Slot, bytes: Int) -> UnsafeMutableRawPointer {
+        let i = slot.rawValue
+        if buffers[i].count < bytes {
+            buffers[i].deallocate()
+            buffers[i] = .allocate(byteCount: max(bytes, 64), alignment: 64)
+        }
+        return buffers[i].baseAddress!
+    }
+
+    /// At least `count` elements of `T` for `slot`.
+    func typed<T>(_ slot: Slot, _: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        raw(slot, bytes: count * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: count)
+    }
+}
