@@ -80,6 +80,7 @@ run("geokernel no mask 3x3 -> Float32", geokernel(scene, "sharpen", None, ["-ot"
 run("geokernel blob10 gauss9 -> Float32", geokernel(scene, GAUSS9, "blob10", ["-ot", "Float32"]))
 run("geokernel full box15 -> Float32", geokernel(scene, "box:15", "full", ["-ot", "Float32"]))
 run("geokernel blob1 gauss9 -> Float32", geokernel(scene, GAUSS9, "blob1", ["-ot", "Float32"]))
+run("geokernel full gauss9 -> Float32", geokernel(scene, GAUSS9, "full", ["-ot", "Float32"]))
 run("geokernel full 3x3 own format", geokernel(scene, "sharpen", "full"))
 run("geokernel blob1 3x3 own format", geokernel(scene, "sharpen", "blob1"))
 run("geokernel full 3x3 own format --resume", geokernel(scene, "sharpen", "full", ["--resume"]))
@@ -143,7 +144,7 @@ try:
     import matplotlib.pyplot as plt
     cov = {m: facts["masks"][m]["pixels"] * 100 for m in ["blob1", "blob10", "full"]}
     fig, ax = plt.subplots(figsize=(7, 4))
-    pts = [(cov["blob1"], c("geokernel blob1 gauss9 -> Float32")), (cov["blob10"], c("geokernel blob10 gauss9 -> Float32"))]
+    pts = [(cov[m], c(f"geokernel {m} gauss9 -> Float32")) for m in ["blob1", "blob10", "full"]]
     ax.plot(*zip(*pts), "o-", label="geokernel, 9x9 gaussian")
     if anchor_ok:
         ax.plot([cov[m] for m in ["blob1", "blob10", "full"]], [c(f"rasterio+cv2 skip 2thr {m} gauss9") for m in ["blob1", "blob10", "full"]],

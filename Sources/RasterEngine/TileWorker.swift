@@ -238,11 +238,12 @@ struct TileWorker: ~Copyable {
                 allChosen = none == 1
             }
 
-            // 5. Convolve: the plain fast loop unless invalid neighbours must be left out.
-            if job.policy == .ignore || !anyInvalid {
-                Convolution.convolve(taps: job.taps, padded: padded, paddedWidth: pw,
-                                     width: tile.width, height: tile.height, out: result)
-            } else {
+            // 5. Convolve every core pixel (two 1-D passes for a rank-1 kernel), then redo the
+            //    chosen pixels that have invalid neighbours when the policy leaves those out.
+            let rows = scratch.typed(.rows, Double.self, count: ph * tile.width)
+            Convolution.convolve(taps: job.taps, padded: padded, paddedWidth: pw,
+                                 width: tile.width, height: tile.height, out: result, rows: rows)
+            if job.policy == .renormalize && anyInvalid {
                 Convolution.convolveMasked(taps: job.taps, padded: padded, valid: valid, paddedWidth: pw,
                                            width: tile.width, height: tile.height, chosen: chosen, out: result)
             }

@@ -47,8 +47,27 @@ public enum ReferenceConvolution {
                         anyInvalid = true
                     }
                 }
-                out[k] = NodataPolicy.renormalized(sum: sum, validWeight: validWeight, invalidWeight: invalidWeight,
-                                                   anyInvalid: anyInvalid, centre: image[k], kernelSum: taps.kernelSum)
+                if anyInvalid {
+                    out[k] = NodataPolicy.renormalized(sum: sum, validWeight: validWeight, invalidWeight: invalidWeight,
+                                                       anyInvalid: true, centre: image[k], kernelSum: taps.kernelSum)
+                } else if let rowTaps = taps.rowTaps, let columnTaps = taps.columnTaps {
+                    // A rank-1 kernel: a horizontal 1-D sum on each row the column taps need, then
+                    // the vertical sum, in the engine's order.
+                    var total = 0.0
+                    for (j, wc) in columnTaps {
+                        let sy = edge.sourceIndex(y - halo.top + j, count: height)
+                        var rowSum = 0.0
+                        for (i, wr) in rowTaps {
+                            let sx = edge.sourceIndex(x - halo.left + i, count: width)
+                            let v = (sy != nil && sx != nil) ? image[sy! * width + sx!] : cval
+                            rowSum += wr * v
+                        }
+                        total += wc * rowSum
+                    }
+                    out[k] = total
+                } else {
+                    out[k] = sum
+                }
             }
         }
         return out

@@ -10,6 +10,10 @@ public struct Taps: Sendable {
 
     /// The non-zero taps, rows top to bottom, columns left to right.
     public let taps: [Tap]
+    /// For a rank-1 kernel: the flipped 1-D factors' non-zero taps, as (offset, weight);
+    /// the horizontal pass uses `rowTaps`, then the vertical pass `columnTaps`.
+    public let rowTaps: [(offset: Int, weight: Double)]?
+    public let columnTaps: [(offset: Int, weight: Double)]?
     /// The kernel's size, sum and halo.
     public let width: Int, height: Int, kernelSum: Double
 
@@ -23,6 +27,13 @@ public struct Taps: Sendable {
             }
         }
         taps = t
+        if let f = kernel.separableFactors {
+            rowTaps = f.row.reversed().enumerated().filter { $0.element != 0 }.map { ($0.offset, $0.element) }
+            columnTaps = f.column.reversed().enumerated().filter { $0.element != 0 }.map { ($0.offset, $0.element) }
+        } else {
+            rowTaps = nil
+            columnTaps = nil
+        }
         width = kernel.width
         height = kernel.height
         kernelSum = kernel.sum

@@ -12,7 +12,7 @@ enum ReportJSON {
             "width": r.width, "height": r.height, "bands": r.bandCount,
             "output_type": r.outputType.name,
             "creation_options": r.creationOptions,
-            "kernel": ["width": k.width, "height": k.height, "sum": k.sum],
+            "kernel": ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable],
             "edge": options.edge.rawValue,
             "nodata_policy": options.nodataPolicy.rawValue,
             "tiles": ["total": r.stats.tilesTotal, "convolved": r.stats.tilesConvolved, "skipped": r.stats.tilesSkipped],

@@ -17,6 +17,9 @@ import Testing
         ("5x3", [[1, 2, 3, 2, 1], [0, 1, 0, -1, 0], [1, 0, 2, 0, 1]]),
         ("4x6", (0..<6).map { r in (0..<4).map { c in Double((r * 4 + c) % 5) - 1.5 } }),
         ("15x15", (0..<15).map { r in (0..<15).map { c in 1 + Double((r + 2 * c) % 3) } }),
+        // Rank 1: convolved as two 1-D passes, with nodata neighbours falling back to the 2-D sum.
+        ("9x9 gaussian", { let k = try! KernelPreset.kernel("gaussian:1.3"); return (0..<9).map { r in (0..<9).map { k[$0, r] } } }()),
+        ("6x4 separable", [[1, 2, -1, 0.5, 3, 1], [2, 4, -2, 1, 6, 2], [-1, -2, 1, -0.5, -3, -1], [0.5, 1, -0.5, 0.25, 1.5, 0.5]]),
     ]
     /// (tile size, threads): 1, smaller than the 15x15 kernel, not dividing 37x29, block-sized, default.
     static let schedules: [(Int?, Int)] = [(1, 1), (3, 4), (7, 2), (16, 3), (33, 2), (nil, 4)]

@@ -1,4 +1,5 @@
 import RasterKernels
+import RasterTiling
 import Testing
 
 @Suite struct KernelParsingTests {
@@ -122,5 +123,40 @@ import Testing
         #expect(Rounding.integer(300.2, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 255)
         #expect(clamped)
         #expect(Rounding.integer(.nan, minimum: 0, maximum: 255, nanValue: 7, wasClamped: &clamped) == 7)
+    }
+}
+
+@Suite struct SeparableTests {
+    @Test func rankOneKernelsAreDetected() throws {
+        for spec in ["box:5", "gaussian:1.5", "sobel-x", "sobel-y", "identity"] {
+            let k = try KernelPreset.kernel(spec)
+            let f = try #require(k.separableFactors, "\(spec)")
+            for r in 0..<k.height { for c in 0..<k.width { #expect(abs(k[c, r] - f.column[r] * f.row[c]) < 1e-15) } }
+        }
+        #expect(try Kernel(parsingInline: "1,2,3").isSeparable)
+        #expect(try Kernel(parsingInline: "2,4;3,6").isSeparable)
+        for spec in ["sharpen", "laplacian", "emboss"] { #expect(!(try KernelPreset.kernel(spec).isSeparable)) }
+        #expect(!(try Kernel(parsingInline: "1,2;3,4").isSeparable))
+        #expect(!(try Kernel(parsingInline: "0,0;0,0").isSeparable))
+    }
+
+    @Test func separableReferenceStaysWithinRoundingOfTheDirectSum() throws {
+        let k = try KernelPreset.kernel("gaussian:2")
+        let w = 23, h = 17
+        let image = (0..<(w * h)).map { Double(($0 * 7919) % 1000) }
+        let fast = ReferenceConvolution.apply(image: image, width: w, height: h, kernel: k, edge: .reflect)
+        // The direct 2-D sum of the same kernel, written out here.
+        let halo = k.halo
+        for y in 0..<h {
+            for x in 0..<w {
+                var s = 0.0
+                for j in 0..<k.height { for i in 0..<k.width {
+                    let sy = EdgeMode.reflect.sourceIndex(y + halo.bottom - j, count: h)!
+                    let sx = EdgeMode.reflect.sourceIndex(x + halo.right - i, count: w)!
+                    s += k[i, j] * image[sy * w + sx]
+                } }
+                #expect(abs(s - fast[y * w + x]) <= 1e-9 * 1000)
+            }
+        }
     }
 }

@@ -62,10 +62,13 @@ let goldenCases: [GoldenCase] = {
             }
         }
         var out = [Double](repeating: .nan, count: c.width * c.height)
+        var rows = [Double](repeating: .nan, count: ph * c.width)
         padded.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
-                Convolution.convolve(taps: Taps(k), padded: p.baseAddress!, paddedWidth: pw,
-                                     width: c.width, height: c.height, out: o.baseAddress!)
+                rows.withUnsafeMutableBufferPointer { r in
+                    Convolution.convolve(taps: Taps(k), padded: p.baseAddress!, paddedWidth: pw,
+                                         width: c.width, height: c.height, out: o.baseAddress!, rows: r.baseAddress!)
+                }
             }
         }
         let reference = ReferenceConvolution.apply(image: c.image, width: c.width, height: c.height, kernel: k, edge: edge, cval: c.cval)
