@@ -48,6 +48,10 @@ public enum RasterDataType: String, CaseIterable, Sendable, Equatable {
         self = t
     }
 
+    /// The GDAL type that holds this type's bytes in I/O: Int8 travels as Byte (with
+    /// `PIXELTYPE=SIGNEDBYTE` on the file) where GDAL has no `GDT_Int8` (before 3.7).
+    public var storageType: RasterDataType { gdal == nil && self == .int8 ? .byte : self }
+
     /// Bytes per pixel.
     public var byteSize: Int {
         switch self {

@@ -47,7 +47,8 @@ extension ApplyOptions {
     /// Sets `-ot` from a GDAL type name.
     /// - Throws: `EngineError.unknownDataType` for names GDAL does not know or the engine cannot write.
     public mutating func setOutputType(named name: String) throws(EngineError) {
-        guard let t = RasterDataType(name: name), !t.isComplex, t != .int64, t != .uint64 else {
+        let t = name.lowercased() == "int8" ? RasterDataType.int8 : RasterDataType(name: name)
+        guard let t, !t.isComplex, t != .int64, t != .uint64 else {
             throw .unknownDataType(name)
         }
         outputType = t

@@ -48,7 +48,7 @@ public enum Engine {
         let start = DispatchTime.now()
         GDALRuntime.ensureReady()
         if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
-            GDALRuntime.cacheMax = 128 << 20   // halo re-reads come from here; bounded whatever the raster
+            GDALRuntime.cacheMax = 96 << 20   // halo re-reads come from here; bounded whatever the raster
         }
         if let t = options.tileSize, !(1...ApplyOptions.maximumTileSize).contains(t) {
             throw EngineError.badOption("--tile-size must be between 1 and \(ApplyOptions.maximumTileSize), not \(t)")
@@ -167,7 +167,7 @@ public enum Engine {
         }
         let output = try gdal(outputPath, "creating") {
             try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
-                               dataType: profile.dataType, options: profile.creationOptions)
+                               dataType: profile.dataType.storageType, options: profile.creationOptions)
         }
         do {
             try copyDescription(from: input, to: output, layout: layout)

@@ -31,6 +31,7 @@ struct OutputProfile: Sendable, Equatable {
             opts.append(("INTERLEAVE", interleave))
         }
         opts.append(("BIGTIFF", "IF_SAFER"))
+        if dataType == .int8 && dataType.storageType == .byte { opts.append(("PIXELTYPE", "SIGNEDBYTE")) }
         // User options win, key by key (case-insensitive), in the order given.
         var merged: [(String, String)] = []
         let userKeys = Set(userOptions.map { OutputProfile.key(of: $0) })

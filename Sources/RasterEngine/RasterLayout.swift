@@ -26,7 +26,9 @@ struct RasterLayout: Sendable {
         for b in 1...max(1, bandCount) where bandCount > 0 {
             let info: (RasterDataType?, String, Double?, MaskFlags, Bool, (width: Int, height: Int)) = try gdal(path, "reading band \(b)") {
                 try ds.withBand(b) { band in
-                    (band.dataType, band.dataTypeName, band.noDataValue, band.maskFlags, band.hasColorTable, band.blockSize)
+                    // GDAL before 3.7 shows signed bytes as Byte with PIXELTYPE=SIGNEDBYTE.
+                    let signed = band.dataType == .byte && band.metadataItem("PIXELTYPE", domain: "IMAGE_STRUCTURE") == "SIGNEDBYTE"
+                    return (signed ? .int8 : band.dataType, band.dataTypeName, band.noDataValue, band.maskFlags, band.hasColorTable, band.blockSize)
                 }
             }
             guard let t = info.0 else {

@@ -113,7 +113,7 @@ struct TileWorker: ~Copyable {
         let raw = scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
         try gdal(job.inputPath, "reading tile \(tile)") {
             try input.read(bands: bands, PixelRect(tile), into: UnsafeMutableRawBufferPointer(start: raw, count: bands.count * tile.area * rs),
-                           layout: BufferLayout(dataType: job.readType, width: tile.width, height: tile.height))
+                           layout: BufferLayout(dataType: job.readType.storageType, width: tile.width, height: tile.height))
         }
         let row = scratch.typed(.row, Double.self, count: tile.width)
         for (k, b) in bands.enumerated() {
@@ -153,7 +153,7 @@ struct TileWorker: ~Copyable {
         if ga > 0 {
             try readRuns(gx, gy, gw: gw, elementSize: rs, into: raw, tile: tile) { rect, dst, size in
                 try input.read(bands: bands, rect, into: UnsafeMutableRawBufferPointer(start: dst, count: bands.count * ga * rs),
-                               layout: BufferLayout(dataType: job.readType, width: size.width, height: size.height,
+                               layout: BufferLayout(dataType: job.readType.storageType, width: size.width, height: size.height,
                                                     pixelSpacing: rs, lineSpacing: gw * rs, bandSpacing: ga * rs))
             }
         }
