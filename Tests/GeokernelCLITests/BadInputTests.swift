@@ -101,6 +101,11 @@ import Testing
         if getuid() != 0 {   // root writes anywhere; the check is then GDAL's own
             try refuses([input, ro.appendingPathComponent("o.tif").path, "--kernel", "sharpen"], ["cannot write"], output: ro.appendingPathComponent("o.tif").path)
         }
+        // A folder even root cannot write in: sysfs, when it is mounted (not in a bare chroot).
+        if FileManager.default.fileExists(atPath: "/sys/kernel") {
+            try refuses([input, "/sys/geokernel-out.tif", "--kernel", "sharpen"], ["/sys/geokernel-out.tif", "Permission denied"],
+                        output: "/sys/geokernel-out.tif")
+        }
         try refuses([input, out, "--kernel", "sharpen", "--bands", "2"], ["band 2 does not exist"])
         try refuses([input, out, "--kernel", "sharpen", "--bands", "1,a"], ["'a'"])
         try refuses([input, out, "--kernel", "sharpen", "--tile-size", "0"], ["--tile-size"])

@@ -48,6 +48,34 @@ import Testing
         #expect(left.isEmpty, "temporaries left: \(left)")
     }
 
+    /// A raster of 4.9 billion pixels (sparse, so the file is tiny) is accepted and processed:
+    /// the run starts, reports itself, and stops cleanly when told to.
+    @Test func rasterPast32BitPixelCountsRuns() throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("huge.tif").path
+        let ds = try Dataset.create(input, width: 70_000, height: 70_000, bandCount: 1, dataType: .byte,
+                                    options: ["TILED=YES", "SPARSE_OK=TRUE", "BIGTIFF=YES"])
+        try ds.close()
+        let info = try CLI.run(["info", input])
+        #expect(info.stdout.contains("70000 x 70000"))
+        let out = dir.appendingPathComponent("out.tif").path
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = ["apply", input, out, "--kernel", "sharpen", "-q"]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, (try FileManager.default.contentsOfDirectory(atPath: dir.path)).count < 2 { usleep(20_000) }
+        usleep(500_000)
+        kill(p.processIdentifier, SIGTERM)
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 143, "it was running, not refusing: \(text)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func sigkillLeavesOnlyTheNamedTemporary() throws {
         let r = try interrupt(with: SIGKILL)
         defer { try? FileManager.default.removeItem(at: r.dir) }

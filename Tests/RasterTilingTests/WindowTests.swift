@@ -81,3 +81,18 @@ import Testing
         #expect(strips.chunkWidth == 2000 && strips.chunkHeight == 510 && strips.tileWidth == 512)
     }
 }
+
+@Suite struct HugeRasterTests {
+    /// Pixel counts past 32 bits: the plan's arithmetic is 64-bit throughout.
+    @Test func planOfA100000SquareRaster() {
+        let plan = TilePlan(width: 100_000, height: 100_000, blockWidth: 256, blockHeight: 256)
+        #expect(plan.raster.area == 10_000_000_000)
+        #expect(plan.chunkCount == 196 * 196)
+        let last = plan.chunk(plan.chunkCount - 1)
+        #expect(last.maxX == 100_000 && last.maxY == 100_000)
+        #expect(last.width == 100_000 - 195 * 512 && last.height == 100_000 - 195 * 512)
+        #expect(plan.blocks(in: last).count == 1)
+        let g = AxisGather(start: 99_990, length: 20, count: 100_000, edge: .wrap)
+        #expect(g.runs == [0..<10, 99_990..<100_000])
+    }
+}
