@@ -50,6 +50,20 @@ import Testing
         #expect(lerc["COMPRESSION"] == "LERC", "LERC is kept and written losslessly (MAX_Z_ERROR=0)")
     }
 
+    /// Runs a command under util-linux `script`, which gives it a pseudo-terminal.
+    func runInTerminal(_ cmd: [String]) throws -> (status: Int32, text: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", cmd.map { "'\($0)'" }.joined(separator: " "), "/dev/null"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
     @Test func progressOnlyOnATerminal() throws {
         let dir = Fixture.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -61,27 +75,11 @@ import Testing
         #expect(plain.status == 0 && plain.stderr.isEmpty)
         // A terminal (util-linux `script` gives the run a pseudo-terminal): percentages on stderr.
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         let cmd = [CLI.executable.path, "apply", input, dir.appendingPathComponent("b.tif").path, "--kernel", "sharpen", "--tile-size", "256"]
-        p.arguments = ["-qec", cmd.map { "'\($0)'" }.joined(separator: " "), "/dev/null"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
-        #expect(text.contains("100%"), "progress shown on a terminal: \(text.debugDescription)")
-        let quiet = Process()
-        quiet.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        quiet.arguments = ["-qec", (cmd + ["-q", "--overwrite"]).map { "'\($0)'" }.joined(separator: " "), "/dev/null"]
-        let qpipe = Pipe()
-        quiet.standardOutput = qpipe
-        quiet.standardInput = FileHandle.nullDevice
-        try quiet.run()
-        let qtext = String(decoding: qpipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        quiet.waitUntilExit()
+        let shown = try runInTerminal(cmd)
+        #expect(shown.status == 0, "\(shown.text)")
+        #expect(shown.text.contains("100%"), "progress shown on a terminal: \(shown.text.debugDescription)")
+        let qtext = try runInTerminal(cmd + ["-q", "--overwrite"]).text
         #expect(!qtext.contains("%"), "-q silences progress: \(qtext.debugDescription)")
     }
 }
