@@ -36,6 +36,7 @@ public struct BufferLayout: Sendable, Equatable {
 /// A rectangle of pixels in raster coordinates, as GDAL's RasterIO takes it.
 /// Thread safety: a plain value, `Sendable`.
 public struct PixelRect: Sendable, Equatable, CustomStringConvertible {
+    /// Top-left pixel and size.
     public var x: Int, y: Int, width: Int, height: Int
     /// Creates a rectangle; `x`, `y` is the top-left pixel.
     public init(x: Int, y: Int, width: Int, height: Int) {

@@ -3,7 +3,9 @@ import CGDAL
 /// GDAL's validity-mask flags for a band (`GDALGetMaskFlags`).
 /// Thread safety: a plain value, `Sendable`.
 public struct MaskFlags: OptionSet, Sendable, CustomStringConvertible {
+    /// GDAL's `GMF_*` bits.
     public let rawValue: Int32
+    /// Flags from GDAL's bits.
     public init(rawValue: Int32) { self.rawValue = rawValue }
     /// Every pixel is valid (`GMF_ALL_VALID`).
     public static let allValid = MaskFlags(rawValue: Int32(GMF_ALL_VALID))

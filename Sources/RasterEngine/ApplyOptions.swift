@@ -6,15 +6,21 @@ import RasterTiling
 /// Everything `geokernel apply` was asked to do, already parsed.
 /// Thread safety: a plain value, `Sendable`.
 public struct ApplyOptions: Sendable {
+    /// INPUT: any raster GDAL opens.
     public var input: String
+    /// OUTPUT: the GeoTIFF to write.
     public var output: String
+    /// The kernel, already parsed.
     public var kernel: Kernel
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
+    /// Border extension (`--edge`).
     public var edge: EdgeMode = .reflect
+    /// Value outside the raster with `constant` (`--cval`).
     public var cval: Double = 0
     /// 1-based bands to filter; `nil` means all. The others are copied unchanged.
     public var bands: [Int]?
+    /// What invalid neighbours do (`--nodata-policy`).
     public var nodataPolicy: NodataPolicy = .renormalize
     /// Output pixel type; `nil` keeps the input's.
     public var outputType: RasterDataType?
@@ -24,6 +30,7 @@ public struct ApplyOptions: Sendable {
     public var tileSize: Int?
     /// Worker threads; `nil` uses every core.
     public var threads: Int?
+    /// Replace an existing OUTPUT (`--overwrite`).
     public var overwrite = false
     /// Keep a partial output and checkpoint when interrupted, and continue from them.
     public var resume = false

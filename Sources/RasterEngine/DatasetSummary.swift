@@ -6,25 +6,43 @@ import GDALKit
 public struct DatasetSummary: Sendable, Codable {
     /// One band's facts.
     public struct BandSummary: Sendable, Codable {
+        /// 1-based band index.
         public var band: Int
+        /// GDAL's type name.
         public var dataType: String
+        /// Natural block size.
         public var blockWidth: Int, blockHeight: Int
+        /// Nodata value, if any.
         public var noData: Double?
+        /// GDAL's mask flags, e.g. `NODATA` or `PER_DATASET`.
         public var maskFlags: String
+        /// Colour interpretation name.
         public var colorInterpretation: String
+        /// Whether the band is a palette band.
         public var hasColorTable: Bool
+        /// Number of overviews.
         public var overviews: Int
     }
 
+    /// The path as given.
     public var path: String
+    /// GDAL driver short name.
     public var driver: String
+    /// Raster size in pixels.
     public var width: Int, height: Int
+    /// Number of bands.
     public var bandCount: Int
+    /// Affine geotransform, if any.
     public var geoTransform: [Double]?
+    /// EPSG code of the CRS, when GDAL knows one.
     public var epsg: Int?
+    /// CRS as WKT, empty when none.
     public var crsWKT: String
+    /// Number of ground control points.
     public var gcpCount: Int
+    /// The `IMAGE_STRUCTURE` metadata (compression, interleave, predictor).
     public var imageStructure: [String: String]
+    /// Per-band facts.
     public var bands: [BandSummary]
 
     /// Opens `path` read-only and describes it.

@@ -7,15 +7,23 @@ import Synchronization
 
 /// What a finished `apply` run did. Thread safety: a plain value, `Sendable`.
 public struct ApplyReport: Sendable {
+    /// OUTPUT as given.
     public var output: String
+    /// Raster size and bands.
     public var width: Int, height: Int, bandCount: Int
+    /// The pixel type written.
     public var outputType: RasterDataType
+    /// The creation options used.
     public var creationOptions: [String]
+    /// Number of chunks in the plan.
     public var chunks: Int
     /// Chunks found done in a checkpoint and not computed again (`--resume`).
     public var chunksResumed: Int
+    /// Worker threads used.
     public var threads: Int
+    /// Tile and pixel counts.
     public var stats: RunStats
+    /// Wall time of the run.
     public var seconds: Double
 }
 

@@ -19,6 +19,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case badOption(String)
     case interrupted(signal: Int32)
 
+    /// The one-line message.
     public var description: String {
         switch self {
         case let .gdal(path, context, e): return "\(path): \(context): \(e)"

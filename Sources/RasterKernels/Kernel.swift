@@ -88,6 +88,7 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownPreset(String)
     case badPresetArgument(preset: String, argument: String, expected: String)
 
+    /// The one-line message.
     public var description: String {
         switch self {
         case .empty: return "the kernel is empty"

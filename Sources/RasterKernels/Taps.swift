@@ -5,6 +5,7 @@ public struct Taps: Sendable {
     /// One non-zero weight and where it reads, relative to the output pixel's top-left of
     /// its padded neighbourhood.
     public struct Tap: Sendable, Equatable {
+        /// Row and column in the padded neighbourhood, and the weight.
         public let row: Int, column: Int, weight: Double
     }
 
@@ -13,6 +14,7 @@ public struct Taps: Sendable {
     /// For a rank-1 kernel: the flipped 1-D factors' non-zero taps, as (offset, weight);
     /// the horizontal pass uses `rowTaps`, then the vertical pass `columnTaps`.
     public let rowTaps: [(offset: Int, weight: Double)]?
+    /// The vertical pass's taps (see `rowTaps`).
     public let columnTaps: [(offset: Int, weight: Double)]?
     /// The kernel's size, sum and halo.
     public let width: Int, height: Int, kernelSum: Double

@@ -15,8 +15,9 @@ public struct TilePlan: Sendable, Equatable {
     /// Tile size: at most the chunk size.
     public let tileWidth: Int, tileHeight: Int
 
-    /// Chunks across and down.
+    /// Chunks across.
     public var chunksAcross: Int { (raster.width + chunkWidth - 1) / chunkWidth }
+    /// Chunks down.
     public var chunksDown: Int { (raster.height + chunkHeight - 1) / chunkHeight }
     /// Total number of chunks.
     public var chunkCount: Int { chunksAcross * chunksDown }

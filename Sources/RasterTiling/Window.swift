@@ -3,6 +3,7 @@
 /// Windows are small values with named operations (rasterio's `windows.py`, ITK's
 /// `PadByRadius`/`Crop`). Thread safety: a plain value, `Sendable`.
 public struct Window: Hashable, Sendable, CustomStringConvertible {
+    /// Top-left pixel and size.
     public var x: Int, y: Int, width: Int, height: Int
 
     /// Creates a window; negative sizes are treated as empty.
@@ -70,6 +71,7 @@ public struct Window: Hashable, Sendable, CustomStringConvertible {
 /// How far a kernel reaches past a pixel on each side; asymmetric for even kernel sizes.
 /// Thread safety: a plain value, `Sendable`.
 public struct Halo: Hashable, Sendable {
+    /// Pixels reached on each side.
     public var left: Int, top: Int, right: Int, bottom: Int
     /// Creates a halo with explicit extents.
     public init(left: Int, top: Int, right: Int, bottom: Int) {
