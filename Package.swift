@@ -52,6 +52,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: ["GDALKit", "RasterKernels", "RasterTiling"],
+            // Swift Testing's #expect is used by the shared end-to-end checks.
             path: "Tests/TestSupport",
             swiftSettings: settings
         ),

@@ -14,6 +14,16 @@ public struct ApplyOptions: Sendable {
     public var kernel: Kernel
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
+    /// The mask raster's band to read (`--mask-band`, 1-based).
+    public var maskBand = 1
+    /// Select where the combined sources do not (`--invert-mask`).
+    public var invertMask = false
+    /// A per-pixel expression over the input's bands (`--where`).
+    public var whereExpression: SelectionExpression?
+    /// A region `xmin, ymin, xmax, ymax` (`--bbox`), in the input's CRS or `bboxCRS`.
+    public var bbox: [Double]?
+    /// The CRS of `bbox` (`--bbox-crs`, e.g. `EPSG:4326`); `nil` for the input's.
+    public var bboxCRS: String?
     /// Border extension (`--edge`).
     public var edge: EdgeMode = .reflect
     /// Value outside the raster with `constant` (`--cval`).
@@ -59,6 +69,17 @@ extension ApplyOptions {
             throw .unknownDataType(name)
         }
         outputType = t
+    }
+
+    /// Parses `--bbox` text `XMIN,YMIN,XMAX,YMAX`.
+    /// - Throws: `EngineError.badOption` when it is not four finite numbers with min < max.
+    public static func parseBBox(_ text: String) throws(EngineError) -> [Double] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4, let v = parts as? [Double], v.allSatisfy({ $0.isFinite }) else {
+            throw .badOption("--bbox: '\(KernelError.quoted(text))' is not XMIN,YMIN,XMAX,YMAX")
+        }
+        guard v[0] < v[2], v[1] < v[3] else { throw .badOption("--bbox: XMIN must be below XMAX and YMIN below YMAX") }
+        return v
     }
 
     /// Parses `--bands` text such as `1,3` or `2-4`.

@@ -73,7 +73,13 @@ public enum Engine {
         let allBands = Array(1...max(1, input.bandCount))
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let maskFacts = try options.mask.map { m throws in try checkMask(m, against: input, path: options.input) }
+        let maskFacts = try options.mask.map { m throws in
+            try checkMask(m, band: options.maskBand, against: input, path: options.input)
+        }
+        if let e = options.whereExpression, let b = e.bands.first(where: { $0 > layout.bandCount }) {
+            throw EngineError.badOption("--where: band b\(b) does not exist; the input has \(layout.bandCount) band\(layout.bandCount == 1 ? "" : "s")")
+        }
+        let bbox = try options.bbox.map { b throws in try prepareBBox(b, crs: options.bboxCRS, input: input, path: options.input) }
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
@@ -118,7 +124,8 @@ public enum Engine {
         }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
         let job = Job(inputPath: options.input, maskPath: options.mask, maskNoData: maskFacts?.noData ?? nil,
-                      maskIsByte: maskFacts?.isByte ?? false, layout: layout,
+                      maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, invert: options.invertMask,
+                      whereExpression: options.whereExpression, bbox: bbox, layout: layout,
                       plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
                       cval: options.cval, policy: options.nodataPolicy, filteredBands: filtered,
                       copiedBands: allBands.filter { !filtered.contains($0) }, outputType: profile.dataType,
@@ -197,10 +204,13 @@ public enum Engine {
         return bands.sorted()
     }
 
-    /// Checks that the mask lies on the input's pixel grid; returns the mask's nodata and
-    /// whether its first band is Byte.
-    static func checkMask(_ path: String, against input: borrowing Dataset, path inputPath: String) throws -> (noData: Double?, isByte: Bool) {
+    /// Checks that the mask lies on the input's pixel grid and has the band; returns that
+    /// band's nodata and whether it is Byte.
+    static func checkMask(_ path: String, band: Int, against input: borrowing Dataset, path inputPath: String) throws -> (noData: Double?, isByte: Bool) {
         let mask = try gdal(path, "opening mask") { try Dataset.open(path) }
+        guard band >= 1 && band <= mask.bandCount else {
+            throw EngineError.badOption("--mask-band \(band): the mask \(path) has \(mask.bandCount) band\(mask.bandCount == 1 ? "" : "s")")
+        }
         if mask.width != input.width || mask.height != input.height {
             throw EngineError.maskGridMismatch(input: inputPath, mask: path,
                                                reason: "the input is \(input.width)x\(input.height) pixels, the mask \(mask.width)x\(mask.height)")
@@ -212,7 +222,50 @@ public enum Engine {
                                                    reason: "geotransforms differ: input \(a), mask \(b)")
             }
         }
-        return try gdal(path, "reading mask band 1") { try mask.withBand(1) { ($0.noDataValue, $0.dataType == .byte) } }
+        return try gdal(path, "reading mask band \(band)") { try mask.withBand(band) { ($0.noDataValue, $0.dataType == .byte) } }
+    }
+
+    /// Checks `--bbox` against the input and finds the pixels it can select.
+    static func prepareBBox(_ b: [Double], crs: String?, input: borrowing Dataset, path: String) throws -> BBoxSelection {
+        guard let gt = input.geoTransform else {
+            throw EngineError.badOption("--bbox needs a georeferenced input; \(path) has no geotransform")
+        }
+        let wkt = input.projectionWKT
+        var xs: [Double] = [], ys: [Double] = []
+        let steps = 64   // the box's edges, densified: a reprojected box is not a rectangle
+        for k in 0...steps {
+            let t = Double(k) / Double(steps)
+            xs += [b[0] + t * (b[2] - b[0]), b[0] + t * (b[2] - b[0]), b[0], b[2]]
+            ys += [b[1], b[3], b[1] + t * (b[3] - b[1]), b[1] + t * (b[3] - b[1])]
+        }
+        var ok = [Bool](repeating: true, count: xs.count)
+        if let crs {
+            guard !wkt.isEmpty else { throw EngineError.badOption("--bbox-crs needs an input with a CRS; \(path) has none") }
+            do {
+                let ct = try CoordinateTransform(from: crs, to: wkt)
+                ok = ct.transform(x: &xs, y: &ys)
+            } catch {
+                throw EngineError.badOption("--bbox-crs: \(error.message)")
+            }
+        }
+        // World to pixel through the inverse of the affine geotransform.
+        let det = gt[1] * gt[5] - gt[2] * gt[4]
+        guard det != 0 else { throw EngineError.badOption("--bbox: the input's geotransform cannot be inverted") }
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        for i in xs.indices where ok[i] {
+            let dx = xs[i] - gt[0], dy = ys[i] - gt[3]
+            let px = (gt[5] * dx - gt[2] * dy) / det, py = (-gt[4] * dx + gt[1] * dy) / det
+            minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
+        }
+        var envelope: Window? = nil
+        if minX.isFinite && maxX.isFinite && minY.isFinite && maxY.isFinite {
+            let x0 = Int(max(-1, min(Double(input.width), minX.rounded(.down)))) - 1
+            let y0 = Int(max(-1, min(Double(input.height), minY.rounded(.down)))) - 1
+            let x1 = Int(max(-1, min(Double(input.width), maxX.rounded(.up)))) + 1
+            let y1 = Int(max(-1, min(Double(input.height), maxY.rounded(.up)))) + 1
+            envelope = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).intersection(Window(width: input.width, height: input.height))
+        }
+        return BBoxSelection(bounds: b, crs: crs, rasterWKT: wkt, geoTransform: gt, envelope: envelope)
     }
 
     /// Copies what makes the output the input's twin: geotransform or GCPs, CRS, metadata,

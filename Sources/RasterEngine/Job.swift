@@ -8,8 +8,15 @@ struct Job: Sendable {
     var inputPath: String
     var maskPath: String?
     var maskNoData: Double?
-    /// Whether the mask's first band is Byte (read as it is, without conversion).
+    /// Whether the mask's band is Byte (read as it is, without conversion).
     var maskIsByte: Bool
+    var maskBand: Int
+    var invert: Bool
+    var whereExpression: SelectionExpression?
+    var bbox: BBoxSelection?
+
+    /// Whether any selection source is given (otherwise every pixel is selected).
+    var selects: Bool { maskPath != nil || whereExpression != nil || bbox != nil || invert }
     var layout: RasterLayout
     var plan: TilePlan
     var taps: Taps
@@ -46,4 +53,16 @@ public struct RunStats: Sendable, Equatable {
         if pixelsClamped.count < o.pixelsClamped.count { pixelsClamped += Array(repeating: 0, count: o.pixelsClamped.count - pixelsClamped.count) }
         for i in o.pixelsClamped.indices { pixelsClamped[i] += o.pixelsClamped[i] }
     }
+}
+
+/// `--bbox` prepared for the workers: the box in its CRS, how to get pixel centres there, and
+/// the pixel envelope outside which nothing is selected. Thread safety: a plain value.
+struct BBoxSelection: Sendable {
+    var bounds: [Double]
+    /// The box's CRS and the raster's, when they differ (each worker builds its transform).
+    var crs: String?
+    var rasterWKT: String
+    var geoTransform: [Double]
+    /// Pixels whose centre can lie in the box, with a one-pixel margin.
+    var envelope: Window?
 }

@@ -10,14 +10,23 @@ struct TileWorker: ~Copyable {
     let job: Job
     let input: Dataset
     let mask: Dataset?
+    /// Raster CRS to `--bbox-crs`, when they differ (this thread's own transform).
+    let bboxTransform: CoordinateTransform?
     let scratch = Scratch()
 
     init(job: Job) throws {
         self.job = job
         let opened = try gdal(job.inputPath, "opening") { try Dataset.open(job.inputPath) }
         let maskOpened = try TileWorker.openMask(job)
+        let transform = try TileWorker.makeTransform(job)
         input = opened
         mask = maskOpened
+        bboxTransform = transform
+    }
+
+    private static func makeTransform(_ job: Job) throws -> CoordinateTransform? {
+        guard let box = job.bbox, let crs = box.crs else { return nil }
+        do { return try CoordinateTransform(from: box.rasterWKT, to: crs) } catch { throw EngineError.badOption("--bbox-crs: \(error.message)") }
     }
 
     private static func openMask(_ job: Job) throws -> Dataset? {
@@ -55,44 +64,101 @@ struct TileWorker: ~Copyable {
 
     // MARK: - Selection
 
-    /// The mask's selection over the chunk (1 = selected); `nil` when there is no mask or
-    /// when the mask selects the whole chunk (the fast path then needs no per-pixel test).
+    /// The chunk's selection (1 = selected): the mask raster, `--where` and `--bbox`
+    /// combined with AND, then inverted with `--invert-mask`. `nil` when nothing restricts the
+    /// chunk (no source, or every pixel selected): the fast path then needs no per-pixel test.
     private func readSelection(_ chunk: Window) throws -> UnsafeMutablePointer<UInt8>? {
-        guard let path = job.maskPath else { return nil }
+        guard job.selects else { return nil }
         let sel = scratch.typed(.selection, UInt8.self, count: chunk.area)
+        sel.initialize(repeating: 1, count: chunk.area)
+        if let box = job.bbox {
+            if !job.invert && (box.envelope.flatMap { $0.intersection(chunk) } == nil) {
+                sel.initialize(repeating: 0, count: chunk.area)   // outside the box: nothing else is read
+                return sel
+            }
+            applyBBox(box, chunk, sel)
+        }
+        if job.maskPath != nil { try applyMask(chunk, sel) }
+        if let e = job.whereExpression { try applyWhere(e, chunk, sel) }
+        var all: UInt8 = 1
+        for i in 0..<chunk.area {
+            if job.invert { sel[i] ^= 1 }
+            all &= sel[i]
+        }
+        return all == 1 ? nil : sel
+    }
+
+    /// ANDs in the mask raster's band: non-zero, not NaN, not its nodata.
+    private func applyMask(_ chunk: Window, _ sel: UnsafeMutablePointer<UInt8>) throws {
+        guard let path = job.maskPath else { return }
         let nd = job.maskNoData ?? .nan   // NaN never equals anything
-        var all = true
+        let band = job.maskBand
         if job.maskIsByte {
             // Byte masks (the common case) are read as they are.
+            let bytes = scratch.typed(.maskRead, UInt8.self, count: chunk.area)
             try gdal(path, "reading mask window \(chunk)") {
-                try mask?.withBand(1) { band in
-                    try band.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: sel, count: chunk.area),
-                                  layout: BufferLayout(dataType: .byte, width: chunk.width, height: chunk.height))
+                try mask?.withBand(band) { b in
+                    try b.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: bytes, count: chunk.area),
+                               layout: BufferLayout(dataType: .byte, width: chunk.width, height: chunk.height))
                 }
             }
             let ndByte: Int = nd == nd && nd >= 0 && nd <= 255 && nd == nd.rounded() ? Int(nd) : -1
             for i in 0..<chunk.area {
-                let v = Int(sel[i])
-                let on: UInt8 = v != 0 && v != ndByte ? 1 : 0
-                sel[i] = on
-                if on == 0 { all = false }
+                let v = Int(bytes[i])
+                sel[i] &= v != 0 && v != ndByte ? 1 : 0
             }
         } else {
             let values = scratch.typed(.decoded, Double.self, count: chunk.area)
             try gdal(path, "reading mask window \(chunk)") {
-                try mask?.withBand(1) { band in
-                    try band.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: values, count: chunk.area * 8),
-                                  layout: BufferLayout(dataType: .float64, width: chunk.width, height: chunk.height))
+                try mask?.withBand(band) { b in
+                    try b.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: values, count: chunk.area * 8),
+                               layout: BufferLayout(dataType: .float64, width: chunk.width, height: chunk.height))
                 }
             }
             for i in 0..<chunk.area {
                 let v = values[i]
-                let on: UInt8 = (v != 0 && v == v && v != nd) ? 1 : 0
-                sel[i] = on
-                if on == 0 { all = false }
+                sel[i] &= (v != 0 && v == v && v != nd) ? 1 : 0
             }
         }
-        return all ? nil : sel
+    }
+
+    /// ANDs in `--where`, evaluated on the chunk's pixels of the bands it names.
+    private func applyWhere(_ e: SelectionExpression, _ chunk: Window, _ sel: UnsafeMutablePointer<UInt8>) throws {
+        var values: [Int: [Double]] = [:], invalid: [Int: [UInt8]] = [:]
+        for b in e.bands.sorted() {
+            values[b] = try gdal(job.inputPath, "reading band \(b) of window \(chunk) for --where") {
+                try input.withBand(b) { try $0.read(PixelRect(chunk), as: Double.self) }
+            }
+        }
+        for b in e.nodataBands.sorted() {
+            let m: [UInt8] = try gdal(job.inputPath, "reading the mask of band \(b) for --where") {
+                try input.withBand(b) { band in try band.withMaskBand { try $0.read(PixelRect(chunk)) } }
+            }
+            invalid[b] = m.map { $0 == 0 ? 1 : 0 }
+        }
+        let picked = e.select(count: chunk.area, value: { values[$0]! }, invalid: { invalid[$0]! })
+        for i in 0..<chunk.area { sel[i] &= picked[i] }
+    }
+
+    /// ANDs in `--bbox`: a pixel is selected when its centre lies in the box (in the box's CRS).
+    private func applyBBox(_ box: BBoxSelection, _ chunk: Window, _ sel: UnsafeMutablePointer<UInt8>) {
+        let g = box.geoTransform, b = box.bounds
+        var xs = [Double](repeating: 0, count: chunk.width), ys = xs
+        for y in 0..<chunk.height {
+            let py = Double(chunk.y + y) + 0.5
+            for x in 0..<chunk.width {
+                let px = Double(chunk.x + x) + 0.5
+                xs[x] = g[0] + px * g[1] + py * g[2]
+                ys[x] = g[3] + px * g[4] + py * g[5]
+            }
+            var ok = [Bool](repeating: true, count: chunk.width)
+            if box.crs != nil { ok = bboxTransform?.transform(x: &xs, y: &ys) ?? ok }
+            let row = sel + y * chunk.width
+            for x in 0..<chunk.width {
+                let inside = ok[x] && xs[x] >= b[0] && xs[x] <= b[2] && ys[x] >= b[1] && ys[x] <= b[3]
+                row[x] &= inside ? 1 : 0
+            }
+        }
     }
 
     private func countSelected(_ sel: UnsafeMutablePointer<UInt8>, chunk: Window, tile: Window) -> Int {

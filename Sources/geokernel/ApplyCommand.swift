@@ -26,16 +26,31 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The GeoTIFF to write (refused if it exists, unless --overwrite).")
     var output: String
 
-    @Option(help: ArgumentHelp("A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss.", valueName: "SPEC"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss.", valueName: "SPEC"))
     var kernel: String
 
     @Option(help: ArgumentHelp("A raster on the input's pixel grid; pixels where its first band is non-zero and not nodata are filtered.", valueName: "PATH"))
     var mask: String?
 
+    @Option(name: .customLong("mask-band"), help: "The band of the mask raster to read (default 1).")
+    var maskBand: Int = 1
+
+    @Option(name: .customLong("where"), parsing: .unconditional, help: ArgumentHelp("Select pixels by an expression over the input's bands, e.g. \"b1 > 1200 && !nodata(b2)\".", valueName: "EXPR"))
+    var whereExpression: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Select pixels whose centre lies in this box, in the input's CRS (or --bbox-crs).", valueName: "XMIN,YMIN,XMAX,YMAX"))
+    var bbox: String?
+
+    @Option(name: .customLong("bbox-crs"), help: ArgumentHelp("The CRS of --bbox, e.g. EPSG:4326.", valueName: "CRS"))
+    var bboxCRS: String?
+
+    @Flag(name: .customLong("invert-mask"), help: "Filter the pixels the selection (mask, --where, --bbox together) leaves out.")
+    var invertMask = false
+
     @Option(help: "How the raster is extended past its border: reflect, mirror, nearest, constant or wrap (scipy.ndimage's meanings).")
     var edge: EdgeMode = .reflect
 
-    @Option(help: "The value outside the raster with --edge constant.")
+    @Option(parsing: .unconditional, help: "The value outside the raster with --edge constant (negative values allowed).")
     var cval: Double = 0
 
     @Option(help: ArgumentHelp("Bands to filter, 1-based (e.g. 1,3 or 2-4); the others are copied unchanged.", valueName: "LIST"))
@@ -110,6 +125,14 @@ struct ApplyCommand: ParsableCommand {
         let k = try KernelSource.resolve(kernel)
         var o = ApplyOptions(input: input, output: output, kernel: k)
         o.mask = mask
+        o.maskBand = maskBand
+        o.invertMask = invertMask
+        if let whereExpression {
+            do { o.whereExpression = try SelectionExpression(parsing: whereExpression) } catch { throw .badOption(error.description) }
+        }
+        if let bbox { o.bbox = try ApplyOptions.parseBBox(bbox) }
+        if bboxCRS != nil && bbox == nil { throw .badOption("--bbox-crs needs --bbox") }
+        o.bboxCRS = bboxCRS
         o.edge = edge
         o.cval = cval
         if let bands { o.bands = try ApplyOptions.parseBands(bands) }

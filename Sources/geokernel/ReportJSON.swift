@@ -3,6 +3,16 @@ import RasterEngine
 
 /// The `--json` report of `geokernel apply`: one object on stdout.
 enum ReportJSON {
+    /// The selection sources, as the report lists them.
+    static func maskSources(_ o: ApplyOptions) -> [String] {
+        var out: [String] = []
+        if let m = o.mask { out.append("mask \(m) band \(o.maskBand)") }
+        if o.whereExpression != nil { out.append("where") }
+        if let b = o.bbox { out.append("bbox \(b.map { String($0) }.joined(separator: ","))" + (o.bboxCRS.map { " (\($0))" } ?? "")) }
+        if o.invertMask { out.append("inverted") }
+        return out
+    }
+
     static func render(_ r: ApplyReport, options: ApplyOptions) -> String {
         let k = options.kernel
         let object: [String: Any] = [
@@ -13,6 +23,7 @@ enum ReportJSON {
             "output_type": r.outputType.name,
             "creation_options": r.creationOptions,
             "kernel": ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable],
+            "mask_sources": maskSources(options),
             "edge": options.edge.rawValue,
             "nodata_policy": options.nodataPolicy.rawValue,
             "tiles": ["total": r.stats.tilesTotal, "convolved": r.stats.tilesConvolved, "skipped": r.stats.tilesSkipped],

@@ -39,6 +39,31 @@ import Testing
         }
     }
 
+    @Test(arguments: seeds)
+    func whereExpressionsOnRandomAndMutatedText(seed: UInt64) {
+        var rng = SeededRandom(seed: seed &+ 100)
+        let alphabet: [Character] = Array("b12309.e+-*/()<>=!&|nodata( ) \t") + ["\u{0}", "é"]
+        let valid = ["b1 > 1200", "(b4 - b3) / (b4 + b3) > 0.3 && b1 < 3000", "!nodata(b2) || b1 == 0", "-b1 <= -3e2"]
+        for i in 0..<2000 {
+            let text = i % 2 == 0 ? rng.string(from: alphabet, maxLength: 30)
+                                  : rng.mutate(valid.randomElement(using: &rng)!, alphabet: alphabet)
+            do {
+                let e = try SelectionExpression(parsing: text)
+                let bands = e.bands
+                #expect(bands.allSatisfy { $0 >= 1 })
+                let picked = e.select(count: 3, value: { b in [Double(b), 0, .nan] }, invalid: { _ in [0, 1, 0] })
+                #expect(picked.count == 3 && picked.allSatisfy { $0 <= 1 })
+            } catch {
+                checkMessage(error.description)
+                #expect(error.position >= 1 && error.position <= text.unicodeScalars.count + 1)
+            }
+        }
+        // Deep nesting is refused, not a stack overflow.
+        #expect(throws: SelectionExpression.ParseError.self) { try SelectionExpression(parsing: String(repeating: "(", count: 100_000) + "1") }
+        #expect(throws: SelectionExpression.ParseError.self) { try SelectionExpression(parsing: String(repeating: "!", count: 100_000) + "1") }
+        #expect(throws: SelectionExpression.ParseError.self) { try SelectionExpression(parsing: String(repeating: "-", count: 100_000) + "1") }
+    }
+
     @Test func absurdKernelSizesAreRefusedQuickly() throws {
         let start = Date()
         let wide = Array(repeating: "1", count: 100_001).joined(separator: ",")
