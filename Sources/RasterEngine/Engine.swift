@@ -31,6 +31,12 @@ public struct ApplyReport: Sendable {
 /// composite, and let one writer write the output's blocks; then close and rename.
 /// Thread safety: `apply` may be called from any thread; it owns every handle it opens.
 public enum Engine {
+    /// GDAL's block cache cap when `GDAL_CACHEMAX` is not set: halo rows must stay cached
+    /// until the next chunk row reads them (see Docs/performance.md).
+    public static let defaultCacheBytes = 96 << 20
+    /// Code, libraries and GDAL's own state: the measured resident size of a run on a tiny raster.
+    static let baseMemoryBytes = 64 << 20
+
     /// Runs `geokernel apply`.
     /// - Parameters:
     ///   - options: the parsed command line.
@@ -56,7 +62,7 @@ public enum Engine {
         let start = DispatchTime.now()
         GDALRuntime.ensureReady()
         if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
-            GDALRuntime.cacheMax = 96 << 20   // halo re-reads come from here; bounded whatever the raster
+            GDALRuntime.cacheMax = Int64(defaultCacheBytes)   // halo re-reads come from here; bounded whatever the raster
         }
         if let t = options.tileSize, !(1...ApplyOptions.maximumTileSize).contains(t) {
             throw EngineError.badOption("--tile-size must be between 1 and \(ApplyOptions.maximumTileSize), not \(t)")

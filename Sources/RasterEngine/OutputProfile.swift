@@ -30,7 +30,10 @@ struct OutputProfile: Sendable, Equatable {
         if layout.bandCount > 1, let interleave = layout.imageStructure["INTERLEAVE"], interleave == "PIXEL" || interleave == "BAND" {
             opts.append(("INTERLEAVE", interleave))
         }
-        opts.append(("BIGTIFF", "IF_SAFER"))
+        // BigTIFF when the output could pass 4 GiB, compressed or not: GTiff's IF_NEEDED only
+        // looks at the uncompressed size, and IF_SAFER guesses for compressed output.
+        let estimate = Double(layout.width) * Double(layout.height) * Double(layout.bandCount) * Double(dataType.byteSize)
+        opts.append(("BIGTIFF", estimate * 1.01 + Double(16 << 20) >= Double(UInt64(1) << 32) ? "YES" : "NO"))
         if dataType == .int8 && dataType.storageType == .byte { opts.append(("PIXELTYPE", "SIGNEDBYTE")) }
         // User options win, key by key (case-insensitive), in the order given.
         var merged: [(String, String)] = []
@@ -38,6 +41,14 @@ struct OutputProfile: Sendable, Equatable {
         for (k, v) in opts where !userKeys.contains(k) { merged.append((k, v)) }
         creationOptions = merged.map { "\($0.0)=\($0.1)" } + userOptions
     }
+
+    /// The value of a creation option as it will be used (user's or default), upper-cased.
+    func option(_ key: String) -> String? {
+        creationOptions.last { OutputProfile.key(of: $0) == key }.map { String($0.split(separator: "=", maxSplits: 1).last ?? "").uppercased() }
+    }
+
+    /// Whether the file will be a BigTIFF.
+    var isBigTIFF: Bool { option("BIGTIFF") == "YES" }
 
     static func key(of option: String) -> String {
         String(option.split(separator: "=", maxSplits: 1).first ?? "").uppercased()

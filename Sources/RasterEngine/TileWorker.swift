@@ -42,12 +42,12 @@ struct TileWorker: ~Copyable {
         let out = scratch.raw(.chunkOutput, bytes: job.bandCount * chunk.area * os)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
-        let selection = try readSelection(chunk)
+        let (selection, nothing) = try readSelection(chunk)
         for tile in job.plan.tiles(in: chunk) {
             let signal = job.cancellation.cancelledBy
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
             stats.tilesTotal += 1
-            let selected = selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
+            let selected = nothing ? 0 : selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
             stats.pixelsSelected += selected
             if selected == 0 || job.filteredBands.isEmpty {
                 stats.tilesSkipped += 1
@@ -62,30 +62,43 @@ struct TileWorker: ~Copyable {
                          bytes: UnsafeRawBufferPointer(start: out, count: job.bandCount * chunk.area * os), stats: stats)
     }
 
+    /// Counts what processing chunk `index` would do, reading only the selection sources.
+    func survey(_ index: Int) throws -> RunStats {
+        let chunk = job.plan.chunk(index)
+        var stats = RunStats()
+        let (selection, nothing) = try readSelection(chunk)
+        for tile in job.plan.tiles(in: chunk) {
+            stats.tilesTotal += 1
+            let selected = nothing ? 0 : selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
+            stats.pixelsSelected += selected
+            if selected == 0 || job.filteredBands.isEmpty { stats.tilesSkipped += 1 } else { stats.tilesConvolved += 1 }
+        }
+        return stats
+    }
+
     // MARK: - Selection
 
     /// The chunk's selection (1 = selected): the mask raster, `--where` and `--bbox`
     /// combined with AND, then inverted with `--invert-mask`. `nil` when nothing restricts the
     /// chunk (no source, or every pixel selected): the fast path then needs no per-pixel test.
-    private func readSelection(_ chunk: Window) throws -> UnsafeMutablePointer<UInt8>? {
-        guard job.selects else { return nil }
+    /// `nothing` is true when no pixel of the chunk is selected (it is then copied through).
+    private func readSelection(_ chunk: Window) throws -> (UnsafeMutablePointer<UInt8>?, nothing: Bool) {
+        guard job.selects else { return (nil, false) }
+        if let box = job.bbox, !job.invert, box.envelope.flatMap({ $0.intersection(chunk) }) == nil {
+            return (nil, true)   // outside the box: nothing else is read
+        }
         let sel = scratch.typed(.selection, UInt8.self, count: chunk.area)
         sel.initialize(repeating: 1, count: chunk.area)
-        if let box = job.bbox {
-            if !job.invert && (box.envelope.flatMap { $0.intersection(chunk) } == nil) {
-                sel.initialize(repeating: 0, count: chunk.area)   // outside the box: nothing else is read
-                return sel
-            }
-            applyBBox(box, chunk, sel)
-        }
+        if let box = job.bbox { applyBBox(box, chunk, sel) }
         if job.maskPath != nil { try applyMask(chunk, sel) }
         if let e = job.whereExpression { try applyWhere(e, chunk, sel) }
-        var all: UInt8 = 1
+        var all: UInt8 = 1, any: UInt8 = 0
         for i in 0..<chunk.area {
             if job.invert { sel[i] ^= 1 }
             all &= sel[i]
+            any |= sel[i]
         }
-        return all == 1 ? nil : sel
+        return (all == 1 ? nil : sel, any == 0)
     }
 
     /// ANDs in the mask raster's band: non-zero, not NaN, not its nodata.

@@ -5,8 +5,6 @@ import RasterEngine
 import RasterKernels
 import RasterTiling
 
-extension EdgeMode: ExpressibleByArgument {}
-extension NodataPolicy: ExpressibleByArgument {}
 
 /// `geokernel apply INPUT OUTPUT --kernel SPEC [--mask PATH] [options]`.
 struct ApplyCommand: ParsableCommand {
@@ -29,47 +27,11 @@ struct ApplyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss.", valueName: "SPEC"))
     var kernel: String
 
-    @Option(help: ArgumentHelp("A raster on the input's pixel grid; pixels where its first band is non-zero and not nodata are filtered.", valueName: "PATH"))
-    var mask: String?
+    @OptionGroup(title: "Selection")
+    var selection: SelectionOptions
 
-    @Option(name: .customLong("mask-band"), help: "The band of the mask raster to read (default 1).")
-    var maskBand: Int = 1
-
-    @Option(name: .customLong("where"), parsing: .unconditional, help: ArgumentHelp("Select pixels by an expression over the input's bands, e.g. \"b1 > 1200 && !nodata(b2)\".", valueName: "EXPR"))
-    var whereExpression: String?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Select pixels whose centre lies in this box, in the input's CRS (or --bbox-crs).", valueName: "XMIN,YMIN,XMAX,YMAX"))
-    var bbox: String?
-
-    @Option(name: .customLong("bbox-crs"), help: ArgumentHelp("The CRS of --bbox, e.g. EPSG:4326.", valueName: "CRS"))
-    var bboxCRS: String?
-
-    @Flag(name: .customLong("invert-mask"), help: "Filter the pixels the selection (mask, --where, --bbox together) leaves out.")
-    var invertMask = false
-
-    @Option(help: "How the raster is extended past its border: reflect, mirror, nearest, constant or wrap (scipy.ndimage's meanings).")
-    var edge: EdgeMode = .reflect
-
-    @Option(parsing: .unconditional, help: "The value outside the raster with --edge constant (negative values allowed).")
-    var cval: Double = 0
-
-    @Option(help: ArgumentHelp("Bands to filter, 1-based (e.g. 1,3 or 2-4); the others are copied unchanged.", valueName: "LIST"))
-    var bands: String?
-
-    @Option(name: .customLong("nodata-policy"), help: "renormalize: leave invalid neighbours out and rescale the weights; ignore: use nodata values as numbers.")
-    var nodataPolicy: NodataPolicy = .renormalize
-
-    @Option(name: .customLong("ot", withSingleDash: true), help: ArgumentHelp("Output data type (GDAL name: Byte, UInt16, Int16, UInt32, Int32, Float32, Float64); default the input's.", valueName: "TYPE"))
-    var outputType: String?
-
-    @Option(name: .customLong("co", withSingleDash: true), help: ArgumentHelp("GDAL GeoTIFF creation option, repeatable; overrides the defaults.", valueName: "KEY=VALUE"))
-    var creationOptions: [String] = []
-
-    @Option(name: .customLong("tile-size"), help: "Tile edge in pixels (default: the engine's choice, 512 rounded to output blocks).")
-    var tileSize: Int?
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
+    @OptionGroup(title: "Processing and output")
+    var processing: ProcessingOptions
 
     @Flag(help: "Replace OUTPUT if it exists.")
     var overwrite = false
@@ -122,28 +84,8 @@ struct ApplyCommand: ParsableCommand {
 
     /// Maps the flags to the engine's options; every refusal is one line.
     func makeOptions() throws(EngineError) -> ApplyOptions {
-        let k = try KernelSource.resolve(kernel)
-        var o = ApplyOptions(input: input, output: output, kernel: k)
-        o.mask = mask
-        o.maskBand = maskBand
-        o.invertMask = invertMask
-        if let whereExpression {
-            do { o.whereExpression = try SelectionExpression(parsing: whereExpression) } catch { throw .badOption(error.description) }
-        }
-        if let bbox { o.bbox = try ApplyOptions.parseBBox(bbox) }
-        if bboxCRS != nil && bbox == nil { throw .badOption("--bbox-crs needs --bbox") }
-        o.bboxCRS = bboxCRS
-        o.edge = edge
-        o.cval = cval
-        if let bands { o.bands = try ApplyOptions.parseBands(bands) }
-        o.nodataPolicy = nodataPolicy
-        if let outputType { try o.setOutputType(named: outputType) }
-        for co in creationOptions where !co.contains("=") {
-            throw .badOption("-co \(co): a creation option is KEY=VALUE")
-        }
-        o.creationOptions = creationOptions
-        o.tileSize = tileSize
-        o.threads = threads
+        var o = try processing.options(input: input, output: output, kernel: KernelSource.resolve(kernel))
+        try selection.apply(to: &o)
         o.overwrite = overwrite
         o.resume = resume
         if let text = ProcessInfo.processInfo.environment["GEOKERNEL_CHECKPOINT_SECONDS"] {
