@@ -34,6 +34,11 @@ public struct ApplyOptions: Sendable {
     public var nodataPolicy: NodataPolicy = .renormalize
     /// Output pixel type; `nil` keeps the input's.
     public var outputType: RasterDataType?
+    /// The output format: a tiled GeoTIFF, or a Cloud Optimized GeoTIFF with overviews (`-of`).
+    public enum Format: String, CaseIterable, Sendable { case gtiff = "GTiff", cog = "COG" }
+    public var format: Format = .gtiff
+    /// Overview resampling for `-of COG` (`--overviews`, GDAL's names; default `average`).
+    public var overviewResampling: String?
     /// `-co KEY=VALUE` items, overriding the defaults.
     public var creationOptions: [String] = []
     /// Tile edge; `nil` lets the engine choose.

@@ -90,12 +90,17 @@ public enum Engine {
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
                                   overwrite: options.overwrite, resumable: options.resume)
-        let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
+        // With -of COG the user's -co go to the COG driver; the intermediate GeoTIFF takes the defaults.
+        let cog = options.format == .cog
+        let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: cog ? [] : options.creationOptions)
+        let cogOptions = profile.cogOptions(resampling: options.overviewResampling ?? "average", userOptions: options.creationOptions)
         do {
             try Dataset.validateCreationOptions(profile.creationOptions)
+            if cog { try Dataset.validateCreationOptions(cogOptions, driver: "COG") }
         } catch {
             throw EngineError.badOption("-co: \(error.message)")
         }
+        if options.overviewResampling != nil && !cog { throw EngineError.badOption("--overviews needs -of COG") }
         var finished = false
         var keepPartial = false
         defer { if !finished && !keepPartial { file.discard() } }
@@ -171,12 +176,33 @@ public enum Engine {
         if let ds = writer.takeDataset() {
             do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "closing", error) }
         }
-        try file.commit()
+        if cog {
+            try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions, output: options.output, cancellation: cancellation)
+            try file.commit(from: file.cogPath)
+            unlink(file.temporaryPath)
+        } else {
+            try file.commit()
+        }
         finished = true
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, creationOptions: profile.creationOptions, chunks: plan.chunkCount,
                            chunksResumed: done.count, threads: threads, stats: writer.stats, seconds: seconds)
+    }
+
+    /// Copies the finished GeoTIFF into a Cloud Optimized GeoTIFF with overviews (GDAL's COG
+    /// driver, `GDALCreateCopy`); a signal cancels the copy through its progress callback.
+    private static func makeCOG(from source: String, to target: String, options: [String], output: String,
+                                cancellation: Cancellation) throws {
+        let ds = try gdal(source, "reopening for the COG copy") { try Dataset.open(source) }
+        do {
+            let copy = try ds.createCopy(to: target, driver: "COG", options: options) { _ in cancellation.cancelledBy == 0 }
+            try copy.close()
+        } catch {
+            let signal = cancellation.cancelledBy
+            if signal != 0 { throw EngineError.interrupted(signal: signal) }
+            throw EngineError.gdal(path: output, context: "writing the COG", error)
+        }
     }
 
     /// Reopens the partial output of an interrupted run, or creates the output and gives it

@@ -8,6 +8,8 @@ struct OutputFile {
     let temporaryPath: String
     /// With `--resume`, where the checkpoint lives (beside the partial output).
     let checkpointPath: String?
+    /// With `-of COG`, where the final copy is made before it is renamed over OUTPUT.
+    var cogPath: String { temporaryPath + ".cog.tif" }
 
     /// Checks the output path and picks the temporary name
     /// (`NAME.geokernel-tmp-PID.tif` in the output's folder).
@@ -50,11 +52,13 @@ struct OutputFile {
         return ra == rb
     }
 
-    /// Makes the temporary file durable and renames it over the output, with its sidecars.
-    func commit() throws(EngineError) {
-        OutputFile.fsync(path: temporaryPath)
+    /// Makes the finished file (the temporary, or `cogPath`) durable and renames it over the
+    /// output, with its sidecars.
+    func commit(from finished: String? = nil) throws(EngineError) {
+        let source = finished ?? temporaryPath
+        OutputFile.fsync(path: source)
         for suffix in ["", ".aux.xml", ".msk", ".ovr"] {
-            let from = temporaryPath + suffix
+            let from = source + suffix
             guard FileManager.default.fileExists(atPath: from) else {
                 // A stale sidecar of an older OUTPUT would now describe the wrong file.
                 if !suffix.isEmpty { unlink(finalPath + suffix) }
@@ -73,7 +77,7 @@ struct OutputFile {
 
     /// Removes the temporary file and its sidecars.
     func discard() {
-        for suffix in ["", ".aux.xml", ".msk", ".ovr"] { unlink(temporaryPath + suffix) }
+        for suffix in ["", ".aux.xml", ".msk", ".ovr"] { unlink(temporaryPath + suffix); unlink(cogPath + suffix) }
         if let checkpointPath { unlink(checkpointPath); unlink(checkpointPath + ".new") }
     }
 

@@ -47,6 +47,19 @@ struct OutputProfile: Sendable, Equatable {
         creationOptions.last { OutputProfile.key(of: $0) == key }.map { String($0.split(separator: "=", maxSplits: 1).last ?? "").uppercased() }
     }
 
+    /// The COG driver's creation options for the final copy: the same compression, predictor,
+    /// block size and BigTIFF decision, overviews made with `resampling`, then the user's `-co`.
+    func cogOptions(resampling: String, userOptions: [String]) -> [String] {
+        var opts: [(String, String)] = [("COMPRESS", option("COMPRESS") ?? "NONE")]
+        if let p = option("PREDICTOR") { opts.append(("PREDICTOR", p)) }
+        opts.append(("BLOCKSIZE", option("BLOCKXSIZE") ?? "256"))
+        opts.append(("BIGTIFF", isBigTIFF ? "YES" : "NO"))
+        opts.append(("OVERVIEWS", "AUTO"))
+        opts.append(("RESAMPLING", resampling.uppercased()))
+        let userKeys = Set(userOptions.map { OutputProfile.key(of: $0) })
+        return opts.filter { !userKeys.contains($0.0) }.map { "\($0.0)=\($0.1)" } + userOptions
+    }
+
     /// Whether the file will be a BigTIFF.
     var isBigTIFF: Bool { option("BIGTIFF") == "YES" }
 

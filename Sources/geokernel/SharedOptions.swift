@@ -59,6 +59,12 @@ struct ProcessingOptions: ParsableArguments {
     @Option(name: .customLong("ot", withSingleDash: true), help: ArgumentHelp("Output data type (GDAL name: Byte, UInt16, Int16, UInt32, Int32, Float32, Float64); default the input's.", valueName: "TYPE"))
     var outputType: String?
 
+    @Option(name: .customLong("of", withSingleDash: true), help: ArgumentHelp("Output format: GTiff (default) or COG (Cloud Optimized GeoTIFF with overviews).", valueName: "FORMAT"))
+    var format: String = "GTiff"
+
+    @Option(help: ArgumentHelp("Overview resampling with -of COG: average (default), nearest (class data), bilinear, cubic, cubicspline, lanczos, mode, rms.", valueName: "METHOD"))
+    var overviews: String?
+
     @Option(name: .customLong("co", withSingleDash: true), help: ArgumentHelp("GDAL GeoTIFF creation option, repeatable; overrides the defaults.", valueName: "KEY=VALUE"))
     var creationOptions: [String] = []
 
@@ -80,6 +86,17 @@ struct ProcessingOptions: ParsableArguments {
             throw .badOption("-co \(co): a creation option is KEY=VALUE")
         }
         o.creationOptions = creationOptions
+        guard let f = ApplyOptions.Format.allCases.first(where: { $0.rawValue.lowercased() == format.lowercased() }) else {
+            throw .badOption("-of \(KernelError.quoted(format)): the output format is GTiff or COG")
+        }
+        o.format = f
+        if let overviews {
+            let known = ["nearest", "average", "bilinear", "cubic", "cubicspline", "lanczos", "mode", "rms"]
+            guard known.contains(overviews.lowercased()) else {
+                throw .badOption("--overviews \(KernelError.quoted(overviews)): known methods are \(known.joined(separator: ", "))")
+            }
+            o.overviewResampling = overviews.lowercased()
+        }
         o.tileSize = tileSize
         o.threads = threads
         return o
