@@ -136,3 +136,13 @@ extension Dataset {
         }
     }
 }
+
+extension Band {
+    /// GDAL's checksum of a window, the number `gdalinfo -checksum` prints (`GDALChecksumImage`).
+    public func checksum(_ rect: PixelRect) throws(GDALError) -> Int {
+        GDALCall.reset()
+        let v = GDALChecksumImage(handle, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height))
+        if CPLGetLastErrorType() == CE_Failure { throw GDALCall.lastError("GDALChecksumImage", fallback: "checksum failed") }
+        return Int(v)
+    }
+}

@@ -53,6 +53,7 @@ final class ChunkWriter: Sendable {
     func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer, stats: RunStats) throws {
         let os = outputType.byteSize
         try state.withLock { s in
+            let started = ContinuousClock.now
             let plan = self.plan
             for (bx, by, w) in plan.blocks(in: window) {
                 for b in 1...bandCount {
@@ -73,7 +74,9 @@ final class ChunkWriter: Sendable {
                     }
                 }
             }
-            s.stats.add(stats)
+            var counted = stats
+            counted.secondsWrite = Meter.seconds(ContinuousClock.now - started)
+            s.stats.add(counted)
             s.chunksDone += 1
             s.done.insert(index)
             progress?(Double(s.chunksDone + alreadyDone) / Double(plan.chunkCount))

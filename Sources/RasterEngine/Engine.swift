@@ -19,6 +19,12 @@ public struct ApplyReport: Sendable {
     public var chunks: Int
     /// Chunks found done in a checkpoint and not computed again (`--resume`).
     public var chunksResumed: Int
+    /// OUTPUT's size on disk.
+    public var bytesWritten: Int
+    /// The process's peak resident memory (`getrusage`), in bytes.
+    public var peakMemoryBytes: Int
+    /// GDAL's checksum of each output band (when asked for), as `gdalinfo -checksum` prints.
+    public var checksums: [Int]
     /// Worker threads used.
     public var threads: Int
     /// Tile and pixel counts.
@@ -184,10 +190,24 @@ public enum Engine {
             try file.commit()
         }
         finished = true
+        var checksums: [Int] = []
+        if options.checksums {
+            let written = try gdal(options.output, "reopening for checksums") { try Dataset.open(options.output) }
+            let rect = PixelRect(x: 0, y: 0, width: layout.width, height: layout.height)
+            checksums = try (1...layout.bandCount).map { b in
+                try gdal(options.output, "checksumming band \(b)") { try written.withBand(b) { try $0.checksum(rect) } }
+            }
+        }
+        var st = stat()
+        let size = stat(options.output, &st) == 0 ? Int(st.st_size) : 0
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
-                           outputType: profile.dataType, creationOptions: profile.creationOptions, chunks: plan.chunkCount,
-                           chunksResumed: done.count, threads: threads, stats: writer.stats, seconds: seconds)
+                           outputType: profile.dataType, creationOptions: cog ? cogOptions : profile.creationOptions,
+                           chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
+                           peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
+                           threads: threads, stats: writer.stats, seconds: seconds)
     }
 
     /// Copies the finished GeoTIFF into a Cloud Optimized GeoTIFF with overviews (GDAL's COG

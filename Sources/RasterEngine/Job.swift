@@ -45,11 +45,17 @@ public struct RunStats: Sendable, Equatable {
     public var pixelsSelected = 0, pixelsFiltered = 0
     /// Pixels clamped to the output type's range, per output band (index 0 = band 1).
     public var pixelsClamped: [Int] = []
+    /// Bytes GDAL was asked to read (input and selection sources).
+    public var bytesRead = 0
+    /// Seconds spent reading, computing and writing, summed over threads.
+    public var secondsRead = 0.0, secondsCompute = 0.0, secondsWrite = 0.0
 
     /// Adds another chunk's counts.
     mutating func add(_ o: RunStats) {
         tilesTotal += o.tilesTotal; tilesConvolved += o.tilesConvolved; tilesSkipped += o.tilesSkipped
         pixelsSelected += o.pixelsSelected; pixelsFiltered += o.pixelsFiltered
+        bytesRead += o.bytesRead
+        secondsRead += o.secondsRead; secondsCompute += o.secondsCompute; secondsWrite += o.secondsWrite
         if pixelsClamped.count < o.pixelsClamped.count { pixelsClamped += Array(repeating: 0, count: o.pixelsClamped.count - pixelsClamped.count) }
         for i in o.pixelsClamped.indices { pixelsClamped[i] += o.pixelsClamped[i] }
     }

@@ -13,6 +13,7 @@ struct TileWorker: ~Copyable {
     /// Raster CRS to `--bbox-crs`, when they differ (this thread's own transform).
     let bboxTransform: CoordinateTransform?
     let scratch = Scratch()
+    let meter = Meter()
 
     init(job: Job) throws {
         self.job = job
@@ -37,6 +38,8 @@ struct TileWorker: ~Copyable {
     /// Computes chunk `index` and hands its pixels to `writer` (they live in this worker's
     /// scratch memory only for the duration of the call).
     func process(_ index: Int, writer: ChunkWriter) throws {
+        let started = ContinuousClock.now
+        meter.reset()
         let chunk = job.plan.chunk(index)
         let os = job.outputType.byteSize
         let out = scratch.raw(.chunkOutput, bytes: job.bandCount * chunk.area * os)
@@ -58,6 +61,9 @@ struct TileWorker: ~Copyable {
             if !job.copiedBands.isEmpty { try copy(tile, bands: job.copiedBands, chunk: chunk, into: out, stats: &stats) }
             try filter(tile, chunk: chunk, selection: selection, into: out, stats: &stats)
         }
+        stats.bytesRead = meter.bytes
+        stats.secondsRead = meter.seconds
+        stats.secondsCompute = max(0, Meter.seconds(ContinuousClock.now - started) - meter.seconds)
         try writer.write(index: index, window: chunk,
                          bytes: UnsafeRawBufferPointer(start: out, count: job.bandCount * chunk.area * os), stats: stats)
     }
@@ -90,8 +96,8 @@ struct TileWorker: ~Copyable {
         let sel = scratch.typed(.selection, UInt8.self, count: chunk.area)
         sel.initialize(repeating: 1, count: chunk.area)
         if let box = job.bbox { applyBBox(box, chunk, sel) }
-        if job.maskPath != nil { try applyMask(chunk, sel) }
-        if let e = job.whereExpression { try applyWhere(e, chunk, sel) }
+        if job.maskPath != nil { try meter.read(chunk.area) { try applyMask(chunk, sel) } }
+        if let e = job.whereExpression { try meter.read(chunk.area * 8 * e.bands.count) { try applyWhere(e, chunk, sel) } }
         var all: UInt8 = 1, any: UInt8 = 0
         for i in 0..<chunk.area {
             if job.invert { sel[i] ^= 1 }
@@ -190,9 +196,11 @@ struct TileWorker: ~Copyable {
                       stats: inout RunStats) throws {
         let rs = job.readType.byteSize, os = job.outputType.byteSize
         let raw = scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
-        try gdal(job.inputPath, "reading tile \(tile)") {
+        try meter.read(bands.count * tile.area * rs) {
+            try gdal(job.inputPath, "reading tile \(tile)") {
             try input.read(bands: bands, PixelRect(tile), into: UnsafeMutableRawBufferPointer(start: raw, count: bands.count * tile.area * rs),
                            layout: BufferLayout(dataType: job.readType.storageType, width: tile.width, height: tile.height))
+            }
         }
         let row = scratch.typed(.row, Double.self, count: tile.width)
         for (k, b) in bands.enumerated() {
@@ -230,7 +238,7 @@ struct TileWorker: ~Copyable {
         // 1. Read the gathered source rectangles of every filtered band at once.
         let raw = scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
         if ga > 0 {
-            try readRuns(gx, gy, gw: gw, elementSize: rs, into: raw, tile: tile) { rect, dst, size in
+            try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, size in
                 try input.read(bands: bands, rect, into: UnsafeMutableRawBufferPointer(start: dst, count: bands.count * ga * rs),
                                layout: BufferLayout(dataType: job.readType.storageType, width: size.width, height: size.height,
                                                     pixelSpacing: rs, lineSpacing: gw * rs, bandSpacing: ga * rs))
@@ -360,7 +368,7 @@ struct TileWorker: ~Copyable {
     }
 
     /// Reads each (row run × column run) rectangle into its place in a gathered buffer.
-    private func readRuns(_ gx: AxisGather, _ gy: AxisGather, gw: Int, elementSize: Int,
+    private func readRuns(_ gx: AxisGather, _ gy: AxisGather, gw: Int, elementSize: Int, bands: Int = 1,
                           into buf: UnsafeMutableRawPointer, tile: Window,
                           _ read: (PixelRect, UnsafeMutableRawPointer, (width: Int, height: Int)) throws -> Void) throws {
         var oy = 0
@@ -368,8 +376,10 @@ struct TileWorker: ~Copyable {
             var ox = 0
             for rx in gx.runs {
                 let rect = PixelRect(x: rx.lowerBound, y: ry.lowerBound, width: rx.count, height: ry.count)
-                try gdal(job.inputPath, "reading tile \(tile)") {
-                    try read(rect, buf + (oy * gw + ox) * elementSize, (rx.count, ry.count))
+                try meter.read(rx.count * ry.count * elementSize * bands) {
+                    try gdal(job.inputPath, "reading tile \(tile)") {
+                        try read(rect, buf + (oy * gw + ox) * elementSize, (rx.count, ry.count))
+                    }
                 }
                 ox += rx.count
             }
@@ -380,4 +390,24 @@ struct TileWorker: ~Copyable {
 
 extension PixelRect {
     init(_ w: Window) { self.init(x: w.x, y: w.y, width: w.width, height: w.height) }
+}
+
+/// One worker's read clock and byte count for the chunk under way.
+/// Thread safety: owned by one worker thread.
+final class Meter {
+    private(set) var seconds = 0.0
+    private(set) var bytes = 0
+
+    func reset() { seconds = 0; bytes = 0 }
+
+    /// Runs a read, adding its duration and byte count.
+    func read<R>(_ byteCount: Int, _ body: () throws -> R) rethrows -> R {
+        let start = ContinuousClock.now
+        defer { seconds += Meter.seconds(ContinuousClock.now - start); bytes += byteCount }
+        return try body()
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
 }

@@ -47,7 +47,7 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         let options: ApplyOptions
-        do { options = try makeOptions() } catch { Diagnostics.fail(error) }
+        do { options = try makeOptions() } catch { fail(error, options: nil) }
 
         // A file-size limit (ulimit -f) must be a write error GDAL reports, not a silent kill.
         signal(SIGXFSZ, SIG_IGN)
@@ -71,7 +71,7 @@ struct ApplyCommand: ParsableCommand {
             report = try Engine.apply(options, cancellation: cancellation, progress: progress)
         } catch {
             if showProgress { Diagnostics.printError("") }
-            Diagnostics.fail(error)
+            fail(error, options: options)
         }
         if showProgress { Diagnostics.printError("") }
         if json {
@@ -82,12 +82,20 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
+    /// Reports a failure: the one-line error on stderr and, with `--json`, the same as a JSON
+    /// object on stdout, with the exit code the process then exits with.
+    func fail(_ error: EngineError, options: ApplyOptions?) -> Never {
+        if json { print(ReportJSON.failure(error, input: input, output: output)) }
+        Diagnostics.fail(error)
+    }
+
     /// Maps the flags to the engine's options; every refusal is one line.
     func makeOptions() throws(EngineError) -> ApplyOptions {
         var o = try processing.options(input: input, output: output, kernel: KernelSource.resolve(kernel))
         try selection.apply(to: &o)
         o.overwrite = overwrite
         o.resume = resume
+        o.checksums = json
         if let text = ProcessInfo.processInfo.environment["GEOKERNEL_CHECKPOINT_SECONDS"] {
             guard let v = Double(text), v >= 0, v.isFinite else {
                 throw .badOption("GEOKERNEL_CHECKPOINT_SECONDS must be a number of seconds, not '\(text)'")

@@ -13,6 +13,14 @@ enum ReportJSON {
         return out
     }
 
+    /// The report of a run that failed: what the exit code says, as JSON.
+    static func failure(_ e: EngineError, input: String, output: String) -> String {
+        let object: [String: Any] = ["ok": false, "exit_code": Int(e.exitCode), "error": e.description,
+                                     "input": input, "output": output]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func render(_ r: ApplyReport, options: ApplyOptions) -> String {
         let k = options.kernel
         let object: [String: Any] = [
@@ -34,6 +42,13 @@ enum ReportJSON {
             "pixels_clamped": r.stats.pixelsClamped,
             "threads": r.threads,
             "seconds": r.seconds,
+            "seconds_per_stage": ["read": r.stats.secondsRead, "compute": r.stats.secondsCompute, "write": r.stats.secondsWrite],
+            "bytes_read": r.stats.bytesRead,
+            "bytes_written": r.bytesWritten,
+            "peak_memory_bytes": r.peakMemoryBytes,
+            "checksums": r.checksums,
+            "ok": true,
+            "exit_code": 0,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
