@@ -5,6 +5,7 @@
 
 #include <gdal.h>
 #include <gdal_alg.h>
+#include <gdal_utils.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>

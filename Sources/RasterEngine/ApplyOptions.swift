@@ -14,6 +14,8 @@ public struct ApplyOptions: Sendable {
     public var kernel: Kernel
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
+    /// Resample a mask on another grid onto the input's, nearest neighbour (`--mask-warp`).
+    public var maskWarp = false
     /// The mask raster's band to read (`--mask-band`, 1-based).
     public var maskBand = 1
     /// Select where the combined sources do not (`--invert-mask`).

@@ -64,7 +64,11 @@ extension Engine {
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let maskFacts = try options.mask.map { m throws in try checkMask(m, band: options.maskBand, against: input, path: options.input) }
+        let maskPath = try options.mask.map { m throws in try resolveMask(m, warp: options.maskWarp, input: input, path: options.input) }
+        defer { if let maskPath, maskPath != options.mask { GDALRuntime.unlink(maskPath) } }
+        let maskFacts = try maskPath.map { m throws in
+            try checkMask(m, band: options.maskBand, against: input, path: options.input, shownAs: options.mask ?? m)
+        }
         let bbox = try options.bbox.map { b throws in try prepareBBox(b, crs: options.bboxCRS, input: input, path: options.input) }
         let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
         do { try Dataset.validateCreationOptions(profile.creationOptions) } catch { throw EngineError.badOption("-co: \(error.message)") }
@@ -74,7 +78,7 @@ extension Engine {
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: bw, blockHeight: bh, tileSize: options.tileSize)
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
         let allBands = Array(1...layout.bandCount)
-        let job = Job(inputPath: options.input, maskPath: options.mask, maskNoData: maskFacts?.noData ?? nil,
+        let job = Job(inputPath: options.input, maskPath: maskPath, maskNoData: maskFacts?.noData ?? nil,
                       maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, invert: options.invertMask,
                       whereExpression: options.whereExpression, bbox: bbox, layout: layout, plan: plan,
                       taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge, cval: options.cval,

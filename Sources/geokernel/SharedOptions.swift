@@ -13,6 +13,9 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A raster on the input's pixel grid; pixels where its band is non-zero and not nodata are selected.", valueName: "PATH"))
     var mask: String?
 
+    @Flag(name: .customLong("mask-warp"), help: "Resample a mask on another grid (resolution, extent or CRS) onto the input's, nearest neighbour, window by window.")
+    var maskWarp = false
+
     @Option(name: .customLong("mask-band"), help: "The band of the mask raster to read (default 1).")
     var maskBand: Int = 1
 
@@ -32,6 +35,7 @@ struct SelectionOptions: ParsableArguments {
     func apply(to o: inout ApplyOptions) throws(EngineError) {
         o.mask = mask
         o.maskBand = maskBand
+        o.maskWarp = maskWarp
         o.invertMask = invertMask
         if let whereExpression {
             do { o.whereExpression = try SelectionExpression(parsing: whereExpression) } catch { throw .badOption(error.description) }

@@ -26,7 +26,7 @@ import Testing
         let selected = (0..<(src.width * src.height)).map { i in (i &* 2654435761) % 7 < 2 }
         let mask = dir.appendingPathComponent("mask.tif").path
         try Fixture.write(mask, width: src.width, height: src.height, type: .byte, bands: [selected.map { $0 ? 1 : 0 }],
-                          options: ["TILED=YES"], geoTransform: src.geoTransform!)
+                          options: ["TILED=YES"], geoTransform: src.geoTransform!, wkt: src.projectionWKT)
         try check("riotiler__web.tif", kernel: "0,-1,0;-1,5,-1;0,-1,0", kernelMatrix: try KernelPreset.kernel("sharpen"),
                   selected: selected, maskPath: mask)
     }

@@ -18,11 +18,11 @@ import Testing
     }
 
     @Test func maskBandAndInvert() throws {
-        let (w, h, gt, _, _) = try facts()
+        let (w, h, gt, wkt, _) = try facts()
         let b1 = (0..<(w * h)).map { Double($0 % 7 == 0 ? 1 : 0) }
         let b2 = (0..<(w * h)).map { i -> Double in let x = i % w, y = i / w; return (x / 40 + y / 30) % 2 == 0 ? 255 : 0 }
         let mask = dir.appendingPathComponent("mask3.tif").path
-        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [b1, b2, b1], options: ["TILED=YES"], geoTransform: gt)
+        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [b1, b2, b1], options: ["TILED=YES"], geoTransform: gt, wkt: wkt)
         let k = try KernelPreset.kernel("box:3")
         let chosen = b2.map { $0 != 0 }
         try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k, extra: ["--mask-band", "2"], selected: chosen, maskPath: mask)
@@ -30,6 +30,30 @@ import Testing
                            selected: chosen.map { !$0 }, maskPath: mask)
         let r = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3", "--mask", mask, "--mask-band", "4"])
         #expect(r.status == 1 && r.stderr.contains("--mask-band 4") && r.stderr.contains("3 bands"), "\(r.stderr)")
+    }
+
+    @Test func maskOnAnotherGridIsWarpedOnRequest() throws {
+        let (w, h, gt, wkt, _) = try facts()
+        // A mask in longitude/latitude (EPSG:4326) at 0.004 degrees, a checkerboard of 0.1-degree cells.
+        let lon0 = -79.0, lat0 = 25.6, res = 0.004, mw = 700, mh = 550
+        let cells: [Double] = (0..<(mw * mh)).map { i in ((i % mw) / 25 + (i / mw) / 25) % 2 == 0 ? 1 : 0 }
+        let mask = dir.appendingPathComponent("geo.tif").path
+        try Fixture.write(mask, width: mw, height: mh, type: .byte, bands: [cells], options: ["TILED=YES"],
+                          geoTransform: [lon0, res, 0, lat0, 0, -res], wkt: "EPSG:4326")
+        let plain = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3", "--mask", mask])
+        #expect(plain.status == 1 && plain.stderr.contains("791x718") && plain.stderr.contains("--mask-warp"), "\(plain.stderr)")
+        // Expected: each pixel centre taken to longitude/latitude, then the mask pixel holding it.
+        let ct = try CoordinateTransform(from: wkt, to: "EPSG:4326")
+        var xs = (0..<(w * h)).map { gt[0] + (Double($0 % w) + 0.5) * gt[1] }
+        var ys = (0..<(w * h)).map { gt[3] + (Double($0 / w) + 0.5) * gt[5] }
+        let ok = ct.transform(x: &xs, y: &ys)
+        let chosen = (0..<(w * h)).map { i -> Bool in
+            let mx = Int(((xs[i] - lon0) / res).rounded(.down)), my = Int(((lat0 - ys[i]) / res).rounded(.down))
+            return ok[i] && mx >= 0 && mx < mw && my >= 0 && my < mh && cells[my * mw + mx] != 0
+        }
+        #expect(chosen.contains(true) && chosen.contains(false))
+        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: try KernelPreset.kernel("box:3"), extra: ["--mask-warp"],
+                           selected: chosen, maskPath: mask)
     }
 
     @Test func whereExpressions() throws {

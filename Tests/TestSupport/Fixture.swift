@@ -31,10 +31,10 @@ public enum Fixture {
     /// Writes a GeoTIFF with the given bands (values as Double, stored in `type`).
     public static func write(_ path: String, width: Int, height: Int, type: RasterDataType, bands: [[Double]],
                       noData: Double? = nil, options: [String] = ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"],
-                      geoTransform: [Double] = [300000, 30, 0, 5000000, 0, -30]) throws {
+                      geoTransform: [Double] = [300000, 30, 0, 5000000, 0, -30], wkt: String? = nil) throws {
         let ds = try Dataset.create(path, width: width, height: height, bandCount: bands.count, dataType: type, options: options)
         try ds.setGeoTransform(geoTransform)
-        try ds.setProjection(#"PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",15],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","32633"]]"#)
+        if let wkt { try ds.setProjection(wkt) } else { try ds.setProjection(#"PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",15],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","32633"]]"#) }
         for (i, values) in bands.enumerated() {
             try ds.withBand(i + 1) { band in
                 if let noData { try band.setNoDataValue(noData) }
