@@ -16,6 +16,12 @@ public struct ApplyOptions: Sendable {
     public var mask: String?
     /// Resample a mask on another grid onto the input's, nearest neighbour (`--mask-warp`).
     public var maskWarp = false
+    /// A vector source whose polygons select pixels (`--polygons`), its layer (`--layer`),
+    /// an attribute filter (`--sql-where`) and whether touched pixels count (`--all-touched`).
+    public var polygons: String?
+    public var polygonLayer: String?
+    public var polygonWhere: String?
+    public var allTouched = false
     /// The mask raster's band to read (`--mask-band`, 1-based).
     public var maskBand = 1
     /// Select where the combined sources do not (`--invert-mask`).

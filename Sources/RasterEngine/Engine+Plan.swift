@@ -70,6 +70,9 @@ extension Engine {
             try checkMask(m, band: options.maskBand, against: input, path: options.input, shownAs: options.mask ?? m)
         }
         let bbox = try options.bbox.map { b throws in try prepareBBox(b, crs: options.bboxCRS, input: input, path: options.input) }
+        let polygonMask = options.polygons.map { _ in "/vsimem/geokernel-polygons-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tif" }
+        defer { if let polygonMask { GDALRuntime.unlink(polygonMask) } }
+        if let polygonMask { try rasterizePolygons(options, input: input, to: polygonMask) }
         let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
         do { try Dataset.validateCreationOptions(profile.creationOptions) } catch { throw EngineError.badOption("-co: \(error.message)") }
         let tiled = profile.option("TILED") != "NO"
@@ -79,7 +82,7 @@ extension Engine {
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
         let allBands = Array(1...layout.bandCount)
         let job = Job(inputPath: options.input, maskPath: maskPath, maskNoData: maskFacts?.noData ?? nil,
-                      maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, invert: options.invertMask,
+                      maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, polygonMaskPath: polygonMask, invert: options.invertMask,
                       whereExpression: options.whereExpression, bbox: bbox, layout: layout, plan: plan,
                       taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge, cval: options.cval,
                       policy: options.nodataPolicy, filteredBands: filtered, copiedBands: allBands.filter { !filtered.contains($0) },

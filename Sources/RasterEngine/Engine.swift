@@ -94,6 +94,9 @@ public enum Engine {
             throw EngineError.badOption("--where: band b\(b) does not exist; the input has \(layout.bandCount) band\(layout.bandCount == 1 ? "" : "s")")
         }
         let bbox = try options.bbox.map { b throws in try prepareBBox(b, crs: options.bboxCRS, input: input, path: options.input) }
+        let polygonMask = options.polygons.map { _ in "/vsimem/geokernel-polygons-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tif" }
+        defer { if let polygonMask { GDALRuntime.unlink(polygonMask) } }
+        if let polygonMask { try rasterizePolygons(options, input: input, to: polygonMask) }
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
@@ -143,7 +146,7 @@ public enum Engine {
         }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
         let job = Job(inputPath: options.input, maskPath: maskPath, maskNoData: maskFacts?.noData ?? nil,
-                      maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, invert: options.invertMask,
+                      maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, polygonMaskPath: polygonMask, invert: options.invertMask,
                       whereExpression: options.whereExpression, bbox: bbox, layout: layout,
                       plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
                       cval: options.cval, policy: options.nodataPolicy, filteredBands: filtered,
@@ -310,6 +313,30 @@ public enum Engine {
         }
         do { try warped.close() } catch { throw EngineError.gdal(path: path, context: "warping the mask", error) }
         return vrt
+    }
+
+    /// Rasterizes `--polygons` on the input's grid into `path` (Byte, tiled, DEFLATE, 1 inside),
+    /// reprojecting features to the input's CRS; GDAL does it in strips, so memory stays bounded.
+    static func rasterizePolygons(_ options: ApplyOptions, input: borrowing Dataset, to path: String) throws {
+        guard let vector = options.polygons else { return }
+        guard let gt = input.geoTransform else {
+            throw EngineError.badOption("--polygons needs a georeferenced input; \(options.input) has no geotransform")
+        }
+        let raster = try gdal(path, "creating the polygon mask") {
+            try Dataset.create(path, width: input.width, height: input.height, bandCount: 1, dataType: .byte,
+                               options: ["TILED=YES", "COMPRESS=DEFLATE", "SPARSE_OK=TRUE", "BIGTIFF=IF_SAFER"])
+        }
+        try gdal(path, "georeferencing the polygon mask") {
+            try raster.setGeoTransform(gt)
+            if !input.projectionWKT.isEmpty { try raster.setProjection(input.projectionWKT) }
+        }
+        do {
+            try raster.rasterize(vectorPath: vector, layer: options.polygonLayer, sqlWhere: options.polygonWhere,
+                                 allTouched: options.allTouched)
+            try raster.close()
+        } catch {
+            throw EngineError.gdal(path: vector, context: "rasterizing the polygons", error)
+        }
     }
 
     /// Checks `--bbox` against the input and finds the pixels it can select.

@@ -11,12 +11,14 @@ struct Job: Sendable {
     /// Whether the mask's band is Byte (read as it is, without conversion).
     var maskIsByte: Bool
     var maskBand: Int
+    /// The polygons rasterized on the input's grid (Byte, 1 inside), when `--polygons` is given.
+    var polygonMaskPath: String?
     var invert: Bool
     var whereExpression: SelectionExpression?
     var bbox: BBoxSelection?
 
     /// Whether any selection source is given (otherwise every pixel is selected).
-    var selects: Bool { maskPath != nil || whereExpression != nil || bbox != nil || invert }
+    var selects: Bool { maskPath != nil || polygonMaskPath != nil || whereExpression != nil || bbox != nil || invert }
     var layout: RasterLayout
     var plan: TilePlan
     var taps: Taps

@@ -10,6 +10,7 @@ struct TileWorker: ~Copyable {
     let job: Job
     let input: Dataset
     let mask: Dataset?
+    let polygonMask: Dataset?
     /// Raster CRS to `--bbox-crs`, when they differ (this thread's own transform).
     let bboxTransform: CoordinateTransform?
     let scratch = Scratch()
@@ -18,10 +19,12 @@ struct TileWorker: ~Copyable {
     init(job: Job) throws {
         self.job = job
         let opened = try gdal(job.inputPath, "opening") { try Dataset.open(job.inputPath) }
-        let maskOpened = try TileWorker.openMask(job)
+        let maskOpened = try TileWorker.openMask(job.maskPath)
+        let polygonsOpened = try TileWorker.openMask(job.polygonMaskPath)
         let transform = try TileWorker.makeTransform(job)
         input = opened
         mask = maskOpened
+        polygonMask = polygonsOpened
         bboxTransform = transform
     }
 
@@ -30,8 +33,8 @@ struct TileWorker: ~Copyable {
         do { return try CoordinateTransform(from: box.rasterWKT, to: crs) } catch { throw EngineError.badOption("--bbox-crs: \(error.message)") }
     }
 
-    private static func openMask(_ job: Job) throws -> Dataset? {
-        guard let m = job.maskPath else { return nil }
+    private static func openMask(_ path: String?) throws -> Dataset? {
+        guard let m = path else { return nil }
         return try gdal(m, "opening") { try Dataset.open(m) }
     }
 
@@ -97,6 +100,7 @@ struct TileWorker: ~Copyable {
         sel.initialize(repeating: 1, count: chunk.area)
         if let box = job.bbox { applyBBox(box, chunk, sel) }
         if job.maskPath != nil { try meter.read(chunk.area) { try applyMask(chunk, sel) } }
+        if let p = job.polygonMaskPath { try meter.read(chunk.area) { try applyPolygons(p, chunk, sel) } }
         if let e = job.whereExpression { try meter.read(chunk.area * 8 * e.bands.count) { try applyWhere(e, chunk, sel) } }
         var all: UInt8 = 1, any: UInt8 = 0
         for i in 0..<chunk.area {
@@ -139,6 +143,18 @@ struct TileWorker: ~Copyable {
                 sel[i] &= (v != 0 && v == v && v != nd) ? 1 : 0
             }
         }
+    }
+
+    /// ANDs in the rasterized `--polygons` (1 inside).
+    private func applyPolygons(_ path: String, _ chunk: Window, _ sel: UnsafeMutablePointer<UInt8>) throws {
+        let bytes = scratch.typed(.maskRead, UInt8.self, count: chunk.area)
+        try gdal(path, "reading the rasterized polygons in window \(chunk)") {
+            try polygonMask?.withBand(1) { b in
+                try b.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: bytes, count: chunk.area),
+                           layout: BufferLayout(dataType: .byte, width: chunk.width, height: chunk.height))
+            }
+        }
+        for i in 0..<chunk.area { sel[i] &= bytes[i] != 0 ? 1 : 0 }
     }
 
     /// ANDs in `--where`, evaluated on the chunk's pixels of the bands it names.

@@ -7,6 +7,7 @@ enum ReportJSON {
     static func maskSources(_ o: ApplyOptions) -> [String] {
         var out: [String] = []
         if let m = o.mask { out.append("mask \(m) band \(o.maskBand)") }
+        if let p = o.polygons { out.append("polygons \(p)" + (o.polygonLayer.map { " layer \($0)" } ?? "") + (o.polygonWhere.map { " where \($0)" } ?? "")) }
         if o.whereExpression != nil { out.append("where") }
         if let b = o.bbox { out.append("bbox \(b.map { String($0) }.joined(separator: ","))" + (o.bboxCRS.map { " (\($0))" } ?? "")) }
         if o.invertMask { out.append("inverted") }

@@ -13,6 +13,18 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A raster on the input's pixel grid; pixels where its band is non-zero and not nodata are selected.", valueName: "PATH"))
     var mask: String?
 
+    @Option(help: ArgumentHelp("A vector source (GeoPackage, Shapefile, GeoJSON, FlatGeobuf…) whose polygons select pixels; reprojected to the input's CRS.", valueName: "PATH"))
+    var polygons: String?
+
+    @Option(help: ArgumentHelp("The layer of --polygons (default: the first).", valueName: "NAME"))
+    var layer: String?
+
+    @Option(name: .customLong("sql-where"), parsing: .unconditional, help: ArgumentHelp("An attribute filter on --polygons, OGR SQL, e.g. \"class = 'water'\".", valueName: "FILTER"))
+    var sqlWhere: String?
+
+    @Flag(name: .customLong("all-touched"), help: "With --polygons, select every pixel a polygon touches, not only those whose centre is inside.")
+    var allTouched = false
+
     @Flag(name: .customLong("mask-warp"), help: "Resample a mask on another grid (resolution, extent or CRS) onto the input's, nearest neighbour, window by window.")
     var maskWarp = false
 
@@ -36,6 +48,13 @@ struct SelectionOptions: ParsableArguments {
         o.mask = mask
         o.maskBand = maskBand
         o.maskWarp = maskWarp
+        o.polygons = polygons
+        o.polygonLayer = layer
+        o.polygonWhere = sqlWhere
+        o.allTouched = allTouched
+        if polygons == nil && (layer != nil || sqlWhere != nil || allTouched) {
+            throw .badOption("--layer, --sql-where and --all-touched go with --polygons")
+        }
         o.invertMask = invertMask
         if let whereExpression {
             do { o.whereExpression = try SelectionExpression(parsing: whereExpression) } catch { throw .badOption(error.description) }
