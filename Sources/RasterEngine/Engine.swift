@@ -13,6 +13,8 @@ public struct ApplyReport: Sendable {
     public var width: Int, height: Int, bandCount: Int
     /// The pixel type written.
     public var outputType: RasterDataType
+    /// The input bands' types.
+    public var inputTypes: [RasterDataType]
     /// The creation options used.
     public var creationOptions: [String]
     /// Number of chunks in the plan.
@@ -209,7 +211,8 @@ public enum Engine {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
-                           outputType: profile.dataType, creationOptions: cog ? cogOptions : profile.creationOptions,
+                           outputType: profile.dataType, inputTypes: layout.bandTypes,
+                           creationOptions: cog ? cogOptions : profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
                            threads: threads, stats: writer.stats, seconds: seconds)

@@ -45,6 +45,8 @@ public struct RunStats: Sendable, Equatable {
     public var tilesTotal = 0, tilesConvolved = 0, tilesSkipped = 0
     /// Pixels the selection chose, and pixels that were convolved (selected and valid) per band sum.
     public var pixelsSelected = 0, pixelsFiltered = 0
+    /// Filtered pixels whose written value differs from the input's (summed over bands).
+    public var pixelsChanged = 0
     /// Pixels clamped to the output type's range, per output band (index 0 = band 1).
     public var pixelsClamped: [Int] = []
     /// Bytes GDAL was asked to read (input and selection sources).
@@ -55,7 +57,7 @@ public struct RunStats: Sendable, Equatable {
     /// Adds another chunk's counts.
     mutating func add(_ o: RunStats) {
         tilesTotal += o.tilesTotal; tilesConvolved += o.tilesConvolved; tilesSkipped += o.tilesSkipped
-        pixelsSelected += o.pixelsSelected; pixelsFiltered += o.pixelsFiltered
+        pixelsSelected += o.pixelsSelected; pixelsFiltered += o.pixelsFiltered; pixelsChanged += o.pixelsChanged
         bytesRead += o.bytesRead
         secondsRead += o.secondsRead; secondsCompute += o.secondsCompute; secondsWrite += o.secondsWrite
         if pixelsClamped.count < o.pixelsClamped.count { pixelsClamped += Array(repeating: 0, count: o.pixelsClamped.count - pixelsClamped.count) }

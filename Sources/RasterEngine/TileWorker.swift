@@ -354,7 +354,7 @@ struct TileWorker: ~Copyable {
             // 6. Composite: the result where chosen, the original elsewhere.
             let plane = out + (b - 1) * chunk.area * os
             let sameType = job.readType == job.outputType
-            var clamped = 0, filtered = 0
+            var clamped = 0, filtered = 0, changed = 0
             for y in 0..<tile.height {
                 let dst = plane + ((tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x) * os
                 let res = result + y * tile.width
@@ -364,6 +364,13 @@ struct TileWorker: ~Copyable {
                     for x in 0..<tile.width where crow[x] == 0 { res[x] = orig[x] }
                 }
                 clamped += PixelCodec.encode(res, count: tile.width, as: job.outputType, nanValue: job.nanValues[b - 1], into: dst)
+                // Pixels whose stored value differs from the original (NaN stays NaN: unchanged).
+                let back = scratch.typed(.row, Double.self, count: tile.width)
+                PixelCodec.decode(job.outputType, dst, count: tile.width, into: back)
+                for x in 0..<tile.width where allChosen || crow[x] != 0 {
+                    let o = orig[x], v = back[x]
+                    if !(v == o || (v != v && o != o)) { changed += 1 }
+                }
                 if !allChosen {
                     let sy = gy.slots[y + halo.top]!
                     let rawRow = rawBand + sy * gw * rs
@@ -380,6 +387,7 @@ struct TileWorker: ~Copyable {
             }
             stats.pixelsClamped[b - 1] += clamped
             stats.pixelsFiltered += filtered
+            stats.pixelsChanged += changed
         }
     }
 

@@ -30,6 +30,12 @@ import Testing
         #expect(j["bytes_written"] as? Int == size)
         #expect((j["bytes_read"] as! Int) >= w * h * 2 * 2)
         #expect(j["pixels_selected"] as? Int == 100 * h)
+        #expect(j["input_types"] as? [String] == ["UInt16", "UInt16"])
+        // Changed pixels, counted independently: output differs from input.
+        let before = try Fixture.read(input), after = try Fixture.read(out)
+        let changed = (0..<2).reduce(0) { n, b in n + zip(before[b], after[b]).filter { $0 != $1 }.count }
+        #expect(j["pixels_changed"] as? Int == changed)
+        #expect(changed > 0 && changed <= 2 * 100 * h)
         let kernel = j["kernel"] as! [String: Any]
         #expect(kernel["width"] as? Int == 7 && kernel["separable"] as? Bool == true)
         let tiles = j["tiles"] as! [String: Int]
