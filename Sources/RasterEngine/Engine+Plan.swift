@@ -48,15 +48,7 @@ extension Engine {
     /// sources chunk by chunk, and reports the plan. Writes nothing.
     /// - Throws: `EngineError`, as `apply` would for the same input and options.
     public static func plan(_ options: ApplyOptions) throws(EngineError) -> PlanReport {
-        do {
-            return try makePlan(options)
-        } catch let e as EngineError {
-            throw e
-        } catch let e as GDALError {
-            throw .gdal(path: options.input, context: "planning", e)
-        } catch {
-            throw .badOption("\(error)")
-        }
+        try mappingErrors(options, "planning") { try makePlan(options) }
     }
 
     private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
@@ -64,15 +56,8 @@ extension Engine {
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let maskPath = try options.mask.map { m throws in try resolveMask(m, warp: options.maskWarp, input: input, path: options.input) }
-        defer { if let maskPath, maskPath != options.mask { GDALRuntime.unlink(maskPath) } }
-        let maskFacts = try maskPath.map { m throws in
-            try checkMask(m, band: options.maskBand, against: input, path: options.input, shownAs: options.mask ?? m)
-        }
-        let bbox = try options.bbox.map { b throws in try prepareBBox(b, crs: options.bboxCRS, input: input, path: options.input) }
-        let polygonMask = options.polygons.map { _ in "/vsimem/geokernel-polygons-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tif" }
-        defer { if let polygonMask { GDALRuntime.unlink(polygonMask) } }
-        if let polygonMask { try rasterizePolygons(options, input: input, to: polygonMask) }
+        let selection = try PreparedSelection(options, input: input, layout: layout)
+        defer { selection.removeTemporaries() }
         let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
         do { try Dataset.validateCreationOptions(profile.creationOptions) } catch { throw EngineError.badOption("-co: \(error.message)") }
         let tiled = profile.option("TILED") != "NO"
@@ -80,13 +65,8 @@ extension Engine {
         let bh = Int(profile.option("BLOCKYSIZE") ?? (tiled ? "256" : "1")) ?? 256
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: bw, blockHeight: bh, tileSize: options.tileSize)
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
-        let allBands = Array(1...layout.bandCount)
-        let job = Job(inputPath: options.input, maskPath: maskPath, maskNoData: maskFacts?.noData ?? nil,
-                      maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, polygonMaskPath: polygonMask, invert: options.invertMask,
-                      whereExpression: options.whereExpression, bbox: bbox, layout: layout, plan: plan,
-                      taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge, cval: options.cval,
-                      policy: options.nodataPolicy, filteredBands: filtered, copiedBands: allBands.filter { !filtered.contains($0) },
-                      outputType: profile.dataType, nanValues: Array(repeating: 0, count: layout.bandCount), cancellation: Cancellation())
+        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, outputType: profile.dataType,
+                      nanValues: Array(repeating: 0, count: layout.bandCount), cancellation: Cancellation())
         let worker = try TileWorker(job: job)
         var stats = RunStats()
         let h = options.kernel.halo, rs = layout.readType.byteSize

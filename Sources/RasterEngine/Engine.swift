@@ -54,12 +54,17 @@ public enum Engine {
     /// - Throws: `EngineError`, with a one-line message naming the file (and tile).
     public static func apply(_ options: ApplyOptions, cancellation: Cancellation = Cancellation(),
                              progress: (@Sendable (Double) -> Void)? = nil) throws(EngineError) -> ApplyReport {
+        try mappingErrors(options, "processing") { try run(options, cancellation: cancellation, progress: progress) }
+    }
+
+    /// Runs `body`, passing `EngineError`s through and giving any other error the input's name.
+    static func mappingErrors<R>(_ options: ApplyOptions, _ context: String, _ body: () throws -> R) throws(EngineError) -> R {
         do {
-            return try run(options, cancellation: cancellation, progress: progress)
+            return try body()
         } catch let e as EngineError {
             throw e
         } catch let e as GDALError {
-            throw .gdal(path: options.input, context: "processing", e)
+            throw .gdal(path: options.input, context: context, e)
         } catch {
             throw .badOption("\(error)")
         }
@@ -84,21 +89,10 @@ public enum Engine {
 
         // Open: the input, checked once here; workers reopen it on their own threads.
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
-        let allBands = Array(1...max(1, input.bandCount))
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let maskPath = try options.mask.map { m throws in try resolveMask(m, warp: options.maskWarp, input: input, path: options.input) }
-        defer { if let maskPath, maskPath != options.mask { GDALRuntime.unlink(maskPath) } }
-        let maskFacts = try maskPath.map { m throws in
-            try checkMask(m, band: options.maskBand, against: input, path: options.input, shownAs: options.mask ?? m)
-        }
-        if let e = options.whereExpression, let b = e.bands.first(where: { $0 > layout.bandCount }) {
-            throw EngineError.badOption("--where: band b\(b) does not exist; the input has \(layout.bandCount) band\(layout.bandCount == 1 ? "" : "s")")
-        }
-        let bbox = try options.bbox.map { b throws in try prepareBBox(b, crs: options.bboxCRS, input: input, path: options.input) }
-        let polygonMask = options.polygons.map { _ in "/vsimem/geokernel-polygons-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tif" }
-        defer { if let polygonMask { GDALRuntime.unlink(polygonMask) } }
-        if let polygonMask { try rasterizePolygons(options, input: input, to: polygonMask) }
+        let selection = try PreparedSelection(options, input: input, layout: layout)
+        defer { selection.removeTemporaries() }
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
@@ -125,7 +119,7 @@ public enum Engine {
         let output = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
                                     profile: profile, input: input)
         let block = try output.withBand(1) { $0.blockSize }
-        let nanValues = try allBands.map { b in try output.withBand(b) { $0.noDataValue } ?? 0 }
+        let nanValues = try (1...layout.bandCount).map { b in try output.withBand(b) { $0.noDataValue } ?? 0 }
         _ = consume input
 
         // Plan.
@@ -147,13 +141,8 @@ public enum Engine {
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
         }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
-        let job = Job(inputPath: options.input, maskPath: maskPath, maskNoData: maskFacts?.noData ?? nil,
-                      maskIsByte: maskFacts?.isByte ?? false, maskBand: options.maskBand, polygonMaskPath: polygonMask, invert: options.invertMask,
-                      whereExpression: options.whereExpression, bbox: bbox, layout: layout,
-                      plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
-                      cval: options.cval, policy: options.nodataPolicy, filteredBands: filtered,
-                      copiedBands: allBands.filter { !filtered.contains($0) }, outputType: profile.dataType,
-                      nanValues: nanValues, cancellation: cancellation)
+        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered,
+                      outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation)
         let writer = ChunkWriter(dataset: output, path: options.output, plan: plan, bandCount: layout.bandCount,
                                  outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
 
