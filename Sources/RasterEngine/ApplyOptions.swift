@@ -76,6 +76,21 @@ public struct ApplyOptions: Sendable {
 }
 
 extension ApplyOptions {
+    /// Checks the bounds `apply` and `plan` share: tile size, threads, and an output type the
+    /// engine can write.
+    /// - Throws: `EngineError` naming the option.
+    public func checkBounds() throws(EngineError) {
+        if let t = tileSize, !(1...ApplyOptions.maximumTileSize).contains(t) {
+            throw .badOption("--tile-size must be between 1 and \(ApplyOptions.maximumTileSize), not \(t)")
+        }
+        if let n = threads, !(1...ApplyOptions.maximumThreads).contains(n) {
+            throw .badOption("--threads must be between 1 and \(ApplyOptions.maximumThreads), not \(n)")
+        }
+        if let t = outputType, t.isComplex || t == .int64 || t == .uint64 {
+            throw .unknownDataType(t.name)
+        }
+    }
+
     /// Sets `-ot` from a GDAL type name.
     /// - Throws: `EngineError.unknownDataType` for names GDAL does not know or the engine cannot write.
     public mutating func setOutputType(named name: String) throws(EngineError) {

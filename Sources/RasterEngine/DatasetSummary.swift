@@ -73,10 +73,8 @@ public struct DatasetSummary: Sendable, Codable {
                 })
             }
             bands = out
-        } catch let e as EngineError {
-            throw e
         } catch {
-            throw .gdal(path: path, context: "opening", GDALError(function: "?", message: "\(error)"))
+            throw EngineError(wrapping: error, path: path, context: "opening")
         }
     }
 

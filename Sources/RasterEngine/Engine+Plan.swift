@@ -53,6 +53,7 @@ extension Engine {
 
     private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
         GDALRuntime.ensureReady()
+        try options.checkBounds()
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)

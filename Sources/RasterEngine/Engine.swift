@@ -61,10 +61,8 @@ public enum Engine {
     static func mappingErrors<R>(_ options: ApplyOptions, _ context: String, _ body: () throws -> R) throws(EngineError) -> R {
         do {
             return try body()
-        } catch let e as EngineError {
-            throw e
-        } catch let e as GDALError {
-            throw .gdal(path: options.input, context: context, e)
+        } catch where error is EngineError || error is GDALError {
+            throw EngineError(wrapping: error, path: options.input, context: context)
         } catch {
             throw .badOption("\(error)")
         }
@@ -77,15 +75,7 @@ public enum Engine {
         if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
             GDALRuntime.cacheMax = Int64(defaultCacheBytes)   // halo re-reads come from here; bounded whatever the raster
         }
-        if let t = options.tileSize, !(1...ApplyOptions.maximumTileSize).contains(t) {
-            throw EngineError.badOption("--tile-size must be between 1 and \(ApplyOptions.maximumTileSize), not \(t)")
-        }
-        if let n = options.threads, !(1...ApplyOptions.maximumThreads).contains(n) {
-            throw EngineError.badOption("--threads must be between 1 and \(ApplyOptions.maximumThreads), not \(n)")
-        }
-        if let t = options.outputType, t.isComplex || t == .int64 || t == .uint64 {
-            throw EngineError.unknownDataType(t.name)
-        }
+        try options.checkBounds()
 
         // Open: the input, checked once here; workers reopen it on their own threads.
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
@@ -160,8 +150,7 @@ public enum Engine {
                     try worker.process(i, writer: writer)
                 }
             } catch {
-                let e = (error as? EngineError) ?? .gdal(path: options.input, context: "processing",
-                                                        (error as? GDALError) ?? GDALError(function: "?", message: "\(error)"))
+                let e = EngineError(wrapping: error, path: options.input, context: "processing")
                 failure.withLock { if $0 == nil { $0 = e } }
             }
         }
@@ -233,12 +222,7 @@ public enum Engine {
             try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                                dataType: profile.dataType.storageType, options: profile.creationOptions)
         }
-        do {
-            try copyDescription(from: input, to: output, layout: layout)
-        } catch {
-            throw EngineError.gdal(path: outputPath, context: "copying georeferencing and metadata",
-                                   (error as? GDALError) ?? GDALError(function: "?", message: "\(error)"))
-        }
+        try gdal(outputPath, "copying georeferencing and metadata") { try copyDescription(from: input, to: output, layout: layout) }
         return output
     }
 

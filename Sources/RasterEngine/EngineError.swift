@@ -48,3 +48,15 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         return 1
     }
 }
+
+extension EngineError {
+    /// Any error as an `EngineError`: an `EngineError` as it is, a `GDALError` (or anything
+    /// else) wrapped with the file and what was being done.
+    init(wrapping error: any Error, path: String, context: String) {
+        switch error {
+        case let e as EngineError: self = e
+        case let e as GDALError: self = .gdal(path: path, context: context, e)
+        default: self = .gdal(path: path, context: context, GDALError(function: "?", message: "\(error)"))
+        }
+    }
+}

@@ -69,11 +69,7 @@ struct RasterLayout: Sendable {
 func gdal<R: ~Copyable>(_ path: String, _ context: @autoclosure () -> String, _ body: () throws -> R) throws -> R {
     do {
         return try body()
-    } catch let e as GDALError {
-        throw EngineError.gdal(path: path, context: context(), e)
-    } catch let e as EngineError {
-        throw e
     } catch {
-        throw EngineError.gdal(path: path, context: context(), GDALError(function: "?", message: "\(error)"))
+        throw EngineError(wrapping: error, path: path, context: context())
     }
 }

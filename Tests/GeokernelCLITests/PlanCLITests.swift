@@ -32,6 +32,11 @@ import Testing
         #expect(plan["pixelsSelected"] as? Int == run["pixels_selected"] as? Int)
         #expect(plan["bytesToWrite"] as? Int == w * h * 2)
         #expect((plan["memoryBound"] as! Int) < 512 << 20)
+        // plan refuses the bounds apply refuses (it used to crash on --tile-size 0).
+        for (args, needle) in [(["--tile-size", "0"], "--tile-size"), (["--threads", "0"], "--threads"), (["-ot", "CInt16"], "CInt16")] {
+            let bad = try CLI.run(["plan", input] + args)
+            #expect(bad.status == 1 && bad.stderr.contains(needle) && bad.stderr.split(separator: "\n").count == 1, "\(args): \(bad.stderr)")
+        }
         let text = try CLI.run(["plan", input] + common)
         #expect(text.stdout.contains("Tiles:") && text.stdout.contains("Memory:"))
     }
