@@ -15,6 +15,13 @@ enum Diagnostics {
         exit(error.exitCode)
     }
 
+    /// Prints a value as one JSON object with sorted keys on stdout.
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        print(String(decoding: try enc.encode(value), as: UTF8.self))
+    }
+
     /// Whether stderr is a terminal (progress is shown only then).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 }

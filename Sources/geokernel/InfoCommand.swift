@@ -19,9 +19,7 @@ struct InfoCommand: ParsableCommand {
         let summary: DatasetSummary
         do { summary = try DatasetSummary(path: file) } catch { Diagnostics.fail(error) }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            print(String(decoding: try enc.encode(summary), as: UTF8.self))
+            try Diagnostics.printJSON(summary)
         } else {
             print(summary.text)
         }

@@ -35,9 +35,7 @@ struct PlanCommand: ParsableCommand {
             Diagnostics.fail(error)
         }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            print(String(decoding: try enc.encode(report), as: UTF8.self))
+            try Diagnostics.printJSON(report)
         } else {
             print(report.text)
         }
