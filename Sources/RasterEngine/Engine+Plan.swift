@@ -59,8 +59,7 @@ extension Engine {
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
         let selection = try PreparedSelection(options, input: input, layout: layout)
         defer { selection.removeTemporaries() }
-        let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: options.creationOptions)
-        do { try Dataset.validateCreationOptions(profile.creationOptions) } catch { throw EngineError.badOption("-co: \(error.message)") }
+        let (profile, cogOptions) = try outputProfile(options, layout: layout)
         let tiled = profile.option("TILED") != "NO"
         let bw = tiled ? Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256 : layout.width
         let bh = Int(profile.option("BLOCKYSIZE") ?? (tiled ? "256" : "1")) ?? 256
@@ -82,7 +81,8 @@ extension Engine {
         let perWorker = padded * (8 + 8 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1) + plan.chunkWidth * plan.chunkHeight * (layout.bandCount * os + 9)
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes : Int(GDALRuntime.cacheMax)
         return PlanReport(input: options.input, width: layout.width, height: layout.height, bands: layout.bandCount,
-                          inputType: layout.readType.name, outputType: profile.dataType.name, creationOptions: profile.creationOptions,
+                          inputType: layout.readType.name, outputType: profile.dataType.name,
+                          creationOptions: cogOptions ?? profile.creationOptions,
                           blockWidth: bw, blockHeight: bh, chunkWidth: plan.chunkWidth, chunkHeight: plan.chunkHeight,
                           chunks: plan.chunkCount, tileWidth: plan.tileWidth, tileHeight: plan.tileHeight,
                           tilesTotal: stats.tilesTotal, tilesVisited: stats.tilesConvolved, tilesSkipped: stats.tilesSkipped,

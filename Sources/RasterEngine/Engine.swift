@@ -87,17 +87,8 @@ public enum Engine {
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
                                   overwrite: options.overwrite, resumable: options.resume)
-        // With -of COG the user's -co go to the COG driver; the intermediate GeoTIFF takes the defaults.
-        let cog = options.format == .cog
-        let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: cog ? [] : options.creationOptions)
-        let cogOptions = profile.cogOptions(resampling: options.overviewResampling ?? "average", userOptions: options.creationOptions)
-        do {
-            try Dataset.validateCreationOptions(profile.creationOptions)
-            if cog { try Dataset.validateCreationOptions(cogOptions, driver: "COG") }
-        } catch {
-            throw EngineError.badOption("-co: \(error.message)")
-        }
-        if options.overviewResampling != nil && !cog { throw EngineError.badOption("--overviews needs -of COG") }
+        let (profile, cogOptions) = try outputProfile(options, layout: layout)
+        let cog = cogOptions != nil
         var finished = false
         var keepPartial = false
         defer { if !finished && !keepPartial { file.discard() } }
@@ -168,7 +159,7 @@ public enum Engine {
             do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "closing", error) }
         }
         if cog {
-            try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions, output: options.output, cancellation: cancellation)
+            try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions ?? [], output: options.output, cancellation: cancellation)
             try file.commit(from: file.cogPath)
             unlink(file.temporaryPath)
         } else {
@@ -190,10 +181,27 @@ public enum Engine {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
-                           creationOptions: cog ? cogOptions : profile.creationOptions,
+                           creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
                            threads: threads, stats: writer.stats, seconds: seconds)
+    }
+
+    /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final
+    /// copy (the user's `-co` then go to the COG driver; the intermediate GeoTIFF takes the
+    /// defaults). Both are checked against the drivers' option lists.
+    static func outputProfile(_ options: ApplyOptions, layout: RasterLayout) throws(EngineError) -> (OutputProfile, cog: [String]?) {
+        let cog = options.format == .cog
+        let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: cog ? [] : options.creationOptions)
+        let cogOptions = cog ? profile.cogOptions(resampling: options.overviewResampling ?? "average", userOptions: options.creationOptions) : nil
+        do {
+            try Dataset.validateCreationOptions(profile.creationOptions)
+            if let cogOptions { try Dataset.validateCreationOptions(cogOptions, driver: "COG") }
+        } catch {
+            throw .badOption("-co: \(error.message)")
+        }
+        if options.overviewResampling != nil && !cog { throw .badOption("--overviews needs -of COG") }
+        return (profile, cogOptions)
     }
 
     /// Copies the finished GeoTIFF into a Cloud Optimized GeoTIFF with overviews (GDAL's COG

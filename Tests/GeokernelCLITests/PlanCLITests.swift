@@ -37,6 +37,9 @@ import Testing
             let bad = try CLI.run(["plan", input] + args)
             #expect(bad.status == 1 && bad.stderr.contains(needle) && bad.stderr.split(separator: "\n").count == 1, "\(args): \(bad.stderr)")
         }
+        // With -of COG, -co are the COG driver's (BLOCKSIZE is not a GeoTIFF option), as in apply.
+        let cogPlan = try json(["plan", input, "--json", "-of", "COG", "-co", "BLOCKSIZE=512"])
+        #expect((cogPlan["creationOptions"] as? [String])?.contains("BLOCKSIZE=512") == true)
         let text = try CLI.run(["plan", input] + common)
         #expect(text.stdout.contains("Tiles:") && text.stdout.contains("Memory:"))
     }
