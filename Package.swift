@@ -31,10 +31,13 @@ let package = Package(
         .target(name: "RasterTiling", swiftSettings: settings),
         .target(name: "RasterKernels", dependencies: ["RasterTiling"], swiftSettings: settings),
 
+        // MARK: - The kernel's file copy (copy_file_range, FICLONE), for copying the input
+        .target(name: "CFileCopy"),
+
         // MARK: - Where threads and handles meet
         .target(
             name: "RasterEngine",
-            dependencies: ["GDALKit", "RasterTiling", "RasterKernels"],
+            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "CFileCopy"],
             swiftSettings: settings
         ),
 

@@ -57,6 +57,8 @@ public struct ApplyOptions: Sendable {
     public var overwrite = false
     /// Keep a partial output and checkpoint when interrupted, and continue from them.
     public var resume = false
+    /// Decode and write every block even when the output could start as a copy of the input.
+    public var noInputCopy = false
     /// Compute GDAL's checksum of every output band after writing (for `--json`).
     public var checksums = false
     /// Seconds between checkpoints with `resume` (each flushes the partial GeoTIFF).

@@ -10,6 +10,9 @@ import RasterTiling
 final class ChunkWriter: Sendable {
     private struct State: ~Copyable {
         var dataset: Dataset?
+        /// Whether the output file is complete enough to write to (and to checkpoint): at
+        /// once for a created file, after the copy for a copied input.
+        var ready: Bool
         var block: [UInt8]
         var stats = RunStats()
         var chunksDone = 0
@@ -34,11 +37,18 @@ final class ChunkWriter: Sendable {
     private let progress: (@Sendable (Double) -> Void)?
     private let checkpoint: CheckpointPolicy?
     private let alreadyDone: Int
+    private let opener: (@Sendable () throws -> Dataset)?
 
-    init(dataset: consuming sending Dataset, path: String, plan: TilePlan, bandCount: Int, outputType: RasterDataType,
-         done: Set<Int> = [], checkpoint: CheckpointPolicy? = nil, progress: (@Sendable (Double) -> Void)?) {
+    /// - Parameters:
+    ///   - dataset: the output, or `nil` when `opener` opens it before the first write
+    ///     (a copy of the input that is still being made).
+    init(dataset: consuming sending Dataset?, opener: (@Sendable () throws -> Dataset)? = nil, path: String, plan: TilePlan,
+         bandCount: Int, outputType: RasterDataType, done: Set<Int> = [], checkpoint: CheckpointPolicy? = nil,
+         progress: (@Sendable (Double) -> Void)?) {
         let blockBytes = plan.blockWidth * plan.blockHeight * outputType.byteSize
-        state = Guarded(State(dataset: dataset, block: [UInt8](repeating: 0, count: blockBytes), done: done))
+        let ready = dataset != nil
+        state = Guarded(State(dataset: dataset, ready: ready, block: [UInt8](repeating: 0, count: blockBytes), done: done))
+        self.opener = opener
         self.checkpoint = checkpoint
         alreadyDone = done.count
         self.plan = plan
@@ -49,32 +59,21 @@ final class ChunkWriter: Sendable {
     }
 
     /// Writes one chunk's blocks: `bytes` holds the chunk's pixels band after band, in the
-    /// output type.
-    func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer, stats: RunStats) throws {
-        let os = outputType.byteSize
+    /// output type; `nil` when nothing is to be written (a pass-through chunk of a copied
+    /// input). `rewrite`, when given, says which of `plan.blocks(in:)` to write.
+    func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer?, rewrite: [Bool]? = nil, stats: RunStats) throws {
         try state.withLock { s in
             let started = ContinuousClock.now
-            let plan = self.plan
-            for (bx, by, w) in plan.blocks(in: window) {
-                for b in 1...bandCount {
-                    let plane = (b - 1) * window.area * os
-                    s.block.withUnsafeMutableBytes { dst in
-                        if w.width < plan.blockWidth || w.height < plan.blockHeight {
-                            dst.initializeMemory(as: UInt8.self, repeating: 0)
-                        }
-                        for y in 0..<w.height {
-                            let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
-                            (dst.baseAddress! + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from, byteCount: w.width * os)
-                        }
-                    }
-                    try gdal(path, "writing block \(w) of band \(b)") {
-                        try s.block.withUnsafeBytes { buf in
-                            try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
-                        }
-                    }
+            var written = 0
+            if let bytes {
+                if !s.ready, let opener {
+                    s.dataset = try opener()
+                    s.ready = true
                 }
+                written = try writeBlocks(&s, window: window, bytes: bytes, rewrite: rewrite)
             }
             var counted = stats
+            counted.blocksWritten = written
             counted.secondsWrite = Meter.seconds(ContinuousClock.now - started)
             s.stats.add(counted)
             s.chunksDone += 1
@@ -86,10 +85,39 @@ final class ChunkWriter: Sendable {
         }
     }
 
+    /// Cuts a chunk into its blocks and writes those `rewrite` keeps, all bands of a block in
+    /// a row. Returns the number of (block, band) writes. Called under the lock.
+    private func writeBlocks(_ s: inout State, window: Window, bytes: UnsafeRawBufferPointer, rewrite: [Bool]?) throws -> Int {
+        let os = outputType.byteSize
+        var written = 0
+        for (k, (bx, by, w)) in plan.blocks(in: window).enumerated() where rewrite?[k] ?? true {
+            written += bandCount
+            for b in 1...bandCount {
+                let plane = (b - 1) * window.area * os
+                s.block.withUnsafeMutableBytes { dst in
+                    if w.width < plan.blockWidth || w.height < plan.blockHeight {
+                        dst.initializeMemory(as: UInt8.self, repeating: 0)
+                    }
+                    for y in 0..<w.height {
+                        let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
+                        (dst.baseAddress! + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from, byteCount: w.width * os)
+                    }
+                }
+                try gdal(path, "writing block \(w) of band \(b)") {
+                    try s.block.withUnsafeBytes { buf in
+                        try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
+                    }
+                }
+            }
+        }
+        return written
+    }
+
     /// Closes the partial output (only a close makes GDAL write its whole tile index; a
     /// flush was seen to leave the last blocks unindexed), fsyncs it, records the chunks
     /// written so far, and reopens it for update. Called under the lock.
     private func save(_ s: inout State, _ policy: CheckpointPolicy) throws {
+        guard s.ready else { return }   // a copy still under way is no checkpoint
         if let ds = s.dataset.take() {
             do { try ds.close() } catch { throw EngineError.gdal(path: path, context: "closing the partial output", error) }
         }
@@ -100,9 +128,14 @@ final class ChunkWriter: Sendable {
     }
 
     /// Saves a checkpoint now (after an interruption or a failure), when resuming is on.
-    func checkpointNow() throws {
-        guard let checkpoint else { return }
-        try state.withLock { s in try save(&s, checkpoint) }
+    /// - Returns: whether a checkpoint was saved.
+    func checkpointNow() throws -> Bool {
+        guard let checkpoint else { return false }
+        return try state.withLock { s in
+            guard s.ready else { return false }
+            try save(&s, checkpoint)
+            return true
+        }
     }
 
     /// The counts summed over the chunks written so far.

@@ -27,6 +27,8 @@ public struct PlanReport: Sendable, Codable {
     public var threads: Int
     public var bigTIFF: Bool
     public var kernelWidth: Int, kernelHeight: Int, kernelSeparable: Bool
+    /// How blocks without selected pixels would reach the output (see `PassThrough`).
+    public var passThrough: String
 
     /// The lines `geokernel plan` prints.
     public var text: String {
@@ -38,6 +40,7 @@ public struct PlanReport: Sendable, Codable {
         Tiling: \(chunks) chunks of \(chunkWidth)x\(chunkHeight), tiles of \(tileWidth)x\(tileHeight), \(threads) thread\(threads == 1 ? "" : "s")
         Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) pixels selected
         Bytes: \(mib(bytesToRead)) to read, \(mib(bytesToWrite)) to write (uncompressed)
+        Pass-through: \(passThrough)
         Memory: at most about \(mib(memoryBound))
         """
     }
@@ -60,6 +63,8 @@ extension Engine {
         let selection = try PreparedSelection(options, input: input, layout: layout)
         defer { selection.removeTemporaries() }
         let (profile, cogOptions) = try outputProfile(options, layout: layout)
+        let passThrough = try choosePassThrough(options, layout: layout, profile: profile, selection: selection,
+                                                filtered: filtered, cancellation: Cancellation(), input: input)
         let tiled = profile.option("TILED") != "NO"
         let bw = tiled ? Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256 : layout.width
         let bh = Int(profile.option("BLOCKYSIZE") ?? (tiled ? "256" : "1")) ?? 256
@@ -91,6 +96,6 @@ extension Engine {
                           memoryBound: cache + threads * perWorker + bw * bh * os + Engine.baseMemoryBytes,
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
-                          kernelSeparable: options.kernel.isSeparable)
+                          kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description)
     }
 }

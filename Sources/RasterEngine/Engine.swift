@@ -29,6 +29,8 @@ public struct ApplyReport: Sendable {
     public var checksums: [Int]
     /// Worker threads used.
     public var threads: Int
+    /// Whether the output began as a copy of the input.
+    public var passThrough: PassThrough
     /// Tile and pixel counts.
     public var stats: RunStats
     /// Wall time of the run.
@@ -93,15 +95,30 @@ public enum Engine {
         var keepPartial = false
         defer { if !finished && !keepPartial { file.discard() } }
 
-        // With --resume and a checkpoint: reopen the partial output; otherwise create it.
+        // With --resume and a checkpoint: reopen the partial output; otherwise create it, or
+        // copy the input when most chunks pass through and the layouts match.
         let previous = options.resume ? file.checkpointPath.flatMap(Checkpoint.load) : nil
         let resuming = previous != nil && FileManager.default.fileExists(atPath: file.temporaryPath)
         if !resuming { file.discard() }
-        let output = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
-                                    profile: profile, input: input)
-        let block = try output.withBand(1) { $0.blockSize }
-        let nanValues = try (1...layout.bandCount).map { b in try output.withBand(b) { $0.noDataValue } ?? 0 }
+        let passThrough = try choosePassThrough(options, layout: layout, profile: profile, selection: selection,
+                                                filtered: filtered, cancellation: cancellation, input: input)
+        let copying = passThrough == .inputCopied
+        var output: Dataset? = nil
+        let block: (width: Int, height: Int)
+        let nanValues: [Double]
+        if copying && !resuming {
+            block = (layout.blockWidth, layout.blockHeight)
+            nanValues = layout.noData.map { $0 ?? 0 }
+        } else {
+            let opened = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
+                                        profile: profile, input: input)
+            block = try opened.withBand(1) { $0.blockSize }
+            nanValues = try (1...layout.bandCount).map { b in try opened.withBand(b) { $0.noDataValue } ?? 0 }
+            output = consume opened
+        }
         _ = consume input
+        let copyTask = copying && !resuming ? BackgroundCopy(options.input, to: file.temporaryPath, cancellation: cancellation) : nil
+        defer { copyTask?.stop() }   // before the temporary is discarded
 
         // Plan.
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
@@ -110,7 +127,7 @@ public enum Engine {
         var checkpoint: ChunkWriter.CheckpointPolicy? = nil
         if options.resume, let path = file.checkpointPath {
             let fingerprint = Checkpoint.fingerprint(options, creationOptions: profile.creationOptions,
-                                                     plan: "chunks \(plan.chunkWidth)x\(plan.chunkHeight), tiles \(plan.tileWidth)x\(plan.tileHeight), blocks \(plan.blockWidth)x\(plan.blockHeight)")
+                                                     plan: "chunks \(plan.chunkWidth)x\(plan.chunkHeight), tiles \(plan.tileWidth)x\(plan.tileHeight), blocks \(plan.blockWidth)x\(plan.blockHeight)\(copying ? ", input copied" : "")")
             if resuming, let previous {
                 if let field = previous.firstDifference(from: fingerprint) {
                     keepPartial = true
@@ -123,8 +140,13 @@ public enum Engine {
         }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
         let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered,
-                      outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation)
-        let writer = ChunkWriter(dataset: output, path: options.output, plan: plan, bandCount: layout.bandCount,
+                      outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copying)
+        let partialPath = file.temporaryPath, shownPath = options.output
+        var opener: (@Sendable () throws -> Dataset)? = nil
+        if let copyTask {
+            opener = { try openCopy(copyTask, partialPath, shownAs: shownPath) }
+        }
+        let writer = ChunkWriter(dataset: output, opener: opener, path: options.output, plan: plan, bandCount: layout.bandCount,
                                  outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
 
         // Schedule: each worker claims chunks in order and hands them to the writer.
@@ -149,12 +171,14 @@ public enum Engine {
         if let stopped {
             if options.resume {
                 // Keep what is on disk for a later --resume: flush it and record it.
-                keepPartial = (try? writer.checkpointNow()) != nil
+                keepPartial = (try? writer.checkpointNow()) ?? false
             }
             throw stopped
         }
 
-        // Close (reports write errors), then make it durable and put it in place.
+        // A copy no block waited for must still be complete. Close (reports write errors),
+        // then make it durable and put it in place.
+        try copyTask?.wait()
         if let ds = writer.takeDataset() {
             do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "closing", error) }
         }
@@ -184,7 +208,7 @@ public enum Engine {
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, stats: writer.stats, seconds: seconds)
+                           threads: threads, passThrough: passThrough, stats: writer.stats, seconds: seconds)
     }
 
     /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final
@@ -217,6 +241,12 @@ public enum Engine {
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
             throw EngineError.gdal(path: output, context: "writing the COG", error)
         }
+    }
+
+    /// Waits for the input's copy and opens it for update (the writer does, before its first block).
+    private static func openCopy(_ task: BackgroundCopy, _ path: String, shownAs shown: String) throws -> Dataset {
+        try task.wait()
+        return try gdal(shown, "opening the copy of the input for update") { try Dataset.open(path, access: .update) }
     }
 
     /// Reopens the partial output of an interrupted run, or creates the output and gives it

@@ -16,6 +16,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case outputIsInput(output: String, input: String)
     case outputExists(String)
     case outputFolder(path: String, reason: String)
+    /// A system call on a file failed (`reason` is the system's message).
+    case fileSystem(path: String, context: String, reason: String)
     case badOption(String)
     case interrupted(signal: Int32)
 
@@ -37,6 +39,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .outputIsInput(output, input): return "output \(output) is the same file as \(input); refusing to overwrite an input"
         case let .outputExists(path): return "output \(path) already exists; pass --overwrite to replace it"
         case let .outputFolder(path, reason): return "cannot write output in \(path): \(reason)"
+        case let .fileSystem(path, context, reason): return "\(path): \(context): \(reason)"
         case let .badOption(reason): return reason
         case let .interrupted(signal): return "interrupted by signal \(signal); no output written"
         }

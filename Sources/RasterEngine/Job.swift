@@ -34,6 +34,9 @@ struct Job: Sendable {
     var nanValues: [Double]
     /// Polled before every tile.
     var cancellation: Cancellation
+    /// The output started as a copy of the input: chunks without selected pixels are not
+    /// written, and of the others only blocks with selected pixels.
+    var copiesInput = false
 
     var bandCount: Int { layout.bandCount }
     var readType: RasterDataType { layout.readType }
@@ -49,6 +52,8 @@ public struct RunStats: Sendable, Equatable {
     public var pixelsChanged = 0
     /// Pixels clamped to the output type's range, per output band (index 0 = band 1).
     public var pixelsClamped: [Int] = []
+    /// Output blocks written (per band; pass-through blocks of a copied input are not).
+    public var blocksWritten = 0
     /// Bytes GDAL was asked to read (input and selection sources).
     public var bytesRead = 0
     /// Seconds spent reading, computing and writing, summed over threads.
@@ -58,7 +63,7 @@ public struct RunStats: Sendable, Equatable {
     mutating func add(_ o: RunStats) {
         tilesTotal += o.tilesTotal; tilesConvolved += o.tilesConvolved; tilesSkipped += o.tilesSkipped
         pixelsSelected += o.pixelsSelected; pixelsFiltered += o.pixelsFiltered; pixelsChanged += o.pixelsChanged
-        bytesRead += o.bytesRead
+        bytesRead += o.bytesRead; blocksWritten += o.blocksWritten
         secondsRead += o.secondsRead; secondsCompute += o.secondsCompute; secondsWrite += o.secondsWrite
         if pixelsClamped.count < o.pixelsClamped.count { pixelsClamped += Array(repeating: 0, count: o.pixelsClamped.count - pixelsClamped.count) }
         for i in o.pixelsClamped.indices { pixelsClamped[i] += o.pixelsClamped[i] }

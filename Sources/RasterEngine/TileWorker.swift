@@ -49,6 +49,12 @@ struct TileWorker: ~Copyable {
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try readSelection(chunk)
+        // With a copied input, only blocks holding a selected pixel are written; the tiles
+        // of the others are neither read nor copied.
+        let blocks = job.copiesInput ? job.plan.blocks(in: chunk) : []
+        let rewrite: [Bool]? = job.copiesInput
+            ? blocks.map { b in !nothing && !job.filteredBands.isEmpty && (selection.map { countSelected($0, chunk: chunk, tile: b.window) > 0 } ?? true) }
+            : nil
         for tile in job.plan.tiles(in: chunk) {
             let signal = job.cancellation.cancelledBy
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
@@ -57,7 +63,8 @@ struct TileWorker: ~Copyable {
             stats.pixelsSelected += selected
             if selected == 0 || job.filteredBands.isEmpty {
                 stats.tilesSkipped += 1
-                try copy(tile, bands: Array(1...job.bandCount), chunk: chunk, into: out, stats: &stats)
+                let written = rewrite.map { r in blocks.indices.contains { r[$0] && blocks[$0].window.intersection(tile) != nil } } ?? true
+                if written { try copy(tile, bands: Array(1...job.bandCount), chunk: chunk, into: out, stats: &stats) }
                 continue
             }
             stats.tilesConvolved += 1
@@ -67,8 +74,10 @@ struct TileWorker: ~Copyable {
         stats.bytesRead = meter.bytes
         stats.secondsRead = meter.seconds
         stats.secondsCompute = max(0, Meter.seconds(ContinuousClock.now - started) - meter.seconds)
+        let anything = rewrite?.contains(true) ?? true
         try writer.write(index: index, window: chunk,
-                         bytes: UnsafeRawBufferPointer(start: out, count: job.bandCount * chunk.area * os), stats: stats)
+                         bytes: anything ? UnsafeRawBufferPointer(start: out, count: job.bandCount * chunk.area * os) : nil,
+                         rewrite: rewrite, stats: stats)
     }
 
     /// Counts what processing chunk `index` would do, reading only the selection sources.

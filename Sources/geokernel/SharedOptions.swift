@@ -97,6 +97,9 @@ struct ProcessingOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Flag(name: .customLong("no-input-copy"), help: "Decode and write every block, even when the output could start as a copy of the input with only the selected blocks rewritten.")
+    var noInputCopy = false
+
     /// Builds the engine's options for INPUT, OUTPUT and a kernel.
     func options(input: String, output: String, kernel: Kernel) throws(EngineError) -> ApplyOptions {
         var o = ApplyOptions(input: input, output: output, kernel: kernel)
@@ -122,6 +125,7 @@ struct ProcessingOptions: ParsableArguments {
         }
         o.tileSize = tileSize
         o.threads = threads
+        o.noInputCopy = noInputCopy
         return o
     }
 }

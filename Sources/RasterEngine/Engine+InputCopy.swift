@@ -1,0 +1,101 @@
+import Foundation
+import GDALKit
+import RasterTiling
+
+/// How the blocks the kernel leaves alone reach the output.
+/// Thread safety: a plain value, `Sendable`.
+public enum PassThrough: Sendable, Equatable, CustomStringConvertible {
+    /// The output began as a byte copy of the input file; only blocks with selected pixels
+    /// were written (pass-through blocks were neither decoded nor encoded).
+    case inputCopied
+    /// Every block was read, decoded and written; `reason` says why the input was not copied.
+    case rewritten(reason: String)
+
+    public var description: String {
+        switch self {
+        case .inputCopied: return "input file copied, selected blocks rewritten"
+        case let .rewritten(reason): return "every block rewritten (\(reason))"
+        }
+    }
+}
+
+extension Engine {
+    /// Compressions whose blocks GDAL rewrites in an existing file exactly as it writes them
+    /// in a new one (LERC's error bound and JPEG/WEBP's quality are not recorded in the file).
+    static let copyableCompressions: Set<String> = ["NONE", "LZW", "DEFLATE", "PACKBITS", "ZSTD", "LZMA"]
+    /// Above this estimated fraction of active chunks, copying the input costs more than
+    /// writing the pass-through blocks (and, compressed, rewritten blocks that grow are appended).
+    static let copyCoverageLimit = 0.5
+    /// Chunks read to estimate the selection's coverage.
+    static let coverageSamples = 64
+
+    /// Copies the input when its layout allows it and the selection, sampled, leaves most
+    /// chunks alone; otherwise every block is rewritten.
+    static func choosePassThrough(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
+                                  selection: PreparedSelection, filtered: [Int], cancellation: Cancellation,
+                                  input: borrowing Dataset) throws -> PassThrough {
+        if let obstacle = inputCopyObstacle(options, layout: layout, profile: profile, input: input) {
+            return .rewritten(reason: obstacle)
+        }
+        let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: layout.blockWidth,
+                            blockHeight: layout.blockHeight, tileSize: options.tileSize)
+        let probe = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, outputType: profile.dataType,
+                        nanValues: Array(repeating: 0, count: layout.bandCount), cancellation: cancellation)
+        let coverage = try sampledCoverage(probe)
+        if coverage > copyCoverageLimit {
+            return .rewritten(reason: "the selection reaches about \(Int((coverage * 100).rounded())) % of the chunks")
+        }
+        return .inputCopied
+    }
+
+    /// Why the output cannot start as a copy of the input file, or `nil` when it can: the
+    /// output must be the very GeoTIFF the rewriting path would make, block for block.
+    static func inputCopyObstacle(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
+                                  input: borrowing Dataset) -> String? {
+        if options.noInputCopy { return "--no-input-copy" }
+        if options.format != .gtiff { return "the output format is \(options.format.rawValue)" }
+        if !options.creationOptions.isEmpty { return "-co was given" }
+        if layout.bandTypes.contains(where: { $0 != profile.dataType }) { return "the output type differs from the input's" }
+        if input.driverName != "GTiff" { return "the input is not a GeoTIFF" }
+        if options.input.hasPrefix("/vsi") { return "the input is a GDAL virtual file" }
+        if input.fileList.count != 1 { return "the input has sidecar files" }
+        if !layout.isTiled { return "the input is not tiled" }
+        let compression = (layout.imageStructure["COMPRESSION"] ?? "NONE").uppercased()
+        if !copyableCompressions.contains(compression) { return "the input's compression is \(compression)" }
+        if layout.imageStructure["NBITS"] != nil { return "the input has NBITS" }
+        if layout.imageStructure["LAYOUT"]?.uppercased() == "COG" { return "the input is a COG (rewriting blocks would break its layout)" }
+        if (try? input.withBand(1) { $0.overviewCount }) ?? 1 > 0 { return "the input has overviews" }
+        if layout.maskFlags.contains(where: { $0 == .perDataset }) { return "the input has a mask band" }
+        var st = stat()
+        guard stat(options.input, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return "the input is not a regular file" }
+        // A classic TIFF must not pass 4 GiB when rewritten blocks that grow are appended.
+        if compression != "NONE" && !isBigTIFF(options.input) {
+            let worst = Double(st.st_size) + Double(layout.width * layout.height * layout.bandCount * profile.dataType.byteSize) * 1.01
+            if worst + Double(16 << 20) >= Double(UInt64(1) << 32) { return "the input is a classic TIFF that could pass 4 GiB" }
+        }
+        return nil
+    }
+
+    /// Whether the TIFF at `path` is a BigTIFF (version 43 in its header).
+    static func isBigTIFF(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let bytes = [UInt8]((try? h.read(upToCount: 4)) ?? Data())
+        guard bytes.count == 4 else { return false }
+        return bytes[0] == 0x49 ? bytes[2] == 43 : bytes[3] == 43
+    }
+
+    /// The fraction of chunks with selected pixels, estimated from up to `coverageSamples`
+    /// chunks spread evenly over the raster (reading only their selection sources).
+    static func sampledCoverage(_ job: Job) throws -> Double {
+        guard job.selects else { return 1 }
+        let worker = try TileWorker(job: job)
+        let n = job.plan.chunkCount, samples = min(n, coverageSamples)
+        var active = 0
+        for k in 0..<samples {
+            let stats = try worker.survey(k * n / samples + (n / samples) / 2)
+            if stats.tilesConvolved > 0 { active += 1 }
+        }
+        return Double(active) / Double(samples)
+    }
+}

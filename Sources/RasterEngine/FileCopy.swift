@@ -1,0 +1,106 @@
+import CFileCopy
+import Dispatch
+import Foundation
+
+/// Copies a file's bytes the cheapest way the kernel offers: a reflink (shared extents, no
+/// data copied) where the file system has them, else `copy_file_range` (page cache to page
+/// cache, no trip through user memory), else plain reads and writes.
+/// Thread safety: stateless; each call owns its descriptors.
+enum FileCopy {
+    /// Bytes per step, between which `cancelled` is polled.
+    static let step = 64 << 20
+
+    /// Copies `source` to a new `target` (created, or truncated) and returns the bytes copied.
+    /// - Throws: `EngineError.fileSystem` with the system's message (e.g. a full disk), or
+    ///   `EngineError.interrupted` when `cancelled` returns a signal number.
+    @discardableResult
+    static func copy(_ source: String, to target: String, cancelled: () -> Int32 = { 0 }) throws(EngineError) -> Int {
+        let src = open(source, O_RDONLY | O_CLOEXEC)
+        guard src >= 0 else { throw failure(source, "opening for the copy") }
+        defer { close(src) }
+        let dst = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard dst >= 0 else { throw failure(target, "creating") }
+        defer { close(dst) }
+        var st = stat()
+        guard fstat(src, &st) == 0 else { throw failure(source, "reading its size") }
+        let size = Int(st.st_size)
+        if cfilecopy_clone(src, dst) == 0 { return size }
+
+        var copied = 0
+        var inKernel = true
+        var buffer: UnsafeMutableRawPointer? = nil
+        defer { buffer?.deallocate() }
+        let bufferSize = 8 << 20
+        while copied < size {
+            let signal = cancelled()
+            if signal != 0 { throw .interrupted(signal: signal) }
+            let want = min(step, size - copied)
+            var n = -1
+            if inKernel {
+                n = cfilecopy_range(src, dst, want)
+                // Not offered between these files: fall back to reads and writes from here on.
+                if n < 0 && [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EBADF].contains(errno) { inKernel = false; continue }
+            } else {
+                let buf = buffer ?? UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 4096)
+                buffer = buf
+                n = read(src, buf, min(want, bufferSize))
+                var off = 0
+                while n > 0 && off < n {
+                    let w = write(dst, buf + off, n - off)
+                    if w < 0 && errno == EINTR { continue }
+                    guard w > 0 else { throw failure(target, "writing the copy of \(source)") }
+                    off += w
+                }
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure(target, "copying \(source)")
+            }
+            if n == 0 { throw .fileSystem(path: source, context: "copying", reason: "the file ended at \(copied) of \(size) bytes (is it being written?)") }
+            copied += n
+        }
+        return copied
+    }
+
+    private static func failure(_ path: String, _ context: String) -> EngineError {
+        .fileSystem(path: path, context: context, reason: String(cString: strerror(errno)))
+    }
+}
+
+/// A `FileCopy` on a thread of its own, so the workers read selections and convolve while
+/// the kernel copies; the writer waits for it before its first block.
+/// Thread safety: `Sendable`; the outcome is set once under a lock and read after the
+/// semaphore says the thread is done.
+final class BackgroundCopy: Sendable {
+    private let outcome = Guarded<EngineError??>(nil)
+    private let stopper = Cancellation()
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts copying `source` to `target`; a signal in `cancellation` (or `stop()`) ends it early.
+    init(_ source: String, to target: String, cancellation: Cancellation) {
+        let thread = Thread { [outcome, stopper, done] in
+            var failure: EngineError? = nil
+            do throws(EngineError) {
+                try FileCopy.copy(source, to: target) { stopper.cancelledBy != 0 ? stopper.cancelledBy : cancellation.cancelledBy }
+            } catch {
+                failure = error
+            }
+            outcome.withLock { $0 = .some(failure) }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the copy; throws what stopped it.
+    func wait() throws(EngineError) {
+        done.wait()
+        done.signal()   // later waits return at once
+        if let failure = outcome.withLock({ $0 }) ?? nil { throw failure }
+    }
+
+    /// Stops the copy (if it is still running) and waits for its thread to let go of the files.
+    func stop() {
+        stopper.cancel(signal: SIGTERM)
+        try? wait()
+    }
+}
