@@ -48,11 +48,12 @@ struct OutputProfile: Sendable, Equatable {
     }
 
     /// The COG driver's creation options for the final copy: the same compression, predictor,
-    /// block size and BigTIFF decision, overviews made with `resampling`, then the user's `-co`.
+    /// block size (at least 128) and BigTIFF decision, overviews made with `resampling`, then the user's `-co`.
     func cogOptions(resampling: String, userOptions: [String]) -> [String] {
         var opts: [(String, String)] = [("COMPRESS", option("COMPRESS") ?? "NONE")]
         if let p = option("PREDICTOR") { opts.append(("PREDICTOR", p)) }
-        opts.append(("BLOCKSIZE", option("BLOCKXSIZE") ?? "256"))
+        // The COG driver's tiles are square and at least 128 (smaller input blocks grow to that).
+        opts.append(("BLOCKSIZE", "\(max(128, Int(option("BLOCKXSIZE") ?? "256") ?? 256))"))
         opts.append(("BIGTIFF", isBigTIFF ? "YES" : "NO"))
         opts.append(("OVERVIEWS", "AUTO"))
         opts.append(("RESAMPLING", resampling.uppercased()))
