@@ -31,13 +31,13 @@ let package = Package(
         .target(name: "RasterTiling", swiftSettings: settings),
         .target(name: "RasterKernels", dependencies: ["RasterTiling"], swiftSettings: settings),
 
-        // MARK: - The kernel's file copy (copy_file_range, FICLONE), for copying the input
-        .target(name: "CFileCopy"),
+        // MARK: - The Linux file calls (FICLONE, copy_file_range, sync_file_range)
+        .target(name: "CFileSystem"),
 
         // MARK: - Where threads and handles meet
         .target(
             name: "RasterEngine",
-            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "CFileCopy"],
+            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "CFileSystem"],
             swiftSettings: settings
         ),
 

@@ -1,14 +1,15 @@
 #define _GNU_SOURCE
-#include "CFileCopy.h"
+#include "CFileSystem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/fs.h>
 #endif
 
-int cfilecopy_clone(int src, int dst) {
+int cfs_clone(int src, int dst) {
 #ifdef FICLONE
     return ioctl(dst, FICLONE, src);
 #else
@@ -17,9 +18,18 @@ int cfilecopy_clone(int src, int dst) {
 #endif
 }
 
-ssize_t cfilecopy_range(int src, int dst, size_t length) {
+ssize_t cfs_copy_range(int src, int dst, size_t length) {
 #ifdef __linux__
     return copy_file_range(src, NULL, dst, NULL, length, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int cfs_start_writeback(int fd) {
+#ifdef __linux__
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
     errno = ENOSYS;
     return -1;

@@ -1,3 +1,5 @@
+import CFileSystem
+import Foundation
 import GDALKit
 import RasterTiling
 
@@ -19,7 +21,15 @@ final class ChunkWriter: Sendable {
         /// Chunks on disk (with `--resume`), and when the checkpoint was last saved.
         var done: Set<Int>
         var lastCheckpoint = ContinuousClock.now
+        /// A descriptor on the output file, to start its writeback early, and the bytes
+        /// written since the last start.
+        var writeback: Int32 = -1
+        var unsynced = 0
     }
+
+    /// Bytes of blocks after which the kernel is asked to start writing them to disk, so the
+    /// final fsync does not wait for the whole file (measured: 0.37 s for 1 GiB otherwise).
+    static let writebackBytes = 64 << 20
 
     /// Where and how often to checkpoint, with `--resume`.
     struct CheckpointPolicy: Sendable {
@@ -38,17 +48,20 @@ final class ChunkWriter: Sendable {
     private let checkpoint: CheckpointPolicy?
     private let alreadyDone: Int
     private let opener: (@Sendable () throws -> Dataset)?
+    private let filePath: String
 
     /// - Parameters:
     ///   - dataset: the output, or `nil` when `opener` opens it before the first write
     ///     (a copy of the input that is still being made).
-    init(dataset: consuming sending Dataset?, opener: (@Sendable () throws -> Dataset)? = nil, path: String, plan: TilePlan,
+    ///   - filePath: the file the dataset writes (the temporary beside OUTPUT).
+    init(dataset: consuming sending Dataset?, opener: (@Sendable () throws -> Dataset)? = nil, path: String, filePath: String, plan: TilePlan,
          bandCount: Int, outputType: RasterDataType, done: Set<Int> = [], checkpoint: CheckpointPolicy? = nil,
          progress: (@Sendable (Double) -> Void)?) {
         let blockBytes = plan.blockWidth * plan.blockHeight * outputType.byteSize
         let ready = dataset != nil
         state = Guarded(State(dataset: dataset, ready: ready, block: [UInt8](repeating: 0, count: blockBytes), done: done))
         self.opener = opener
+        self.filePath = filePath
         self.checkpoint = checkpoint
         alreadyDone = done.count
         self.plan = plan
@@ -71,6 +84,12 @@ final class ChunkWriter: Sendable {
                     s.ready = true
                 }
                 written = try writeBlocks(&s, window: window, bytes: bytes, rewrite: rewrite)
+                s.unsynced += written * plan.blockWidth * plan.blockHeight * outputType.byteSize
+                if s.unsynced >= ChunkWriter.writebackBytes {
+                    if s.writeback < 0 { s.writeback = open(filePath, O_RDONLY | O_CLOEXEC) }
+                    if s.writeback >= 0 { _ = cfs_start_writeback(s.writeback) }
+                    s.unsynced = 0
+                }
             }
             var counted = stats
             counted.blocksWritten = written
@@ -144,5 +163,9 @@ final class ChunkWriter: Sendable {
     /// Takes the dataset back, to close it; `nil` the second time.
     func takeDataset() -> Dataset? {
         state.withLock { s in s.dataset.take() }
+    }
+
+    deinit {
+        state.withLock { s in if s.writeback >= 0 { close(s.writeback) } }
     }
 }

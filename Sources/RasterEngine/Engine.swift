@@ -146,7 +146,7 @@ public enum Engine {
         if let copyTask {
             opener = { try openCopy(copyTask, partialPath, shownAs: shownPath) }
         }
-        let writer = ChunkWriter(dataset: output, opener: opener, path: options.output, plan: plan, bandCount: layout.bandCount,
+        let writer = ChunkWriter(dataset: output, opener: opener, path: options.output, filePath: file.temporaryPath, plan: plan, bandCount: layout.bandCount,
                                  outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
 
         // Schedule: each worker claims chunks in order and hands them to the writer.

@@ -1,4 +1,4 @@
-import CFileCopy
+import CFileSystem
 import Dispatch
 import Foundation
 
@@ -24,7 +24,7 @@ enum FileCopy {
         var st = stat()
         guard fstat(src, &st) == 0 else { throw failure(source, "reading its size") }
         let size = Int(st.st_size)
-        if cfilecopy_clone(src, dst) == 0 { return size }
+        if cfs_clone(src, dst) == 0 { return size }
 
         var copied = 0
         var inKernel = true
@@ -37,7 +37,7 @@ enum FileCopy {
             let want = min(step, size - copied)
             var n = -1
             if inKernel {
-                n = cfilecopy_range(src, dst, want)
+                n = cfs_copy_range(src, dst, want)
                 // Not offered between these files: fall back to reads and writes from here on.
                 if n < 0 && [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EBADF].contains(errno) { inKernel = false; continue }
             } else {
