@@ -15,6 +15,9 @@ struct TileWorker: ~Copyable {
     let bboxTransform: CoordinateTransform?
     let scratch = Scratch()
     let meter = Meter()
+    /// Recognisers of constant blocks in the mask and the rasterized polygons (GeoTIFFs only).
+    let maskBlocks: ConstantBlocks?
+    let polygonBlocks: ConstantBlocks?
 
     init(job: Job) throws {
         self.job = job
@@ -22,6 +25,8 @@ struct TileWorker: ~Copyable {
         let maskOpened = try TileWorker.openMask(job.maskPath)
         let polygonsOpened = try TileWorker.openMask(job.polygonMaskPath)
         let transform = try TileWorker.makeTransform(job)
+        maskBlocks = TileWorker.constantBlocks(maskOpened, path: job.maskIsByte ? job.maskPath : nil)
+        polygonBlocks = TileWorker.constantBlocks(polygonsOpened, path: job.polygonMaskPath)
         input = opened
         mask = maskOpened
         polygonMask = polygonsOpened
@@ -31,6 +36,14 @@ struct TileWorker: ~Copyable {
     private static func makeTransform(_ job: Job) throws -> CoordinateTransform? {
         guard let box = job.bbox, let crs = box.crs else { return nil }
         do { return try CoordinateTransform(from: box.rasterWKT, to: crs) } catch { throw EngineError.badOption("--bbox-crs: \(error.message)") }
+    }
+
+    private static func constantBlocks(_ ds: borrowing Dataset?, path: String?) -> ConstantBlocks? {
+        guard let path else { return nil }
+        switch ds {
+        case .some(let d): return ConstantBlocks(d, path: path)
+        case .none: return nil
+        }
     }
 
     private static func openMask(_ path: String?) throws -> Dataset? {
@@ -108,8 +121,8 @@ struct TileWorker: ~Copyable {
         let sel = scratch.typed(.selection, UInt8.self, count: chunk.area)
         sel.initialize(repeating: 1, count: chunk.area)
         if let box = job.bbox { applyBBox(box, chunk, sel) }
-        if job.maskPath != nil { try meter.read(chunk.area) { try applyMask(chunk, sel) } }
-        if let p = job.polygonMaskPath { try meter.read(chunk.area) { try applyPolygons(p, chunk, sel) } }
+        if job.maskPath != nil { try applyMask(chunk, sel) }
+        if let p = job.polygonMaskPath { try applyPolygons(p, chunk, sel) }
         if let e = job.whereExpression { try meter.read(chunk.area * 8 * e.bands.count) { try applyWhere(e, chunk, sel) } }
         var all: UInt8 = 1, any: UInt8 = 0
         for i in 0..<chunk.area {
@@ -126,18 +139,10 @@ struct TileWorker: ~Copyable {
         let nd = job.maskNoData ?? .nan   // NaN never equals anything
         let band = job.maskBand
         if job.maskIsByte {
-            // Byte masks (the common case) are read as they are.
-            let bytes = scratch.typed(.maskRead, UInt8.self, count: chunk.area)
-            try gdal(path, "reading mask window \(chunk)") {
-                try mask?.withBand(band) { b in
-                    try b.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: bytes, count: chunk.area),
-                               layout: BufferLayout(dataType: .byte, width: chunk.width, height: chunk.height))
-                }
-            }
+            // Byte masks (the common case) are read as they are, block by block.
             let ndByte: Int = nd == nd && nd >= 0 && nd <= 255 && nd == nd.rounded() ? Int(nd) : -1
-            for i in 0..<chunk.area {
-                let v = Int(bytes[i])
-                sel[i] &= v != 0 && v != ndByte ? 1 : 0
+            try mask?.withBand(band) { b in
+                try andByteSelection(b, path: path, blocks: maskBlocks, notSelected: ndByte, chunk: chunk, sel: sel)
             }
         } else {
             let values = scratch.typed(.decoded, Double.self, count: chunk.area)
@@ -156,14 +161,58 @@ struct TileWorker: ~Copyable {
 
     /// ANDs in the rasterized `--polygons` (1 inside).
     private func applyPolygons(_ path: String, _ chunk: Window, _ sel: UnsafeMutablePointer<UInt8>) throws {
-        let bytes = scratch.typed(.maskRead, UInt8.self, count: chunk.area)
-        try gdal(path, "reading the rasterized polygons in window \(chunk)") {
-            try polygonMask?.withBand(1) { b in
-                try b.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: bytes, count: chunk.area),
-                           layout: BufferLayout(dataType: .byte, width: chunk.width, height: chunk.height))
+        try polygonMask?.withBand(1) { b in
+            try andByteSelection(b, path: path, blocks: polygonBlocks, notSelected: -1, chunk: chunk, sel: sel)
+        }
+    }
+
+    /// ANDs in a Byte selection band (selected: non-zero and not `notSelected`), one of its
+    /// blocks at a time: blocks `blocks` knows as constant are not decoded; a block read
+    /// whole is classified for the next time.
+    private func andByteSelection(_ b: borrowing Band, path: String, blocks: ConstantBlocks?, notSelected: Int,
+                                  chunk: Window, sel: UnsafeMutablePointer<UInt8>) throws {
+        let (bw, bh) = b.blockSize
+        let raster = Window(width: job.layout.width, height: job.layout.height)
+        let bytes = scratch.typed(.maskRead, UInt8.self, count: max(chunk.area, bw * bh))
+        for by in (chunk.y / bh)...((chunk.maxY - 1) / bh) {
+            for bx in (chunk.x / bw)...((chunk.maxX - 1) / bw) {
+                let block = Window(x: bx * bw, y: by * bh, width: bw, height: bh).clamped(to: raster)
+                guard let part = block.intersection(chunk) else { continue }
+                let key = blocks?.key(b, bx, by)
+                if let key, let v = blocks?.value(for: key) {
+                    if v == 0 {
+                        for y in part.y..<part.maxY { (sel + (y - chunk.y) * chunk.width + part.x - chunk.x).update(repeating: 0, count: part.width) }
+                    }
+                    continue
+                }
+                // Read the whole block when it is worth classifying, else only the part needed.
+                let whole = key != nil && block.area <= 4 * part.area
+                let rect = whole ? block : part
+                try meter.read(rect.area) {
+                    try gdal(path, "reading selection window \(rect)") {
+                        try b.read(PixelRect(rect), into: UnsafeMutableRawBufferPointer(start: bytes, count: rect.area),
+                                   layout: BufferLayout(dataType: .byte, width: rect.width, height: rect.height))
+                    }
+                }
+                if whole, let key {
+                    var any: UInt8 = 0, all: UInt8 = 1
+                    for i in 0..<rect.area {
+                        let v = Int(bytes[i])
+                        let s: UInt8 = v != 0 && v != notSelected ? 1 : 0
+                        any |= s; all &= s
+                    }
+                    if any == 0 || all == 1 { blocks?.remember(key, selected: all) }
+                }
+                for y in part.y..<part.maxY {
+                    let src = bytes + (y - rect.y) * rect.width + part.x - rect.x
+                    let dst = sel + (y - chunk.y) * chunk.width + part.x - chunk.x
+                    for x in 0..<part.width {
+                        let v = Int(src[x])
+                        dst[x] &= v != 0 && v != notSelected ? 1 : 0
+                    }
+                }
             }
         }
-        for i in 0..<chunk.area { sel[i] &= bytes[i] != 0 ? 1 : 0 }
     }
 
     /// ANDs in `--where`, evaluated on the chunk's pixels of the bands it names.

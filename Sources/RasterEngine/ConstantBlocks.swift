@@ -1,0 +1,43 @@
+import GDALKit
+import RasterTiling
+
+/// Recognises blocks of a Byte selection raster (the mask, the rasterized polygons) that
+/// select all or none of their pixels from their encoded bytes alone: the same compressed
+/// bytes always decode to the same block, so once a block with those bytes was decoded and
+/// found constant, later ones need no decoding. On a clustered mask most blocks are empty or
+/// full and compress to the same few dozen bytes (16384² blob mask: 3,603 of 4,096 blocks).
+/// Thread safety: one per worker thread (it holds a file position and a dictionary).
+final class ConstantBlocks {
+    /// Encoded blocks longer than this are not remembered (constant blocks compress to far less).
+    static let maxKeyBytes = 4096
+    static let maxEntries = 256
+
+    private let file: VirtualFile
+    private var known: [[UInt8]: UInt8] = [:]
+    private var raw: [UInt8] = []
+
+    /// `nil` unless `ds` is a GeoTIFF whose block offsets GDAL reports.
+    init?(_ ds: borrowing Dataset, path: String) {
+        guard ds.driverName == "GTiff",
+              let file = try? VirtualFile(reading: path) else { return nil }
+        self.file = file
+    }
+
+    /// The encoded bytes of block (`bx`, `by`) of `band` when they are short enough to be a
+    /// key, else `nil` (also for a sparse or unlisted block).
+    func key(_ band: borrowing Band, _ bx: Int, _ by: Int) -> [UInt8]? {
+        guard let o = band.metadataItem("BLOCK_OFFSET_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }), o > 0,
+              let n = band.metadataItem("BLOCK_SIZE_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }),
+              n > 0, n <= ConstantBlocks.maxKeyBytes else { return nil }
+        guard (try? file.read(at: o, count: n, into: &raw)) != nil else { return nil }
+        return raw
+    }
+
+    /// 1 when a block with these bytes selected every pixel, 0 when none, `nil` when unknown.
+    func value(for key: [UInt8]) -> UInt8? { known[key] }
+
+    /// Remembers what a decoded block with these bytes selected, when it was constant.
+    func remember(_ key: [UInt8], selected: UInt8) {
+        if known.count < ConstantBlocks.maxEntries { known[key] = selected }
+    }
+}
