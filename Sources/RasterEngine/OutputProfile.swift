@@ -27,6 +27,10 @@ struct OutputProfile: Sendable, Equatable {
                 opts.append(("PREDICTOR", dataType.isFloatingPoint ? "3" : "2"))
             }
         }
+        // Compression in GDAL's worker pool: the one writer only hands blocks over, so encoding
+        // runs beside the workers instead of behind a lock (DEFLATE 16384², full mask 3×3:
+        // 6.3 s → 5.3 s). It does not change the pixels.
+        if compression != "NONE" { opts.append(("NUM_THREADS", "ALL_CPUS")) }
         if layout.bandCount > 1, let interleave = layout.imageStructure["INTERLEAVE"], interleave == "PIXEL" || interleave == "BAND" {
             opts.append(("INTERLEAVE", interleave))
         }
@@ -56,6 +60,7 @@ struct OutputProfile: Sendable, Equatable {
         opts.append(("BLOCKSIZE", "\(max(128, Int(option("BLOCKXSIZE") ?? "256") ?? 256))"))
         opts.append(("BIGTIFF", isBigTIFF ? "YES" : "NO"))
         opts.append(("OVERVIEWS", "AUTO"))
+        opts.append(("NUM_THREADS", "ALL_CPUS"))
         opts.append(("RESAMPLING", resampling.uppercased()))
         let userKeys = Set(userOptions.map { OutputProfile.key(of: $0) })
         return opts.filter { !userKeys.contains($0.0) }.map { "\($0.0)=\($0.1)" } + userOptions
