@@ -31,6 +31,9 @@ public struct ApplyReport: Sendable {
     public var threads: Int
     /// Whether the output began as a copy of the input.
     public var passThrough: PassThrough
+    /// Input blocks decoded (each band of a block counts once per block), and the distinct
+    /// blocks the tiles read: equal when no block was decoded twice.
+    public var blocksDecoded: Int, blocksNeeded: Int
     /// Tile and pixel counts.
     public var stats: RunStats
     /// Wall time of the run.
@@ -139,8 +142,14 @@ public enum Engine {
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
         }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
+        var budget = BlockCache.defaultBudgetBytes
+        if let text = ProcessInfo.processInfo.environment["GEOKERNEL_BLOCK_CACHE_MB"], let mib = Double(text), mib >= 0, mib < 1e6 {
+            budget = Int(mib * 1_048_576)
+        }
+        let blocks = BlockCache(layout: layout, plan: plan, halo: options.kernel.halo, edge: options.edge, budget: budget)
         let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered,
-                      outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copying)
+                      outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copying,
+                      blocks: blocks)
         let partialPath = file.temporaryPath, shownPath = options.output
         var opener: (@Sendable () throws -> Dataset)? = nil
         if let copyTask {
@@ -149,7 +158,8 @@ public enum Engine {
         let writer = ChunkWriter(dataset: output, opener: opener, path: options.output, filePath: file.temporaryPath, plan: plan, bandCount: layout.bandCount,
                                  outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
 
-        // Schedule: each worker claims chunks in order and hands them to the writer.
+        // Schedule: each worker claims chunks in strip order (see BlockCache) and hands them to the writer.
+        let stripChunks = blocks.stripChunks
         let next = Atomic<Int>(0)
         let failure = Guarded<EngineError?>(nil)
         let skip = done
@@ -157,10 +167,11 @@ public enum Engine {
             do {
                 let worker = try TileWorker(job: job)
                 while cancellation.cancelledBy == 0 && failure.withLock({ $0 == nil }) {
-                    let i = next.add(1, ordering: .relaxed).oldValue
-                    if i >= plan.chunkCount { break }
-                    if skip.contains(i) { continue }
-                    try worker.process(i, writer: writer)
+                    let k = next.add(1, ordering: .relaxed).oldValue
+                    if k >= plan.chunkCount { break }
+                    let i = plan.chunkIndex(order: k, stripChunks: stripChunks)
+                    if !skip.contains(i) { try worker.process(i, writer: writer) }
+                    blocks.finished(chunk: i)
                 }
             } catch {
                 let e = EngineError(wrapping: error, path: options.input, context: "processing")
@@ -208,7 +219,9 @@ public enum Engine {
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, passThrough: passThrough, stats: writer.stats, seconds: seconds)
+                           threads: threads, passThrough: passThrough,
+                           blocksDecoded: blocks.counts.decoded, blocksNeeded: blocks.counts.needed,
+                           stats: writer.stats, seconds: seconds)
     }
 
     /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final

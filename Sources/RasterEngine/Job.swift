@@ -37,6 +37,8 @@ struct Job: Sendable {
     /// The output started as a copy of the input: chunks without selected pixels are not
     /// written, and of the others only blocks with selected pixels.
     var copiesInput = false
+    /// The input's decoded blocks shared by the workers (`nil`: read through GDAL directly).
+    var blocks: BlockCache? = nil
 
     var bandCount: Int { layout.bandCount }
     var readType: RasterDataType { layout.readType }

@@ -272,8 +272,7 @@ struct TileWorker: ~Copyable {
         let raw = scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
         try meter.read(bands.count * tile.area * rs) {
             try gdal(job.inputPath, "reading tile \(tile)") {
-            try input.read(bands: bands, PixelRect(tile), into: UnsafeMutableRawBufferPointer(start: raw, count: bands.count * tile.area * rs),
-                           layout: BufferLayout(dataType: job.readType.storageType, width: tile.width, height: tile.height))
+                try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs, bandSpacing: tile.area * rs)
             }
         }
         let row = scratch.typed(.row, Double.self, count: tile.width)
@@ -312,10 +311,9 @@ struct TileWorker: ~Copyable {
         // 1. Read the gathered source rectangles of every filtered band at once.
         let raw = scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
         if ga > 0 {
-            try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, size in
-                try input.read(bands: bands, rect, into: UnsafeMutableRawBufferPointer(start: dst, count: bands.count * ga * rs),
-                               layout: BufferLayout(dataType: job.readType.storageType, width: size.width, height: size.height,
-                                                    pixelSpacing: rs, lineSpacing: gw * rs, bandSpacing: ga * rs))
+            try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, _ in
+                try readInput(Window(x: rect.x, y: rect.y, width: rect.width, height: rect.height), bands: bands, into: dst,
+                              lineSpacing: gw * rs, bandSpacing: ga * rs)
             }
         }
 
@@ -467,6 +465,20 @@ struct TileWorker: ~Copyable {
             }
         }
         return n
+    }
+
+    /// Reads `rect` of the input's `bands` in the read type, band `k` of the list at
+    /// `dst + k × bandSpacing`: from the shared block cache (each block decoded once), or
+    /// straight through GDAL when the job has none.
+    private func readInput(_ rect: Window, bands: [Int], into dst: UnsafeMutableRawPointer, lineSpacing: Int, bandSpacing: Int) throws {
+        if let cache = job.blocks {
+            try cache.read(rect, bands: bands, into: dst, lineSpacing: lineSpacing, bandSpacing: bandSpacing, using: input)
+            return
+        }
+        let rs = job.readType.byteSize
+        try input.read(bands: bands, PixelRect(rect), into: UnsafeMutableRawBufferPointer(start: dst, count: (bands.count - 1) * bandSpacing + rect.height * lineSpacing),
+                       layout: BufferLayout(dataType: job.readType.storageType, width: rect.width, height: rect.height,
+                                            pixelSpacing: rs, lineSpacing: lineSpacing, bandSpacing: bandSpacing))
     }
 
     /// Reads each (row run × column run) rectangle into its place in a gathered buffer.

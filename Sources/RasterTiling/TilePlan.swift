@@ -52,6 +52,20 @@ public struct TilePlan: Sendable, Equatable {
             .clamped(to: raster)
     }
 
+    /// The chunk to process `k`-th when the raster is visited in vertical strips
+    /// `stripChunks` chunks wide (the last one narrower), each strip row by row from the top.
+    /// Rows of a strip share their halo blocks, so only a strip's width of decoded blocks
+    /// needs to stay in memory, however wide the raster. A permutation of `0..<chunkCount`.
+    public func chunkIndex(order k: Int, stripChunks: Int) -> Int {
+        let s = max(1, min(stripChunks, chunksAcross))
+        let fullStrips = chunksAcross / s
+        let perFullStrip = s * chunksDown
+        let strip = k / perFullStrip
+        let within = k - strip * perFullStrip
+        let width = strip < fullStrips ? s : chunksAcross - fullStrips * s
+        return (within / width) * chunksAcross + strip * s + within % width
+    }
+
     /// The tiles of a chunk, row-major.
     public func tiles(in chunk: Window) -> [Window] {
         var out: [Window] = []

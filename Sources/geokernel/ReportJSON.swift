@@ -42,6 +42,8 @@ enum ReportJSON {
             "pass_through": r.passThrough == .inputCopied ? "input_copied" : "rewritten",
             "pass_through_detail": r.passThrough.description,
             "blocks_written": r.stats.blocksWritten,
+            "blocks_decoded": r.blocksDecoded,
+            "blocks_needed": r.blocksNeeded,
             "pixels_selected": r.stats.pixelsSelected,
             "pixels_filtered": r.stats.pixelsFiltered,
             "pixels_changed": r.stats.pixelsChanged,

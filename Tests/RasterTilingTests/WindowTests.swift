@@ -54,6 +54,22 @@ import Testing
 }
 
 @Suite struct TilePlanTests {
+    /// Strip order visits every chunk once, strip by strip, each strip top to bottom.
+    @Test(arguments: [1, 2, 3, 5, 7, 100])
+    func stripOrderIsAPermutationGoingDownEachStrip(_ strip: Int) {
+        let plan = TilePlan(width: 1000, height: 300, blockWidth: 64, blockHeight: 64, tileSize: 128)   // 8 x 3 chunks
+        let order = (0..<plan.chunkCount).map { plan.chunkIndex(order: $0, stripChunks: strip) }
+        #expect(Set(order).count == plan.chunkCount && order.allSatisfy { (0..<plan.chunkCount).contains($0) })
+        let s = min(strip, plan.chunksAcross)
+        var lastStrip = 0
+        for (k, i) in order.enumerated() {
+            let column = i % plan.chunksAcross, stripIndex = column / s
+            #expect(stripIndex >= lastStrip, "order \(k): chunk \(i) goes back to strip \(stripIndex)")
+            lastStrip = stripIndex
+        }
+        if strip >= plan.chunksAcross { #expect(order == Array(0..<plan.chunkCount), "one strip is row-major order") }
+    }
+
     @Test(arguments: [1, 5, 16, 100, 256, 300, 512, 4096])
     func chunksAreWholeBlocksAndTilesCoverEachPixelOnce(tile: Int) {
         let plan = TilePlan(width: 523, height: 301, blockWidth: 128, blockHeight: 64, tileSize: tile)

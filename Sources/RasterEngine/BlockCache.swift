@@ -1,0 +1,281 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import GDALKit
+import RasterTiling
+
+/// The input's decoded blocks, shared by every worker, so that each block is decoded once
+/// however the chunks and their halos fall between threads. (GDAL's block cache belongs to a
+/// dataset handle and each worker has its own, so a halo block needed by two threads was
+/// decoded by both: on a DEFLATE input that cost more than the convolution.)
+///
+/// A block is decoded by the first worker that needs it, with that worker's own dataset,
+/// while others that need it wait; it stays until every chunk whose window (with its halo,
+/// through the edge mode) covers it is finished: the plan says in advance how many chunks
+/// that is. Chunks are visited in vertical strips (`stripPixels` wide), so what is held at
+/// once is a few rows of blocks a strip across, whatever the raster's size. Past a hard
+/// cap (twice the budget) the least recently used idle blocks go, and may be decoded again.
+///
+/// Thread safety: `@unchecked Sendable`, sound because every field of the table is read and
+/// written with `mutex` held; a block's pixels are written once by the decoding thread
+/// before it publishes the block under the mutex, and freed only when no reader holds it.
+final class BlockCache: @unchecked Sendable {
+    /// One decoded block: every band, band after band, each `blockWidth × blockHeight`
+    /// pixels of `readType` (edge blocks use the top-left part).
+    private final class Entry {
+        let pixels: UnsafeMutableRawPointer
+        var ready = false
+        var readers = 0
+        var lastUse = 0
+        init(bytes: Int) { pixels = .allocate(byteCount: bytes, alignment: 64) }
+        deinit { pixels.deallocate() }
+    }
+
+    /// What the cache aims to hold. With the chunks visited in strips of `stripPixels`
+    /// (see `TilePlan.chunkIndex(order:stripChunks:)`), this is enough for every block to be
+    /// decoded once, except the two columns of halo blocks at each strip boundary, whatever
+    /// the raster's size: memory stays flat.
+    static let defaultBudgetBytes = 48 << 20
+
+    let layout: RasterLayout
+    let blockWidth: Int, blockHeight: Int
+    let capacity: Int
+    /// The width of the strips the chunks are visited in, in pixels and in chunks
+    /// (for `TilePlan.chunkIndex(order:stripChunks:)`).
+    let stripPixels: Int
+    let stripChunks: Int
+    private let blocksAcross: Int, blocksDown: Int
+    private let entryBytes: Int
+    /// Whether every band is stored in the read type, so `GDALReadBlock` gives it directly.
+    private let nativeBlocks: Bool
+
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let published = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var entries: [Int: Entry] = [:]
+    private var tick = 0
+    private var decodes = 0
+    private var needed: [UInt64]
+    /// Per block, the chunks not yet finished whose window covers it.
+    private var users: [Int32]
+    /// Per block, the first strip that reads it and how many of that strip's chunks still
+    /// will: when they are done the block is freed even if a later strip needs it (it is
+    /// decoded again there), so strip boundaries are not held for the raster's whole height.
+    private var firstStrip: [Int32], firstStripUsers: [Int32]
+    private let chunksAcross: Int
+    private let columnBlocks: [[Int]], rowBlocks: [[Int]]
+
+    /// - Parameters:
+    ///   - plan: the chunks, whose windows with `halo` under `edge` decide which blocks
+    ///     each chunk reads.
+    ///   - budget: the bytes of decoded blocks to aim for (`GEOKERNEL_BLOCK_CACHE_MB`).
+    init(layout: RasterLayout, plan: TilePlan, halo: Halo, edge: EdgeMode, budget: Int = BlockCache.defaultBudgetBytes) {
+        self.layout = layout
+        blockWidth = layout.blockWidth
+        blockHeight = layout.blockHeight
+        blocksAcross = (layout.width + blockWidth - 1) / blockWidth
+        blocksDown = (layout.height + blockHeight - 1) / blockHeight
+        entryBytes = layout.bandCount * blockWidth * blockHeight * layout.readType.byteSize
+        let rowsKept = (plan.chunkHeight + halo.top + halo.bottom + blockHeight - 1) / blockHeight + 2
+        let stripBlocks = max(1, budget / max(1, rowsKept * entryBytes) - 2)
+        stripPixels = stripBlocks * blockWidth
+        capacity = max(2 * budget, 4 * rowsKept * entryBytes)
+        chunksAcross = plan.chunksAcross
+        columnBlocks = (0..<plan.chunksAcross).map { cx in
+            BlockCache.blocks(from: cx * plan.chunkWidth - halo.left, length: plan.chunkWidth + halo.left + halo.right,
+                              count: layout.width, edge: edge, blockSize: layout.blockWidth)
+        }
+        rowBlocks = (0..<plan.chunksDown).map { cy in
+            BlockCache.blocks(from: cy * plan.chunkHeight - halo.top, length: plan.chunkHeight + halo.top + halo.bottom,
+                              count: layout.height, edge: edge, blockSize: layout.blockHeight)
+        }
+        stripChunks = max(1, stripPixels / plan.chunkWidth)
+        users = [Int32](repeating: 0, count: blocksAcross * blocksDown)
+        firstStrip = [Int32](repeating: Int32.max, count: blocksAcross * blocksDown)
+        firstStripUsers = users
+        for i in 0..<plan.chunkCount {
+            let strip = Int32(i % chunksAcross / stripChunks)
+            for by in rowBlocks[i / chunksAcross] {
+                for bx in columnBlocks[i % chunksAcross] {
+                    let key = by * blocksAcross + bx
+                    users[key] += 1
+                    if strip < firstStrip[key] { firstStrip[key] = strip; firstStripUsers[key] = 0 }
+                    if strip == firstStrip[key] { firstStripUsers[key] += 1 }
+                }
+            }
+        }
+        nativeBlocks = layout.bandTypes.allSatisfy { $0.storageType == layout.readType.storageType }
+        needed = [UInt64](repeating: 0, count: (blocksAcross * blocksDown + 63) / 64)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(published, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(published)
+        pthread_mutex_destroy(mutex)
+        published.deallocate()
+        mutex.deallocate()
+    }
+
+    /// The block indices (along one axis) that padded positions `from ..< from + length`
+    /// read under `edge`, ascending.
+    static func blocks(from start: Int, length: Int, count: Int, edge: EdgeMode, blockSize: Int) -> [Int] {
+        var seen = [Bool](repeating: false, count: (count + blockSize - 1) / blockSize)
+        for p in start..<(start + length) {
+            if let s = edge.sourceIndex(p, count: count) { seen[s / blockSize] = true }
+        }
+        return seen.indices.filter { seen[$0] }
+    }
+
+    /// Records that chunk `index` is finished (processed, passed through or resumed): the
+    /// blocks no other unfinished chunk needs are freed.
+    func finished(chunk index: Int) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        for by in rowBlocks[index / chunksAcross] {
+            for bx in columnBlocks[index % chunksAcross] {
+                let key = by * blocksAcross + bx
+                users[key] -= 1
+                var done = users[key] <= 0
+                if Int32(index % chunksAcross / stripChunks) == firstStrip[key] {
+                    firstStripUsers[key] -= 1
+                    done = done || firstStripUsers[key] <= 0
+                }
+                if done, let e = entries[key], e.ready, e.readers == 0 { entries[key] = nil }
+            }
+        }
+    }
+
+    /// Blocks decoded so far, and distinct blocks asked for (the least decoding possible).
+    var counts: (decoded: Int, needed: Int) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return (decodes, needed.reduce(0) { $0 + $1.nonzeroBitCount })
+    }
+
+    /// Copies `rect` of `bands` (1-based) into `dst`, band `k` of the list at
+    /// `dst + k × bandSpacing`, rows `lineSpacing` bytes apart, in the layout's read type;
+    /// blocks not yet decoded are decoded with `input` (the calling worker's own handle).
+    func read(_ rect: Window, bands: [Int], into dst: UnsafeMutableRawPointer, lineSpacing: Int, bandSpacing: Int,
+              using input: borrowing Dataset) throws {
+        let rs = layout.readType.byteSize
+        guard !rect.isEmpty else { return }
+        func copy(_ bx: Int, _ by: Int, from entry: Entry) {
+            let block = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
+            guard let part = block.intersection(rect) else { return }
+            for (k, b) in bands.enumerated() {
+                let plane = entry.pixels + (b - 1) * blockWidth * blockHeight * rs
+                for y in part.y..<part.maxY {
+                    let from = plane + ((y - block.y) * blockWidth + part.x - block.x) * rs
+                    let to = dst + k * bandSpacing + (y - rect.y) * lineSpacing + (part.x - rect.x) * rs
+                    to.copyMemory(from: from, byteCount: part.width * rs)
+                }
+            }
+        }
+        // Blocks another worker is decoding are left for last, so two workers whose halos
+        // overlap do not queue behind each other block after block.
+        var busy: [(Int, Int)] = []
+        for by in (rect.y / blockHeight)...((rect.maxY - 1) / blockHeight) {
+            for bx in (rect.x / blockWidth)...((rect.maxX - 1) / blockWidth) {
+                guard let entry = try acquire(bx, by, waiting: false, using: input) else { busy.append((bx, by)); continue }
+                copy(bx, by, from: entry)
+                release(entry)
+            }
+        }
+        for (bx, by) in busy {
+            let entry = try acquire(bx, by, waiting: true, using: input)!
+            copy(bx, by, from: entry)
+            release(entry)
+        }
+    }
+
+    /// The decoded block (`bx`, `by`), held for reading until `release`; `nil` when another
+    /// worker is decoding it and `waiting` is false.
+    private func acquire(_ bx: Int, _ by: Int, waiting: Bool, using input: borrowing Dataset) throws -> Entry? {
+        let key = by * blocksAcross + bx
+        pthread_mutex_lock(mutex)
+        needed[key / 64] |= 1 << UInt64(key % 64)
+        while true {
+            if let e = entries[key] {
+                if e.ready {
+                    e.readers += 1
+                    tick += 1
+                    e.lastUse = tick
+                    pthread_mutex_unlock(mutex)
+                    return e
+                }
+                // Another worker is decoding it.
+                if !waiting {
+                    pthread_mutex_unlock(mutex)
+                    return nil
+                }
+                pthread_cond_wait(published, mutex)
+                continue
+            }
+            // Ours to decode: publish a placeholder, decode without the lock, then publish.
+            let e = Entry(bytes: entryBytes)
+            e.readers = 1
+            entries[key] = e
+            pthread_mutex_unlock(mutex)
+            do {
+                try decode(bx, by, into: e.pixels, using: input)
+            } catch {
+                pthread_mutex_lock(mutex)
+                entries[key] = nil
+                pthread_cond_broadcast(published)
+                pthread_mutex_unlock(mutex)
+                throw error
+            }
+            pthread_mutex_lock(mutex)
+            e.ready = true
+            decodes += 1
+            tick += 1
+            e.lastUse = tick
+            evictIfFull()
+            pthread_cond_broadcast(published)
+            pthread_mutex_unlock(mutex)
+            return e
+        }
+    }
+
+    private func release(_ e: Entry) {
+        pthread_mutex_lock(mutex)
+        e.readers -= 1
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Past the hard cap, drops the least recently used blocks no one is reading, down to
+    /// three quarters of it (one sort for many evictions). Called with the mutex held.
+    private func evictIfFull() {
+        guard entries.count * entryBytes > capacity else { return }
+        let keep = capacity * 3 / 4 / max(1, entryBytes)
+        let idle = entries.filter { $0.value.ready && $0.value.readers == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
+        var excess = entries.count - keep
+        for (key, _) in idle where excess > 0 {
+            entries[key] = nil
+            excess -= 1
+        }
+    }
+
+    /// Decodes block (`bx`, `by`) of every band into `pixels`; throws GDAL's error as it is
+    /// (the caller names the tile being read).
+    private func decode(_ bx: Int, _ by: Int, into pixels: UnsafeMutableRawPointer, using input: borrowing Dataset) throws {
+        let rs = layout.readType.byteSize, plane = blockWidth * blockHeight * rs
+        if nativeBlocks {
+            for b in 1...layout.bandCount {
+                try input.withBand(b) { band in
+                    try band.readBlock(x: bx, y: by, into: UnsafeMutableRawBufferPointer(start: pixels + (b - 1) * plane, count: plane))
+                }
+            }
+        } else {
+            // Bands of different types: GDAL converts them to the read type.
+            let w = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
+                .clamped(to: Window(width: layout.width, height: layout.height))
+            try input.read(bands: Array(1...layout.bandCount), PixelRect(w),
+                           into: UnsafeMutableRawBufferPointer(start: pixels, count: layout.bandCount * plane),
+                           layout: BufferLayout(dataType: layout.readType.storageType, width: w.width, height: w.height,
+                                                pixelSpacing: rs, lineSpacing: blockWidth * rs, bandSpacing: plane))
+        }
+    }
+}
