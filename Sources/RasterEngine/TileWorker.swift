@@ -341,16 +341,19 @@ struct TileWorker: ~Copyable {
                 }
             }
 
-            // 3. Validity: GDAL's mask band (read once when shared), and NaN in float bands.
+            // 3. Validity: the nodata value compared as GDAL's nodata mask compares it (so the
+            //    band's blocks are not decoded a second time for the mask), else GDAL's mask
+            //    band (read once when shared); and NaN in float bands.
             let flags = layout.maskFlags[b - 1]
-            let usesMask = !flags.contains(.allValid)
+            let nodata = TileWorker.nodataComparand(flags: flags, type: layout.bandTypes[b - 1], noData: layout.noData[b - 1])
+            let usesMask = !flags.contains(.allValid) && nodata == nil
             let isFloat = layout.bandTypes[b - 1].isFloatingPoint
             var hasNaN = false
             if isFloat {
                 for i in 0..<(pw * ph) where padded[i] != padded[i] { hasNaN = true; break }
             }
             var anyInvalid = false
-            let checkValidity = usesMask || hasNaN
+            let checkValidity = usesMask || hasNaN || nodata != nil
             if checkValidity {
                 if usesMask && !(flags.contains(.perDataset) && sharedMaskRead) && ga > 0 {
                     try readRuns(gx, gy, gw: gw, elementSize: 1, into: UnsafeMutableRawPointer(gatheredMask), tile: tile) { rect, dst, size in
@@ -364,13 +367,14 @@ struct TileWorker: ~Copyable {
                     }
                     sharedMaskRead = flags.contains(.perDataset)
                 }
+                let nd = nodata ?? .nan   // NaN equals nothing: no nodata test
                 for py in 0..<ph {
                     let row = valid + py * pw, prow = padded + py * pw
                     guard let sy = gy.slots[py] else { row.initialize(repeating: 1, count: pw); continue }
                     for px in 0..<pw {
                         let sx = colSlots[px]
                         var ok: Bool = sx < 0 || !usesMask || gatheredMask[sy * gw + sx] != 0
-                        if sx >= 0 && prow[px] != prow[px] { ok = false }
+                        if sx >= 0 && (prow[px] != prow[px] || prow[px] == nd) { ok = false }
                         row[px] = ok ? 1 : 0
                         if !ok { anyInvalid = true }
                     }
@@ -441,6 +445,21 @@ struct TileWorker: ~Copyable {
             stats.pixelsClamped[b - 1] += clamped
             stats.pixelsFiltered += filtered
             stats.pixelsChanged += changed
+        }
+    }
+
+    /// The value a pixel (as Double) equals exactly when GDAL's nodata mask calls it invalid,
+    /// when the band's only mask is its nodata value (`GMF_NODATA`): the nodata cast to the
+    /// band's type as GDAL casts it (truncated for integers, rounded to Float32); NaN for a
+    /// NaN nodata (the NaN test does it). `nil` when GDAL's mask band must be read instead
+    /// (other masks; GDAL 3.6 shows Int8 as Byte with its own rules).
+    static func nodataComparand(flags: MaskFlags, type: RasterDataType, noData: Double?) -> Double? {
+        guard flags == .nodata, let nd = noData, type != .int8 else { return nil }
+        if nd.isNaN { return type.isFloatingPoint ? .nan : nil }   // NaN pixels are invalid anyway
+        switch type {
+        case .float64: return nd
+        case .float32: return Double(Float(nd))
+        default: return nd.rounded(.towardZero)
         }
     }
 

@@ -47,4 +47,23 @@ import Testing
         #expect(narrow["blocks_needed"] as? Int == blocks)
         #expect(decoded > blocks && decoded <= 3 * blocks, "decoded \(decoded) of \(blocks)")
     }
+
+    /// Validity from the nodata value is computed without GDAL's mask band; it must agree
+    /// with that band (which the end-to-end check reads) for nodata values that are not
+    /// exactly representable in the band's type.
+    @Test(arguments: [(RasterDataType.uint16, 7.9, 7.0), (.int16, -3.5, -3.0), (.float32, 0.1, Double(Float(0.1))),
+                      (.float64, 0.1, 0.1), (.uint32, 4_000_000_000.7, 4_000_000_000)])
+    func nodataValidityAgreesWithGDALsMaskBand(_ type: RasterDataType, _ noData: Double, _ stored: Double) throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.tif").path
+        let w = 40, h = 30
+        var v = Fixture.values(width: w, height: h, seed: 9, type: type)
+        for i in stride(from: 0, to: v.count, by: 5) { v[i] = stored }   // what the nodata value becomes when stored
+        try Fixture.write(input, width: w, height: h, type: type, bands: [v], noData: noData,
+                          options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"])
+        let flags = try Dataset.open(input).withBand(1) { $0.maskFlags }
+        #expect(flags == .nodata, "GDAL uses the nodata value as the mask")
+        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: try KernelPreset.kernel("box:3"), extra: ["--tile-size", "16"])
+    }
 }
