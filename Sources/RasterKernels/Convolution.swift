@@ -20,16 +20,35 @@ public enum Convolution {
                       paddedHeight: height + taps.height - 1, width: width, height: height, rows: rows, out: out)
             return
         }
-        for y in 0..<height {
-            let row = out + y * width
-            row.initialize(repeating: 0, count: width)
-            for tap in taps.taps {
-                let src = padded + (y + tap.row) * paddedWidth + tap.column
-                let w = tap.weight
-                for x in 0..<width {
-                    row[x] += w * src[x]
-                }
+        let list = taps.taps.map { (offset: $0.row * paddedWidth + $0.column, weight: $0.weight) }
+        list.withUnsafeBufferPointer { t in
+            for y in 0..<height {
+                accumulate(t, source: UnsafePointer(padded + y * paddedWidth), into: out + y * width, count: width)
             }
+        }
+    }
+
+    /// `dst[x] = Σ w · src[x + offset]` over `taps` in order, starting from 0, for `count`
+    /// values: eight outputs at a time kept in a vector register while the taps go by (the
+    /// same additions in the same order as one tap at a time, so the same bits, without a
+    /// load and a store of `dst` per tap).
+    @inline(__always)
+    static func accumulate(_ taps: UnsafeBufferPointer<(offset: Int, weight: Double)>, source src: UnsafePointer<Double>,
+                           into dst: UnsafeMutablePointer<Double>, count: Int) {
+        var x = 0
+        while x + 8 <= count {
+            var acc = SIMD8<Double>(repeating: 0)
+            for (offset, w) in taps {
+                acc += UnsafeRawPointer(src + x + offset).loadUnaligned(as: SIMD8<Double>.self) * w
+            }
+            UnsafeMutableRawPointer(dst + x).storeBytes(of: acc, as: SIMD8<Double>.self)
+            x += 8
+        }
+        while x < count {
+            var acc = 0.0
+            for (offset, w) in taps { acc += src[x + offset] * w }
+            dst[x] = acc
+            x += 1
         }
     }
 
@@ -40,20 +59,16 @@ public enum Convolution {
     static func separable(_ rowTaps: [(offset: Int, weight: Double)], _ columnTaps: [(offset: Int, weight: Double)],
                           padded: UnsafePointer<Double>, paddedWidth: Int, paddedHeight: Int,
                           width: Int, height: Int, rows: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
-        for py in 0..<paddedHeight {
-            let dst = rows + py * width
-            dst.initialize(repeating: 0, count: width)
-            for (i, w) in rowTaps {
-                let src = padded + py * paddedWidth + i
-                for x in 0..<width { dst[x] += w * src[x] }
+        let across = rowTaps.map { (offset: $0.offset, weight: $0.weight) }
+        let down = columnTaps.map { (offset: $0.offset * width, weight: $0.weight) }
+        across.withUnsafeBufferPointer { t in
+            for py in 0..<paddedHeight {
+                accumulate(t, source: padded + py * paddedWidth, into: rows + py * width, count: width)
             }
         }
-        for y in 0..<height {
-            let dst = out + y * width
-            dst.initialize(repeating: 0, count: width)
-            for (j, w) in columnTaps {
-                let src = rows + (y + j) * width
-                for x in 0..<width { dst[x] += w * src[x] }
+        down.withUnsafeBufferPointer { t in
+            for y in 0..<height {
+                accumulate(t, source: UnsafePointer(rows + y * width), into: out + y * width, count: width)
             }
         }
     }
