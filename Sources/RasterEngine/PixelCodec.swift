@@ -29,6 +29,24 @@ enum PixelCodec {
         for i in 0..<count { dst[i] = Double(Int64(truncatingIfNeeded: s[i])) }
     }
 
+    /// Puts back `src`'s pixels (`byteSize` bytes each) into `dst` where `chosen` is 0, as a
+    /// select on same-sized integers, so the loop has no branch and vectorizes.
+    static func keepOriginal(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, byteSize: Int,
+                             where chosen: UnsafePointer<UInt8>, count: Int) {
+        switch byteSize {
+        case 1: keep(dst, src, UInt8.self, chosen, count)
+        case 2: keep(dst, src, UInt16.self, chosen, count)
+        case 4: keep(dst, src, UInt32.self, chosen, count)
+        default: keep(dst, src, UInt64.self, chosen, count)
+        }
+    }
+
+    private static func keep<T: FixedWidthInteger>(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _: T.Type,
+                                                   _ chosen: UnsafePointer<UInt8>, _ count: Int) {
+        let d = dst.assumingMemoryBound(to: T.self), s = src.assumingMemoryBound(to: T.self)
+        for x in 0..<count { d[x] = chosen[x] != 0 ? d[x] : s[x] }
+    }
+
     /// Encodes `count` values into `type` at `dst`: integers round half to even and clamp;
     /// NaN becomes `nanValue`. Returns how many values were clamped.
     static func encode(_ src: UnsafePointer<Double>, count: Int, as type: RasterDataType, nanValue: Double,

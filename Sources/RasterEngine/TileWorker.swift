@@ -421,7 +421,7 @@ struct TileWorker: ~Copyable {
                 let crow = chosen + y * tile.width
                 let orig = padded + (y + halo.top) * pw + halo.left
                 if !allChosen {
-                    for x in 0..<tile.width where crow[x] == 0 { res[x] = orig[x] }
+                    for x in 0..<tile.width { res[x] = crow[x] != 0 ? res[x] : orig[x] }   // a select, no branch
                 }
                 clamped += PixelCodec.encode(res, count: tile.width, as: job.outputType, nanValue: job.nanValues[b - 1], into: dst)
                 // Pixels whose stored value differs from the original (NaN stays NaN: unchanged).
@@ -429,13 +429,19 @@ struct TileWorker: ~Copyable {
                 PixelCodec.decode(job.outputType, dst, count: tile.width, into: back)
                 changed &+= TileWorker.countChanged(back, orig, chosen: allChosen ? nil : crow, count: tile.width)
                 if !allChosen {
-                    let sy = gy.slots[y + halo.top]!
-                    let rawRow = rawBand + sy * gw * rs
-                    for x in 0..<tile.width {
-                        if crow[x] != 0 {
-                            filtered += 1
-                        } else if sameType {
-                            (dst + x * os).copyMemory(from: rawRow + colSlots[x + halo.left] * rs, byteCount: os)
+                    var n = 0
+                    for x in 0..<tile.width { n &+= Int(crow[x]) }
+                    filtered += n
+                    if sameType {
+                        // Pixels left alone get their original bytes back (NaN payloads, -0).
+                        let sy = gy.slots[y + halo.top]!
+                        let rawRow = rawBand + sy * gw * rs
+                        if contiguous {
+                            PixelCodec.keepOriginal(dst, rawRow + colSlots[halo.left] * rs, byteSize: os, where: crow, count: tile.width)
+                        } else {
+                            for x in 0..<tile.width where crow[x] == 0 {
+                                (dst + x * os).copyMemory(from: rawRow + colSlots[x + halo.left] * rs, byteCount: os)
+                            }
                         }
                     }
                 } else {
