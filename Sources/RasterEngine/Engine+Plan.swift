@@ -93,7 +93,7 @@ extension Engine {
                           tilesTotal: stats.tilesTotal, tilesVisited: stats.tilesConvolved, tilesSkipped: stats.tilesSkipped,
                           pixelsSelected: stats.pixelsSelected, bytesToRead: bytesToRead,
                           bytesToWrite: layout.width * layout.height * layout.bandCount * os,
-                          memoryBound: cache + threads * perWorker + bw * bh * os + Engine.baseMemoryBytes,
+                          memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + bw * bh * os + Engine.baseMemoryBytes,
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
                           kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description)
