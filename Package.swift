@@ -29,7 +29,9 @@ let package = Package(
 
         // MARK: - Pure Swift: geometry of tiles, and the kernels
         .target(name: "RasterTiling", swiftSettings: settings),
-        .target(name: "RasterKernels", dependencies: ["RasterTiling"], swiftSettings: settings),
+        .target(name: "RasterKernels", dependencies: ["RasterTiling", "CKernels"], swiftSettings: settings),
+        // The convolution's inner loop, built for AVX-512, AVX2 and baseline x86-64, picked at run time.
+        .target(name: "CKernels"),
 
         // MARK: - The Linux file calls (FICLONE, copy_file_range, sync_file_range)
         .target(name: "CFileSystem"),

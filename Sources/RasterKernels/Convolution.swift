@@ -1,3 +1,5 @@
+import CKernels
+
 /// The convolution itself, over buffers the engine owns: a halo-padded input plane and a
 /// core-sized output plane, both Float64, row-major.
 ///
@@ -20,35 +22,32 @@ public enum Convolution {
                       paddedHeight: height + taps.height - 1, width: width, height: height, rows: rows, out: out)
             return
         }
-        let list = taps.taps.map { (offset: $0.row * paddedWidth + $0.column, weight: $0.weight) }
-        list.withUnsafeBufferPointer { t in
-            for y in 0..<height {
-                accumulate(t, source: UnsafePointer(padded + y * paddedWidth), into: out + y * width, count: width)
-            }
+        let all = Accumulator(taps.taps.map { (offset: $0.row * paddedWidth + $0.column, weight: $0.weight) })
+        for y in 0..<height {
+            all.run(source: padded + y * paddedWidth, into: out + y * width, count: width)
         }
     }
 
-    /// `dst[x] = Σ w · src[x + offset]` over `taps` in order, starting from 0, for `count`
-    /// values: eight outputs at a time kept in a vector register while the taps go by (the
-    /// same additions in the same order as one tap at a time, so the same bits, without a
-    /// load and a store of `dst` per tap).
-    @inline(__always)
-    static func accumulate(_ taps: UnsafeBufferPointer<(offset: Int, weight: Double)>, source src: UnsafePointer<Double>,
-                           into dst: UnsafeMutablePointer<Double>, count: Int) {
-        var x = 0
-        while x + 8 <= count {
-            var acc = SIMD8<Double>(repeating: 0)
-            for (offset, w) in taps {
-                acc += UnsafeRawPointer(src + x + offset).loadUnaligned(as: SIMD8<Double>.self) * w
-            }
-            UnsafeMutableRawPointer(dst + x).storeBytes(of: acc, as: SIMD8<Double>.self)
-            x += 8
+    /// Taps as the C loop takes them: offsets and weights side by side.
+    struct Accumulator {
+        let offsets: [Int64]
+        let weights: [Double]
+        init(_ taps: [(offset: Int, weight: Double)]) {
+            offsets = taps.map { Int64($0.offset) }
+            weights = taps.map(\.weight)
         }
-        while x < count {
-            var acc = 0.0
-            for (offset, w) in taps { acc += src[x + offset] * w }
-            dst[x] = acc
-            x += 1
+
+        /// `dst[x] = Σ w · src[x + offset]` over the taps in order, starting from 0, for
+        /// `count` values (`ck_accumulate`: eight outputs kept in a vector register while the
+        /// taps go by, the same additions in the same order as one tap at a time, so the same
+        /// bits, on every instruction set).
+        @inline(__always)
+        func run(source src: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int) {
+            offsets.withUnsafeBufferPointer { o in
+                weights.withUnsafeBufferPointer { w in
+                    ck_accumulate(o.baseAddress, w.baseAddress, o.count, src, dst, count)
+                }
+            }
         }
     }
 
@@ -59,17 +58,13 @@ public enum Convolution {
     static func separable(_ rowTaps: [(offset: Int, weight: Double)], _ columnTaps: [(offset: Int, weight: Double)],
                           padded: UnsafePointer<Double>, paddedWidth: Int, paddedHeight: Int,
                           width: Int, height: Int, rows: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
-        let across = rowTaps.map { (offset: $0.offset, weight: $0.weight) }
-        let down = columnTaps.map { (offset: $0.offset * width, weight: $0.weight) }
-        across.withUnsafeBufferPointer { t in
-            for py in 0..<paddedHeight {
-                accumulate(t, source: padded + py * paddedWidth, into: rows + py * width, count: width)
-            }
+        let across = Accumulator(rowTaps.map { (offset: $0.offset, weight: $0.weight) })
+        let down = Accumulator(columnTaps.map { (offset: $0.offset * width, weight: $0.weight) })
+        for py in 0..<paddedHeight {
+            across.run(source: padded + py * paddedWidth, into: rows + py * width, count: width)
         }
-        down.withUnsafeBufferPointer { t in
-            for y in 0..<height {
-                accumulate(t, source: UnsafePointer(rows + y * width), into: out + y * width, count: width)
-            }
+        for y in 0..<height {
+            down.run(source: UnsafePointer(rows + y * width), into: out + y * width, count: width)
         }
     }
 

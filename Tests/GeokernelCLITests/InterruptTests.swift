@@ -15,13 +15,23 @@ import Testing
         return p
     }
 
+    /// A 25x25 kernel that is not rank-1 (625 taps a pixel, no two-pass shortcut): slow enough
+    /// that a run on `slowInput` is still going when the test signals it.
+    static func slowKernel(_ dir: URL) throws -> String {
+        let p = dir.appendingPathComponent("slow-kernel.txt").path
+        let rows = (0..<25).map { i in (0..<25).map { j in "\((i * 7 + j * 3 + i * j) % 11 - 5)" }.joined(separator: " ") }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+
     func interrupt(with sig: Int32) throws -> (status: Int32, seconds: Double, dir: URL, out: String) {
         let dir = Fixture.folder()
         let input = try InterruptTests.slowInput(dir)
+        let kernel = try InterruptTests.slowKernel(dir)
         let out = dir.appendingPathComponent("out.tif").path
         let p = Process()
         p.executableURL = CLI.executable
-        p.arguments = ["apply", input, out, "--kernel", "box:15", "--threads", "1", "--tile-size", "256", "-q"]
+        p.arguments = ["apply", input, out, "--kernel", kernel, "--threads", "1", "--tile-size", "256", "-q"]
         p.standardError = FileHandle.nullDevice
         try p.run()
         // Wait until the temporary output exists: the run is under way.
@@ -80,7 +90,7 @@ import Testing
         let r = try interrupt(with: SIGKILL)
         defer { try? FileManager.default.removeItem(at: r.dir) }
         #expect(!FileManager.default.fileExists(atPath: r.out))
-        let names = try FileManager.default.contentsOfDirectory(atPath: r.dir.path).filter { $0 != "big.tif" }
+        let names = try FileManager.default.contentsOfDirectory(atPath: r.dir.path).filter { $0 != "big.tif" && $0 != "slow-kernel.txt" }
         #expect(names.allSatisfy { $0.hasPrefix("out.tif.geokernel-tmp-") }, "\(names)")
     }
 }
