@@ -1,4 +1,5 @@
 import CFileSystem
+import Dispatch
 import Foundation
 import GDALKit
 import RasterTiling
@@ -49,6 +50,7 @@ final class ChunkWriter: Sendable {
     private let alreadyDone: Int
     private let opener: (@Sendable () throws -> Dataset)?
     private let filePath: String
+    private let writebackQueue = DispatchQueue(label: "geokernel.writeback")
 
     /// - Parameters:
     ///   - dataset: the output, or `nil` when `opener` opens it before the first write
@@ -87,7 +89,12 @@ final class ChunkWriter: Sendable {
                 s.unsynced += written * plan.blockWidth * plan.blockHeight * outputType.byteSize
                 if s.unsynced >= ChunkWriter.writebackBytes {
                     if s.writeback < 0 { s.writeback = open(filePath, O_RDONLY | O_CLOEXEC) }
-                    if s.writeback >= 0 { _ = cfs_start_writeback(s.writeback) }
+                    if s.writeback >= 0 {
+                        // Off the lock: starting writeback does the file system's block allocation
+                        // on the calling thread.
+                        let fd = s.writeback
+                        writebackQueue.async { _ = cfs_start_writeback(fd) }
+                    }
                     s.unsynced = 0
                 }
             }
@@ -166,6 +173,7 @@ final class ChunkWriter: Sendable {
     }
 
     deinit {
+        writebackQueue.sync {}   // no writeback call may outlive the descriptor
         state.withLock { s in if s.writeback >= 0 { close(s.writeback) } }
     }
 }
