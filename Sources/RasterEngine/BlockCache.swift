@@ -29,8 +29,7 @@ final class BlockCache: @unchecked Sendable {
         var ready = false
         var readers = 0
         var lastUse = 0
-        init(bytes: Int) { pixels = .allocate(byteCount: bytes, alignment: 64) }
-        deinit { pixels.deallocate() }
+        init(pixels: UnsafeMutableRawPointer) { self.pixels = pixels }
     }
 
     /// What the cache aims to hold. With the chunks visited in strips of `stripPixels`
@@ -54,6 +53,9 @@ final class BlockCache: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let published = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var entries: [Int: Entry] = [:]
+    /// Pixel buffers of freed blocks, reused for the next ones: a block is 128 KiB for a
+    /// 256² UInt16 tile, which malloc serves with mmap and munmap (page faults every time).
+    private var spare: [UnsafeMutableRawPointer] = []
     private var tick = 0
     private var decodes = 0
     private var needed: [UInt64]
@@ -111,7 +113,15 @@ final class BlockCache: @unchecked Sendable {
         pthread_cond_init(published, nil)
     }
 
+    /// Drops block `key` and keeps its buffer for reuse. Called with the mutex held.
+    private func remove(_ key: Int) {
+        guard let e = entries.removeValue(forKey: key) else { return }
+        spare.append(e.pixels)
+    }
+
     deinit {
+        for e in entries.values { e.pixels.deallocate() }
+        for p in spare { p.deallocate() }
         pthread_cond_destroy(published)
         pthread_mutex_destroy(mutex)
         published.deallocate()
@@ -142,7 +152,7 @@ final class BlockCache: @unchecked Sendable {
                     firstStripUsers[key] -= 1
                     done = done || firstStripUsers[key] <= 0
                 }
-                if done, let e = entries[key], e.ready, e.readers == 0 { entries[key] = nil }
+                if done, let e = entries[key], e.ready, e.readers == 0 { remove(key) }
             }
         }
     }
@@ -214,7 +224,7 @@ final class BlockCache: @unchecked Sendable {
                 continue
             }
             // Ours to decode: publish a placeholder, decode without the lock, then publish.
-            let e = Entry(bytes: entryBytes)
+            let e = Entry(pixels: spare.popLast() ?? .allocate(byteCount: entryBytes, alignment: 64))
             e.readers = 1
             entries[key] = e
             pthread_mutex_unlock(mutex)
@@ -222,7 +232,7 @@ final class BlockCache: @unchecked Sendable {
                 try decode(bx, by, into: e.pixels, using: input)
             } catch {
                 pthread_mutex_lock(mutex)
-                entries[key] = nil
+                remove(key)
                 pthread_cond_broadcast(published)
                 pthread_mutex_unlock(mutex)
                 throw error
@@ -253,7 +263,7 @@ final class BlockCache: @unchecked Sendable {
         let idle = entries.filter { $0.value.ready && $0.value.readers == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
         var excess = entries.count - keep
         for (key, _) in idle where excess > 0 {
-            entries[key] = nil
+            remove(key)
             excess -= 1
         }
     }
