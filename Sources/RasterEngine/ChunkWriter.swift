@@ -5,9 +5,10 @@ import GDALKit
 import RasterTiling
 
 
-/// The single owner of the output dataset. Workers hand it finished chunks; under its lock
-/// it cuts them into the output's blocks and writes each block once with `GDALWriteBlock`
-/// (all bands of a block in a row, so pixel-interleaved GeoTIFF blocks are encoded once).
+/// The single owner of the output dataset. Workers hand it finished chunks, cut into the
+/// output's blocks in their own staging memory; under its lock it writes each block once with
+/// `GDALWriteBlock` (all bands of a block in a row, so pixel-interleaved GeoTIFF blocks are
+/// encoded once).
 /// Thread safety: `Sendable`; the dataset is only touched while the mutex is held, by one
 /// thread at a time, which is what GDAL requires.
 final class ChunkWriter: Sendable {
@@ -16,7 +17,6 @@ final class ChunkWriter: Sendable {
         /// Whether the output file is complete enough to write to (and to checkpoint): at
         /// once for a created file, after the copy for a copied input.
         var ready: Bool
-        var block: [UInt8]
         var stats = RunStats()
         var chunksDone = 0
         /// Chunks on disk (with `--resume`), and when the checkpoint was last saved.
@@ -59,9 +59,8 @@ final class ChunkWriter: Sendable {
     init(dataset: consuming sending Dataset?, opener: (@Sendable () throws -> Dataset)? = nil, path: String, filePath: String, plan: TilePlan,
          bandCount: Int, outputType: RasterDataType, done: Set<Int> = [], checkpoint: CheckpointPolicy? = nil,
          progress: (@Sendable (Double) -> Void)?) {
-        let blockBytes = plan.blockWidth * plan.blockHeight * outputType.byteSize
         let ready = dataset != nil
-        state = Guarded(State(dataset: dataset, ready: ready, block: [UInt8](repeating: 0, count: blockBytes), done: done))
+        state = Guarded(State(dataset: dataset, ready: ready, done: done))
         self.opener = opener
         self.filePath = filePath
         self.checkpoint = checkpoint
@@ -75,18 +74,23 @@ final class ChunkWriter: Sendable {
 
     /// Writes one chunk's blocks: `bytes` holds the chunk's pixels band after band, in the
     /// output type; `nil` when nothing is to be written (a pass-through chunk of a copied
-    /// input). `rewrite`, when given, says which of `plan.blocks(in:)` to write.
-    func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer?, rewrite: [Bool]? = nil, stats: RunStats) throws {
+    /// input). `rewrite`, when given, says which of `plan.blocks(in:)` to write. The blocks
+    /// are cut out into `staging` (the caller's, `stagingBytes(for:)` long) before the lock
+    /// is taken, so only GDAL's writes happen under it.
+    func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer?, rewrite: [Bool]? = nil,
+               staging: UnsafeMutableRawPointer, stats: RunStats) throws {
+        let started = ContinuousClock.now
+        let blocks = plan.blocks(in: window)
+        if let bytes { stage(window: window, blocks: blocks, bytes: bytes, rewrite: rewrite, into: staging) }
         try state.withLock { s in
-            let started = ContinuousClock.now
             var written = 0
-            if let bytes {
+            if bytes != nil {
                 if !s.ready, let opener {
                     s.dataset = try opener()
                     s.ready = true
                 }
-                written = try writeBlocks(&s, window: window, bytes: bytes, rewrite: rewrite)
-                s.unsynced += written * plan.blockWidth * plan.blockHeight * outputType.byteSize
+                written = try writeBlocks(&s, blocks: blocks, rewrite: rewrite, staging: staging)
+                s.unsynced += written * blockBytes
                 if s.unsynced >= ChunkWriter.writebackBytes {
                     if s.writeback < 0 { s.writeback = open(filePath, O_RDONLY | O_CLOEXEC) }
                     if s.writeback >= 0 {
@@ -111,28 +115,42 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    /// Cuts a chunk into its blocks and writes those `rewrite` keeps, all bands of a block in
-    /// a row. Returns the number of (block, band) writes. Called under the lock.
-    private func writeBlocks(_ s: inout State, window: Window, bytes: UnsafeRawBufferPointer, rewrite: [Bool]?) throws -> Int {
+    private var blockBytes: Int { plan.blockWidth * plan.blockHeight * outputType.byteSize }
+
+    /// Bytes of staging a chunk like `window` needs: every band of every block, whole.
+    func stagingBytes(for window: Window) -> Int { plan.blocks(in: window).count * bandCount * blockBytes }
+
+    /// Cuts the chunk into whole blocks (edge blocks padded with zeros), band after band
+    /// within a block, blocks in `plan.blocks(in:)` order.
+    private func stage(window: Window, blocks: [(column: Int, row: Int, window: Window)], bytes: UnsafeRawBufferPointer,
+                       rewrite: [Bool]?, into staging: UnsafeMutableRawPointer) {
         let os = outputType.byteSize
+        for (k, (_, _, w)) in blocks.enumerated() where rewrite?[k] ?? true {
+            for b in 1...bandCount {
+                let dst = staging + (k * bandCount + b - 1) * blockBytes
+                if w.width < plan.blockWidth || w.height < plan.blockHeight {
+                    dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
+                }
+                let plane = (b - 1) * window.area * os
+                for y in 0..<w.height {
+                    let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
+                    (dst + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from, byteCount: w.width * os)
+                }
+            }
+        }
+    }
+
+    /// Writes the staged blocks `rewrite` keeps, all bands of a block in a row. Returns the
+    /// number of (block, band) writes. Called under the lock.
+    private func writeBlocks(_ s: inout State, blocks: [(column: Int, row: Int, window: Window)], rewrite: [Bool]?,
+                             staging: UnsafeMutableRawPointer) throws -> Int {
         var written = 0
-        for (k, (bx, by, w)) in plan.blocks(in: window).enumerated() where rewrite?[k] ?? true {
+        for (k, (bx, by, w)) in blocks.enumerated() where rewrite?[k] ?? true {
             written += bandCount
             for b in 1...bandCount {
-                let plane = (b - 1) * window.area * os
-                s.block.withUnsafeMutableBytes { dst in
-                    if w.width < plan.blockWidth || w.height < plan.blockHeight {
-                        dst.initializeMemory(as: UInt8.self, repeating: 0)
-                    }
-                    for y in 0..<w.height {
-                        let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
-                        (dst.baseAddress! + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from, byteCount: w.width * os)
-                    }
-                }
+                let buf = UnsafeRawBufferPointer(start: staging + (k * bandCount + b - 1) * blockBytes, count: blockBytes)
                 try gdal(path, "writing block \(w) of band \(b)") {
-                    try s.block.withUnsafeBytes { buf in
-                        try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
-                    }
+                    try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
                 }
             }
         }
