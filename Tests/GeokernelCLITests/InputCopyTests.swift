@@ -155,19 +155,7 @@ import Testing
                           options: ["TILED=YES", "COMPRESS=DEFLATE"])
         let out = dir.appendingPathComponent("out.tif").path
         let args = ["--kernel", "box:15", "--threads", "1", "--tile-size", "256", "--mask", mask]
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = ["apply", input, out, "--resume", "-q"] + args
-        p.environment = ProcessInfo.processInfo.environment.merging(["GEOKERNEL_CHECKPOINT_SECONDS": "0"]) { $1 }
-        try p.run()
-        let checkpoint = out + ".geokernel-partial.tif.json"
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline && p.isRunning {
-            if let data = FileManager.default.contents(atPath: checkpoint), String(decoding: data, as: UTF8.self).contains("\"done\":[[") { break }
-            usleep(20_000)
-        }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        _ = try ResumeTests.startAndKill(["apply", input, out] + args, out: out, signal: SIGKILL)
         let r = try CLI.run(["apply", input, out, "--resume", "--json"] + args)
         #expect(r.status == 0, "\(r.stderr)")
         let report = try InputCopyTests.report(r)
@@ -188,15 +176,9 @@ import Testing
         try Fixture.write(mask, width: 2048, height: 2048, type: .byte, bands: [[Double](repeating: 0, count: 2048 * 2048)],
                           options: ["TILED=YES", "COMPRESS=DEFLATE"])
         let out = dir.appendingPathComponent("out.tif").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", "ulimit -f 4000; exec \"$0\" apply \"$1\" \"$2\" --kernel sharpen --mask \"$3\"", CLI.executable.path, input, out, mask]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 1, "\(text)")
+        let r = try CLI.run(["apply", input, out, "--kernel", "sharpen", "--mask", mask], fileSizeLimitKiB: 4000)
+        let text = r.stderr
+        #expect(r.status == 1, "\(text)")
         #expect(text.contains("out.tif") && text.contains("copying"), "\(text)")
         #expect(text.split(separator: "\n").count == 1)
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !["big.tif", "m.tif"].contains($0) }

@@ -10,9 +10,15 @@ import Testing
 
     /// Starts a resumable run and kills it with `sig` once its checkpoint lists a done chunk.
     func startAndKill(_ input: String, _ out: String, signal sig: Int32, extra: [String] = []) throws -> Int32 {
+        try ResumeTests.startAndKill(["apply", input, out] + args + extra, out: out, signal: sig)
+    }
+
+    /// Starts `geokernel ARGS… --resume -q` (checkpointing after every chunk) and kills it with
+    /// `sig` once the checkpoint beside `out` lists a done chunk; returns its exit status.
+    static func startAndKill(_ arguments: [String], out: String, signal sig: Int32) throws -> Int32 {
         let p = Process()
         p.executableURL = CLI.executable
-        p.arguments = ["apply", input, out, "--resume", "-q"] + args + extra
+        p.arguments = arguments + ["--resume", "-q"]
         p.environment = ProcessInfo.processInfo.environment.merging(["GEOKERNEL_CHECKPOINT_SECONDS": "0"]) { $1 }
         p.standardError = FileHandle.nullDevice
         try p.run()

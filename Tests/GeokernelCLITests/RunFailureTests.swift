@@ -17,15 +17,9 @@ import Testing
         let input = try InterruptTests.slowInput(dir)
         let out = dir.appendingPathComponent("out.tif").path
         // `ulimit -f` stands in for a full disk: writes past 1000 KiB fail with EFBIG.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", "ulimit -f 1000; exec \"$0\" apply \"$1\" \"$2\" --kernel sharpen", CLI.executable.path, input, out]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 1, "\(text)")
+        let r = try CLI.run(["apply", input, out, "--kernel", "sharpen"], fileSizeLimitKiB: 1000)
+        let text = r.stderr
+        #expect(r.status == 1, "\(text)")
         #expect(text.contains("out.tif") && text.contains("writing block"), "\(text)")
         #expect(text.split(separator: "\n").count == 1)
         #expect(try noLeftovers(dir, keeping: ["big.tif"]).isEmpty)

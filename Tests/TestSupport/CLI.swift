@@ -26,12 +26,18 @@ public enum CLI {
         return root.appendingPathComponent(".build/debug/geokernel")
     }()
 
-    /// Runs `geokernel ARGS…` and waits for it.
+    /// Runs `geokernel ARGS…` and waits for it. `fileSizeLimitKiB` runs it under
+    /// `ulimit -f`, which stands in for a full disk (writes past the limit fail with EFBIG).
     @discardableResult
-    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String]? = nil, fileSizeLimitKiB: Int? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
+        if let limit = fileSizeLimitKiB {
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["-c", "ulimit -f \(limit); exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            p.executableURL = executable
+            p.arguments = arguments
+        }
         if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
