@@ -44,8 +44,8 @@ public struct ApplyReport: Sendable {
 /// composite, and let one writer write the output's blocks; then close and rename.
 /// Thread safety: `apply` may be called from any thread; it owns every handle it opens.
 public enum Engine {
-    /// GDAL's block cache cap when `GDAL_CACHEMAX` is not set: halo rows must stay cached
-    /// until the next chunk row reads them (see Docs/performance.md).
+    /// GDAL's block cache cap when `GDAL_CACHEMAX` is not set. Input blocks go through the
+    /// engine's own `BlockCache`; GDAL's serves masks, `--where` and GDAL mask bands.
     public static let defaultCacheBytes = 96 << 20
     /// Code, libraries and GDAL's own state: the measured resident size of a run on a tiny raster.
     static let baseMemoryBytes = 64 << 20
@@ -209,6 +209,7 @@ public enum Engine {
                 try gdal(options.output, "checksumming band \(b)") { try written.withBand(b) { try $0.checksum(rect) } }
             }
         }
+        let decodes = blocks.counts
         var st = stat()
         let size = stat(options.output, &st) == 0 ? Int(st.st_size) : 0
         var usage = rusage()
@@ -220,7 +221,7 @@ public enum Engine {
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
                            threads: threads, passThrough: passThrough,
-                           blocksDecoded: blocks.counts.decoded, blocksNeeded: blocks.counts.needed,
+                           blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: writer.stats, seconds: seconds)
     }
 

@@ -493,17 +493,10 @@ struct TileWorker: ~Copyable {
     }
 
     /// Reads `rect` of the input's `bands` in the read type, band `k` of the list at
-    /// `dst + k × bandSpacing`: from the shared block cache (each block decoded once), or
-    /// straight through GDAL when the job has none.
+    /// `dst + k × bandSpacing`, from the shared block cache (each block decoded once).
     private func readInput(_ rect: Window, bands: [Int], into dst: UnsafeMutableRawPointer, lineSpacing: Int, bandSpacing: Int) throws {
-        if let cache = job.blocks {
-            try cache.read(rect, bands: bands, into: dst, lineSpacing: lineSpacing, bandSpacing: bandSpacing, using: input)
-            return
-        }
-        let rs = job.readType.byteSize
-        try input.read(bands: bands, PixelRect(rect), into: UnsafeMutableRawBufferPointer(start: dst, count: (bands.count - 1) * bandSpacing + rect.height * lineSpacing),
-                       layout: BufferLayout(dataType: job.readType.storageType, width: rect.width, height: rect.height,
-                                            pixelSpacing: rs, lineSpacing: lineSpacing, bandSpacing: bandSpacing))
+        guard let cache = job.blocks else { preconditionFailure("tiles are read only in apply, whose job has a block cache") }
+        try cache.read(rect, bands: bands, into: dst, lineSpacing: lineSpacing, bandSpacing: bandSpacing, using: input)
     }
 
     /// Reads each (row run × column run) rectangle into its place in a gathered buffer.
