@@ -35,3 +35,21 @@ int cfs_start_writeback(int fd) {
     return -1;
 #endif
 }
+
+int cfs_open_direct(const char *path) {
+#ifdef O_DIRECT
+    return open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
+#else
+    errno = EINVAL;
+    return -1;
+#endif
+}
+
+int cfs_reserve(int fd, off_t offset, off_t length) {
+#ifdef __linux__
+    return fallocate(fd, 0, offset, length);
+#else
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}

@@ -5,10 +5,12 @@ import GDALKit
 import RasterTiling
 
 
-/// The single owner of the output dataset. Workers hand it finished chunks, cut into the
-/// output's blocks in their own staging memory; under its lock it writes each block once with
-/// `GDALWriteBlock` (all bands of a block in a row, so pixel-interleaved GeoTIFF blocks are
-/// encoded once).
+/// The single owner of the output. Workers hand it finished chunks, cut into the output's
+/// blocks in their own staging memory. Through GDAL, it writes each block once with
+/// `GDALWriteBlock` under its lock (all bands of a block in a row, so pixel-interleaved
+/// GeoTIFF blocks are encoded once); with a `BlockFile` (uncompressed GeoTIFF), the calling
+/// worker writes its blocks in place itself, beside the other workers, and the lock only
+/// keeps the counts and checkpoints.
 /// Thread safety: `Sendable`; the dataset is only touched while the mutex is held, by one
 /// thread at a time, which is what GDAL requires.
 final class ChunkWriter: Sendable {
@@ -49,19 +51,27 @@ final class ChunkWriter: Sendable {
     private let checkpoint: CheckpointPolicy?
     private let alreadyDone: Int
     private let opener: (@Sendable () throws -> Dataset)?
+    private let blockFile: BlockFile?
+    /// With a block file, the threads that write its blocks.
+    private let queue: BlockWriteQueue?
     private let filePath: String
     private let writebackQueue = DispatchQueue(label: "geokernel.writeback")
 
     /// - Parameters:
     ///   - dataset: the output, or `nil` when `opener` opens it before the first write
     ///     (a copy of the input that is still being made).
+    ///   - blockFile: the output's blocks, written in place by the workers (instead of `dataset`).
     ///   - filePath: the file the dataset writes (the temporary beside OUTPUT).
-    init(dataset: consuming sending Dataset?, opener: (@Sendable () throws -> Dataset)? = nil, path: String, filePath: String, plan: TilePlan,
+    init(dataset: consuming sending Dataset?, opener: (@Sendable () throws -> Dataset)? = nil, blockFile: BlockFile? = nil,
+         path: String, filePath: String, plan: TilePlan,
          bandCount: Int, outputType: RasterDataType, done: Set<Int> = [], checkpoint: CheckpointPolicy? = nil,
          progress: (@Sendable (Double) -> Void)?) {
-        let ready = dataset != nil
+        let ready = dataset != nil || blockFile != nil
         state = Guarded(State(dataset: dataset, ready: ready, done: done))
         self.opener = opener
+        self.blockFile = blockFile
+        // Two writes under way keep the disk busy; one buffer per worker beyond them.
+        queue = blockFile.map { _ in BlockWriteQueue(lanes: 2, buffers: 2 + max(1, ProcessInfo.processInfo.activeProcessorCount)) }
         self.filePath = filePath
         self.checkpoint = checkpoint
         alreadyDone = done.count
@@ -74,17 +84,35 @@ final class ChunkWriter: Sendable {
 
     /// Writes one chunk's blocks: `bytes` holds the chunk's pixels band after band, in the
     /// output type; `nil` when nothing is to be written (a pass-through chunk of a copied
-    /// input). `rewrite`, when given, says which of `plan.blocks(in:)` to write. The blocks
-    /// are cut out into `staging` (the caller's, `stagingBytes(for:)` long) before the lock
-    /// is taken, so only GDAL's writes happen under it.
+    /// input). `rewrite`, when given, says which of `plan.blocks(in:)` to write. Through
+    /// GDAL, the blocks are cut out into `staging` (the caller's, `stagingBytes(for:)` long)
+    /// before the lock is taken, so only GDAL's writes happen under it. With a block file,
+    /// they are cut into a buffer of the write queue's and written on its threads; the chunk
+    /// counts as done once they are on disk.
     func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer?, rewrite: [Bool]? = nil,
-               staging: UnsafeMutableRawPointer, stats: RunStats) throws {
+               staging: UnsafeMutableRawPointer?, stats: RunStats) throws {
         let started = ContinuousClock.now
         let blocks = plan.blocks(in: window)
-        if let bytes { stage(window: window, blocks: blocks, bytes: bytes, rewrite: rewrite, into: staging) }
+        if let bytes, let blockFile, let queue {
+            precondition(rewrite == nil, "a copied input is written through GDAL")
+            try queue.check()
+            let buffer = queue.buffer(bytes: stagingBytes(for: window))
+            stageForFile(blockFile, window: window, blocks: blocks, bytes: bytes, into: buffer.pointer)
+            let written = blocks.count * bandCount
+            queue.submit(buffer) { [self] (buffer) throws(EngineError) in
+                do {
+                    try writeInPlace(blockFile, blocks: blocks, staging: buffer.pointer)
+                    try state.withLock { s in try record(&s, index: index, stats: stats, written: written, started: started) }
+                } catch {
+                    throw EngineError(wrapping: error, path: path, context: "writing")
+                }
+            }
+            return
+        }
+        if let bytes, let staging { stage(window: window, blocks: blocks, bytes: bytes, rewrite: rewrite, into: staging) }
         try state.withLock { s in
             var written = 0
-            if bytes != nil {
+            if let staging, bytes != nil {
                 if !s.ready, let opener {
                     s.dataset = try opener()
                     s.ready = true
@@ -102,18 +130,30 @@ final class ChunkWriter: Sendable {
                     s.unsynced = 0
                 }
             }
-            var counted = stats
-            counted.blocksWritten = written
-            counted.secondsWrite = Meter.seconds(ContinuousClock.now - started)
-            s.stats.add(counted)
-            s.chunksDone += 1
-            s.done.insert(index)
-            progress?(Double(s.chunksDone + alreadyDone) / Double(plan.chunkCount))
-            if let checkpoint, ContinuousClock.now - s.lastCheckpoint >= checkpoint.interval {
-                try save(&s, checkpoint)
-            }
+            try record(&s, index: index, stats: stats, written: written, started: started)
         }
     }
+
+    /// Counts a finished chunk, reports progress and checkpoints when it is time. Called under the lock.
+    private func record(_ s: inout State, index: Int, stats: RunStats, written: Int, started: ContinuousClock.Instant) throws {
+        var counted = stats
+        counted.blocksWritten = written
+        counted.secondsWrite = Meter.seconds(ContinuousClock.now - started)
+        s.stats.add(counted)
+        s.chunksDone += 1
+        s.done.insert(index)
+        progress?(Double(s.chunksDone + alreadyDone) / Double(plan.chunkCount))
+        if let checkpoint, ContinuousClock.now - s.lastCheckpoint >= checkpoint.interval {
+            try save(&s, checkpoint)
+        }
+    }
+
+    /// Whether `write` needs the caller's staging memory (writes through GDAL) or stages in
+    /// the write queue's buffers (a block file).
+    var needsStaging: Bool { blockFile == nil }
+
+    /// Waits for the writes under way (with a block file), then throws the first that failed.
+    func drain() throws(EngineError) { try queue?.drain() }
 
     private var blockBytes: Int { plan.blockWidth * plan.blockHeight * outputType.byteSize }
 
@@ -121,13 +161,14 @@ final class ChunkWriter: Sendable {
     func stagingBytes(for window: Window) -> Int { plan.blocks(in: window).count * bandCount * blockBytes }
 
     /// Cuts the chunk into whole blocks (edge blocks padded with zeros), band after band
-    /// within a block, blocks in `plan.blocks(in:)` order.
+    /// within a block, blocks in `plan.blocks(in:)` order; or, `bandMajor`, every block of
+    /// band 1 first, then of band 2…
     private func stage(window: Window, blocks: [(column: Int, row: Int, window: Window)], bytes: UnsafeRawBufferPointer,
-                       rewrite: [Bool]?, into staging: UnsafeMutableRawPointer) {
+                       rewrite: [Bool]?, into staging: UnsafeMutableRawPointer, bandMajor: Bool = false) {
         let os = outputType.byteSize
         for (k, (_, _, w)) in blocks.enumerated() where rewrite?[k] ?? true {
             for b in 1...bandCount {
-                let dst = staging + (k * bandCount + b - 1) * blockBytes
+                let dst = staging + (bandMajor ? (b - 1) * blocks.count + k : k * bandCount + b - 1) * blockBytes
                 if w.width < plan.blockWidth || w.height < plan.blockHeight {
                     dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
                 }
@@ -137,6 +178,72 @@ final class ChunkWriter: Sendable {
                     (dst + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from, byteCount: w.width * os)
                 }
             }
+        }
+    }
+
+    /// Cuts the chunk into whole blocks as the file stores them: pixels interleaved (all
+    /// bands of a pixel together) in one block per position, or, with separate planes, every
+    /// block of band 1, then of band 2… Edge blocks are padded with zeros.
+    private func stageForFile(_ file: BlockFile, window: Window, blocks: [(column: Int, row: Int, window: Window)],
+                              bytes: UnsafeRawBufferPointer, into staging: UnsafeMutableRawPointer) {
+        guard !file.index.separatePlanes && bandCount > 1 else {
+            // One band, or band-separate blocks: the per-band layout `stage` makes, regrouped by band.
+            stage(window: window, blocks: blocks, bytes: bytes, rewrite: nil, into: staging, bandMajor: true)
+            return
+        }
+        let os = outputType.byteSize, bands = bandCount
+        let pixelBytes = os * bands
+        for (k, (_, _, w)) in blocks.enumerated() {
+            let dst = staging + k * bands * blockBytes
+            if w.width < plan.blockWidth || w.height < plan.blockHeight {
+                dst.initializeMemory(as: UInt8.self, repeating: 0, count: bands * blockBytes)
+            }
+            for b in 0..<bands {
+                let plane = bytes.baseAddress! + b * window.area * os
+                for y in 0..<w.height {
+                    let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
+                    let to = dst + y * plan.blockWidth * pixelBytes + b * os
+                    ChunkWriter.interleave(from, to, count: w.width, elementSize: os, stride: pixelBytes)
+                }
+            }
+        }
+    }
+
+    /// Copies `count` elements of `elementSize` bytes from `src` to every `stride` bytes of `dst`.
+    @inline(__always)
+    private static func interleave(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, count: Int, elementSize: Int, stride: Int) {
+        func run<T>(_: T.Type) {
+            let s = src.assumingMemoryBound(to: T.self)
+            for x in 0..<count { (dst + x * stride).storeBytes(of: s[x], as: T.self) }
+        }
+        switch elementSize {
+        case 1: run(UInt8.self)
+        case 2: run(UInt16.self)
+        case 4: run(UInt32.self)
+        case 8: run(UInt64.self)
+        default: for x in 0..<count { (dst + x * stride).copyMemory(from: src + x * elementSize, byteCount: elementSize) }
+        }
+    }
+
+    /// Writes the staged blocks in place, a row of blocks (per band, with separate planes) in
+    /// as few writes as the file's layout allows. Runs on the calling worker, outside the lock.
+    private func writeInPlace(_ file: BlockFile, blocks: [(column: Int, row: Int, window: Window)],
+                              staging: UnsafeMutableRawPointer) throws {
+        let planes = file.index.separatePlanes ? bandCount : 1
+        let size = file.index.blockBytes
+        var k = 0
+        while k < blocks.count {
+            var run = 1
+            while k + run < blocks.count && blocks[k + run].row == blocks[k].row { run += 1 }
+            for p in 0..<planes {
+                let first = file.blockNumber(column: blocks[k].column, row: blocks[k].row, band: p + 1)
+                let src = staging + (p * blocks.count + k) * size
+                let (c0, r) = (blocks[k].column, blocks[k].row)
+                try file.write(first: first, count: run, from: src) { n in
+                    "block \(c0 + n - first),\(r)\(planes > 1 ? " of band \(p + 1)" : "")"
+                }
+            }
+            k += run
         }
     }
 
@@ -162,6 +269,13 @@ final class ChunkWriter: Sendable {
     /// written so far, and reopens it for update. Called under the lock.
     private func save(_ s: inout State, _ policy: CheckpointPolicy) throws {
         guard s.ready else { return }   // a copy still under way is no checkpoint
+        if let blockFile {
+            // Blocks are written in place: syncing the file makes every finished chunk durable.
+            try blockFile.sync()
+            try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done).save(policy.path)
+            s.lastCheckpoint = ContinuousClock.now
+            return
+        }
         if let ds = s.dataset.take() {
             do { try ds.close() } catch { throw EngineError.gdal(path: path, context: "closing the partial output", error) }
         }

@@ -31,6 +31,8 @@ public struct ApplyReport: Sendable {
     public var threads: Int
     /// Whether the output began as a copy of the input.
     public var passThrough: PassThrough
+    /// How the output's blocks were written.
+    public var blockWrites: BlockWrites
     /// Input blocks decoded (each band of a block counts once per block), and the distinct
     /// blocks the tiles read: equal when no block was decoded twice.
     public var blocksDecoded: Int, blocksNeeded: Int
@@ -107,17 +109,31 @@ public enum Engine {
                                                 filtered: filtered, cancellation: cancellation, input: input)
         let copying = passThrough == .inputCopied
         var output: Dataset? = nil
+        var blockFile: BlockFile? = nil
         let block: (width: Int, height: Int)
         let nanValues: [Double]
         if copying && !resuming {
             block = (layout.blockWidth, layout.blockHeight)
             nanValues = layout.noData.map { $0 ?? 0 }
         } else {
+            // An uncompressed GeoTIFF's blocks are written in place by the workers (BlockFile):
+            // GDAL only makes the file, with every block unwritten.
+            let inPlace = !copying && !cog && profile.isUncompressed
             let opened = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
-                                        profile: profile, input: input)
+                                        profile: profile, input: input, blocksInPlace: inPlace)
             block = try opened.withBand(1) { $0.blockSize }
             nanValues = try (1...layout.bandCount).map { b in try opened.withBand(b) { $0.noDataValue } ?? 0 }
-            output = consume opened
+            if inPlace {
+                do { try opened.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
+                let shape = BlockFile.Shape(width: layout.width, height: layout.height, blockWidth: block.width, blockHeight: block.height,
+                                            bands: layout.bandCount, sampleBytes: profile.dataType.byteSize)
+                blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, shape: shape)
+                if blockFile == nil {
+                    output = try gdal(file.temporaryPath, "reopening the output") { try Dataset.open(file.temporaryPath, access: .update) }
+                }
+            } else {
+                output = consume opened
+            }
         }
         _ = consume input
         let copyTask = copying && !resuming ? BackgroundCopy(options.input, to: file.temporaryPath, cancellation: cancellation) : nil
@@ -155,7 +171,7 @@ public enum Engine {
         if let copyTask {
             opener = { try openCopy(copyTask, partialPath, shownAs: shownPath) }
         }
-        let writer = ChunkWriter(dataset: output, opener: opener, path: options.output, filePath: file.temporaryPath, plan: plan, bandCount: layout.bandCount,
+        let writer = ChunkWriter(dataset: output, opener: opener, blockFile: blockFile, path: options.output, filePath: file.temporaryPath, plan: plan, bandCount: layout.bandCount,
                                  outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
 
         // Schedule: each worker claims chunks in strip order (see BlockCache) and hands them to the writer.
@@ -178,7 +194,10 @@ public enum Engine {
                 failure.withLock { if $0 == nil { $0 = e } }
             }
         }
-        let stopped = failure.withLock({ $0 }) ?? (cancellation.cancelledBy != 0 ? EngineError.interrupted(signal: cancellation.cancelledBy) : nil)
+        var writeFailure: EngineError? = nil
+        do { try writer.drain() } catch { writeFailure = error }
+        let stopped = failure.withLock({ $0 }) ?? writeFailure
+            ?? (cancellation.cancelledBy != 0 ? EngineError.interrupted(signal: cancellation.cancelledBy) : nil)
         if let stopped {
             if options.resume {
                 // Keep what is on disk for a later --resume: flush it and record it.
@@ -220,7 +239,7 @@ public enum Engine {
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, passThrough: passThrough,
+                           threads: threads, passThrough: passThrough, blockWrites: blockFile?.writes ?? .gdal,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: writer.stats, seconds: seconds)
     }
@@ -264,15 +283,20 @@ public enum Engine {
     }
 
     /// Reopens the partial output of an interrupted run, or creates the output and gives it
-    /// the input's georeferencing and metadata.
+    /// the input's georeferencing and metadata. With `blocksInPlace` (the caller writes the
+    /// blocks itself), a partial output is opened read-only and a new one is created with no
+    /// block written (`SPARSE_OK=TRUE`, unless the user chose).
     private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
-                                   profile: OutputProfile, input: borrowing Dataset) throws -> Dataset {
+                                   profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool) throws -> Dataset {
         if resuming {
-            return try gdal(file.temporaryPath, "reopening the partial output") { try Dataset.open(file.temporaryPath, access: .update) }
+            return try gdal(file.temporaryPath, "reopening the partial output") {
+                try Dataset.open(file.temporaryPath, access: blocksInPlace ? .readOnly : .update)
+            }
         }
+        let sparse = blocksInPlace && profile.option("SPARSE_OK") == nil ? ["SPARSE_OK=TRUE"] : []
         let output = try gdal(outputPath, "creating") {
             try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
-                               dataType: profile.dataType.storageType, options: profile.creationOptions)
+                               dataType: profile.dataType.storageType, options: profile.creationOptions + sparse)
         }
         try gdal(outputPath, "copying georeferencing and metadata") { try copyDescription(from: input, to: output, layout: layout) }
         return output

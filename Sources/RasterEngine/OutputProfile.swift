@@ -66,6 +66,9 @@ struct OutputProfile: Sendable, Equatable {
         return opts.filter { !userKeys.contains($0.0) }.map { "\($0.0)=\($0.1)" } + userOptions
     }
 
+    /// Whether blocks are stored as they are (no COMPRESS, or COMPRESS=NONE).
+    var isUncompressed: Bool { (option("COMPRESS") ?? "NONE") == "NONE" }
+
     /// Whether the file will be a BigTIFF.
     var isBigTIFF: Bool { option("BIGTIFF") == "YES" }
 

@@ -20,7 +20,8 @@ final class Scratch {
         let i = slot.rawValue
         if buffers[i].count < bytes {
             buffers[i].deallocate()
-            buffers[i] = .allocate(byteCount: max(bytes, 64), alignment: 64)
+            // Page-aligned: the staging buffer goes straight to the disk with O_DIRECT (BlockFile).
+            buffers[i] = .allocate(byteCount: max(bytes, 64), alignment: BlockFile.alignment)
         }
         return buffers[i].baseAddress!
     }

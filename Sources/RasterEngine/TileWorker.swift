@@ -90,7 +90,8 @@ struct TileWorker: ~Copyable {
         let anything = rewrite?.contains(true) ?? true
         try writer.write(index: index, window: chunk,
                          bytes: anything ? UnsafeRawBufferPointer(start: out, count: job.bandCount * chunk.area * os) : nil,
-                         rewrite: rewrite, staging: scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)), stats: stats)
+                         rewrite: rewrite, staging: writer.needsStaging ? scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)) : nil,
+                         stats: stats)
     }
 
     /// Counts what processing chunk `index` would do, reading only the selection sources.

@@ -42,6 +42,7 @@ enum ReportJSON {
             "pass_through": r.passThrough == .inputCopied ? "input_copied" : "rewritten",
             "pass_through_detail": r.passThrough.description,
             "blocks_written": r.stats.blocksWritten,
+            "block_writes": r.blockWrites.rawValue,
             "blocks_decoded": r.blocksDecoded,
             "blocks_needed": r.blocksNeeded,
             "pixels_selected": r.stats.pixelsSelected,

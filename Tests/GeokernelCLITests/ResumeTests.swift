@@ -33,13 +33,16 @@ import Testing
         return p.terminationStatus
     }
 
-    @Test(arguments: [SIGKILL, SIGTERM])
-    func killedRunResumesToTheUninterruptedResult(_ sig: Int32) throws {
+    /// Uncompressed output has its blocks written in place (checkpoint: fsync); DEFLATE goes
+    /// through GDAL (checkpoint: close, fsync, reopen).
+    @Test(arguments: [(SIGKILL, "in_place_direct"), (SIGTERM, "in_place_direct"), (SIGKILL, "gdal")])
+    func killedRunResumesToTheUninterruptedResult(_ sig: Int32, _ writes: String) throws {
         let dir = Fixture.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = try InterruptTests.slowInput(dir)
         let out = dir.appendingPathComponent("out.tif").path
-        _ = try startAndKill(input, out, signal: sig)
+        let args = args + (writes == "gdal" ? ["-co", "COMPRESS=DEFLATE"] : [])
+        _ = try ResumeTests.startAndKill(["apply", input, out] + args, out: out, signal: sig)
         #expect(!FileManager.default.fileExists(atPath: out), "no OUTPUT before the run completes")
         #expect(FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif"))
         #expect(FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif.json"))
@@ -49,6 +52,7 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let resumed = report["chunks_resumed"] as! Int, chunks = report["chunks"] as! Int
         #expect(resumed > 0 && resumed < chunks, "resumed \(resumed) of \(chunks)")
+        #expect(report["block_writes"] as? String == writes)
         #expect(!FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif"))
         #expect(!FileManager.default.fileExists(atPath: out + ".geokernel-partial.tif.json"))
 

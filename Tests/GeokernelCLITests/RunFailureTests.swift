@@ -17,10 +17,27 @@ import Testing
         let input = try InterruptTests.slowInput(dir)
         let out = dir.appendingPathComponent("out.tif").path
         // `ulimit -f` stands in for a full disk: writes past 1000 KiB fail with EFBIG.
-        let r = try CLI.run(["apply", input, out, "--kernel", "sharpen"], fileSizeLimitKiB: 1000)
+        // Compressed output goes through GDAL, block after block, so the failure comes mid-run.
+        let r = try CLI.run(["apply", input, out, "--kernel", "sharpen", "-co", "COMPRESS=DEFLATE"], fileSizeLimitKiB: 1000)
         let text = r.stderr
         #expect(r.status == 1, "\(text)")
         #expect(text.contains("out.tif") && text.contains("writing block"), "\(text)")
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(try noLeftovers(dir, keeping: ["big.tif"]).isEmpty)
+    }
+
+    @Test func fullDiskShowsBeforeAnUncompressedOutputIsComputed() throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try InterruptTests.slowInput(dir)
+        let out = dir.appendingPathComponent("out.tif").path
+        // Uncompressed blocks are written in place: their space is reserved first, so a
+        // disk that cannot hold them fails at once, naming OUTPUT (not its temporary).
+        let r = try CLI.run(["apply", input, out, "--kernel", "sharpen"], fileSizeLimitKiB: 1000)
+        let text = r.stderr
+        #expect(r.status == 1, "\(text)")
+        #expect(text.contains("out.tif: reserving 16.0 MiB for the output's blocks: File too large"), "\(text)")
+        #expect(!text.contains("geokernel-tmp"), "\(text)")
         #expect(text.split(separator: "\n").count == 1)
         #expect(try noLeftovers(dir, keeping: ["big.tif"]).isEmpty)
     }

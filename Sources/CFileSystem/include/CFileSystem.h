@@ -19,4 +19,14 @@ ssize_t cfs_copy_range(int src, int dst, size_t length);
 /// less left to wait for. 0, or -1 with errno.
 int cfs_start_writeback(int fd);
 
+/// Opens `path` for writing with O_DIRECT (writes go from the caller's memory to the disk,
+/// bypassing the page cache; offsets, lengths and buffers must be aligned to the device's
+/// logical block size). A descriptor, or -1 with errno (EINVAL where unsupported).
+int cfs_open_direct(const char *path);
+
+/// Reserves `length` bytes at `offset` on disk (fallocate, mode 0: the file grows to cover
+/// them), so running out of space shows at once. 0, or -1 with errno (EOPNOTSUPP where the
+/// file system cannot reserve).
+int cfs_reserve(int fd, off_t offset, off_t length);
+
 #endif
