@@ -29,6 +29,59 @@ enum PixelCodec {
         for i in 0..<count { dst[i] = Double(Int64(truncatingIfNeeded: s[i])) }
     }
 
+    /// Whether every value of `source` is stored exactly in `target` (a widening: no rounding,
+    /// no clamping), so `convertExactly` can go straight from one to the other.
+    static func isExactWidening(_ source: RasterDataType, to target: RasterDataType) -> Bool {
+        let isInt: (RasterDataType) -> Bool = { [.byte, .int8, .uint16, .int16, .uint32, .int32].contains($0) }
+        switch target {
+        case .float64: return isInt(source) || source == .float32
+        case .float32: return isInt(source) && source.byteSize <= 2
+        default:
+            return isInt(target) && isInt(source) && source.minimum >= target.minimum && source.maximum <= target.maximum
+        }
+    }
+
+    /// Converts `count` pixels of `source` at `src` into `target` at `dst`, for pairs
+    /// `isExactWidening` accepts: the values `decode` then `encode` would store, in one pass.
+    static func convertExactly(_ source: RasterDataType, _ src: UnsafeRawPointer, count: Int, to target: RasterDataType,
+                               into dst: UnsafeMutableRawPointer) {
+        precondition(isExactWidening(source, to: target))
+        switch source {
+        case .byte: widen(src, UInt8.self, count, target, dst)
+        case .int8: widen(src, Int8.self, count, target, dst)
+        case .uint16: widen(src, UInt16.self, count, target, dst)
+        case .int16: widen(src, Int16.self, count, target, dst)
+        case .uint32: widen(src, UInt32.self, count, target, dst)
+        case .int32: widen(src, Int32.self, count, target, dst)
+        default:   // Float32 to Float64
+            let s = src.assumingMemoryBound(to: Float.self), d = dst.assumingMemoryBound(to: Double.self)
+            for i in 0..<count { d[i] = Double(s[i]) }
+        }
+    }
+
+    private static func widen<S: FixedWidthInteger>(_ src: UnsafeRawPointer, _: S.Type, _ count: Int, _ target: RasterDataType,
+                                                    _ dst: UnsafeMutableRawPointer) {
+        let s = src.assumingMemoryBound(to: S.self)
+        func ints<D: FixedWidthInteger>(_: D.Type) {
+            let d = dst.assumingMemoryBound(to: D.self)
+            for i in 0..<count { d[i] = D(truncatingIfNeeded: Int64(truncatingIfNeeded: s[i])) }
+        }
+        switch target {
+        case .float32:
+            let d = dst.assumingMemoryBound(to: Float.self)
+            for i in 0..<count { d[i] = Float(Int32(truncatingIfNeeded: s[i])) }
+        case .float64:
+            let d = dst.assumingMemoryBound(to: Double.self)
+            for i in 0..<count { d[i] = Double(Int64(truncatingIfNeeded: s[i])) }
+        case .byte: ints(UInt8.self)
+        case .int8: ints(Int8.self)
+        case .uint16: ints(UInt16.self)
+        case .int16: ints(Int16.self)
+        case .uint32: ints(UInt32.self)
+        default: ints(Int32.self)
+        }
+    }
+
     /// Puts back `src`'s pixels (`byteSize` bytes each) into `dst` where `chosen` is 0, as a
     /// select on same-sized integers, so the loop has no branch and vectorizes.
     static func keepOriginal(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, byteSize: Int,

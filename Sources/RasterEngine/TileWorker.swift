@@ -277,6 +277,7 @@ struct TileWorker: ~Copyable {
             }
         }
         let row = scratch.typed(.row, Double.self, count: tile.width)
+        let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
             let src = raw + k * tile.area * rs
             let plane = out + (b - 1) * chunk.area * os
@@ -285,6 +286,8 @@ struct TileWorker: ~Copyable {
                 let from = src + y * tile.width * rs
                 if job.readType == job.outputType {
                     dst.copyMemory(from: from, byteCount: tile.width * os)
+                } else if widening {
+                    PixelCodec.convertExactly(job.readType, from, count: tile.width, to: job.outputType, into: dst)
                 } else {
                     PixelCodec.decode(job.readType, from, count: tile.width, into: row)
                     stats.pixelsClamped[b - 1] += PixelCodec.encode(row, count: tile.width, as: job.outputType,
