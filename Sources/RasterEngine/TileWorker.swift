@@ -405,11 +405,16 @@ struct TileWorker: ~Copyable {
                 allChosen = none == 1
             }
 
-            // 5. Convolve every core pixel (two 1-D passes for a rank-1 kernel), then redo the
-            //    chosen pixels that have invalid neighbours when the policy leaves those out.
+            // 5. Convolve the core pixels in the chosen ones' bounding box (two 1-D passes for a
+            //    rank-1 kernel; the others take the original), then redo the chosen pixels that
+            //    have invalid neighbours when the policy leaves those out.
+            let box = allChosen ? Window(width: tile.width, height: tile.height) : TileWorker.bounds(of: chosen, width: tile.width, height: tile.height)
             let rows = scratch.typed(.rows, Double.self, count: ph * tile.width)
-            Convolution.convolve(taps: job.taps, padded: padded, paddedWidth: pw,
-                                 width: tile.width, height: tile.height, out: result, rows: rows)
+            if let box {
+                Convolution.convolve(taps: job.taps, padded: padded + box.y * pw + box.x, paddedWidth: pw,
+                                     width: box.width, height: box.height, out: result + box.y * tile.width + box.x,
+                                     outStride: tile.width, rows: rows)
+            }
             if job.policy == .renormalize && anyInvalid {
                 Convolution.convolveMasked(taps: job.taps, padded: padded, valid: valid, paddedWidth: pw,
                                            width: tile.width, height: tile.height, chosen: chosen, out: result)
@@ -456,6 +461,22 @@ struct TileWorker: ~Copyable {
             stats.pixelsFiltered += filtered
             stats.pixelsChanged += changed
         }
+    }
+
+    /// The smallest window holding every non-zero flag of a `width × height` plane; `nil` when none is.
+    static func bounds(of flags: UnsafePointer<UInt8>, width: Int, height: Int) -> Window? {
+        var minX = width, maxX = -1, minY = height, maxY = -1
+        for y in 0..<height {
+            let row = flags + y * width
+            var first = 0
+            while first < width && row[first] == 0 { first += 1 }
+            guard first < width else { continue }
+            var last = width - 1
+            while row[last] == 0 { last -= 1 }
+            minX = min(minX, first); maxX = max(maxX, last)
+            minY = min(minY, y); maxY = y
+        }
+        return maxY < 0 ? nil : Window(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
     }
 
     /// The value a pixel (as Double) equals exactly when GDAL's nodata mask calls it invalid,

@@ -12,19 +12,21 @@ public enum Convolution {
     /// - Parameters:
     ///   - padded: `(width + kernel.width - 1) × (height + kernel.height - 1)` values,
     ///     line stride `paddedWidth`.
-    ///   - out: `width × height` values, line stride `width`.
+    ///   - out: `width × height` values, line stride `outStride` (default `width`): a sub-window
+    ///     of a larger plane can be computed alone, each pixel with the same bits.
     public static func convolve(taps: Taps, padded: UnsafePointer<Double>, paddedWidth: Int,
-                                width: Int, height: Int, out: UnsafeMutablePointer<Double>,
+                                width: Int, height: Int, out: UnsafeMutablePointer<Double>, outStride: Int? = nil,
                                 rows: UnsafeMutablePointer<Double>? = nil) {
         guard width > 0, height > 0 else { return }
+        let stride = outStride ?? width
         if let rowTaps = taps.rowTaps, let columnTaps = taps.columnTaps, let rows {
             separable(rowTaps, columnTaps, padded: padded, paddedWidth: paddedWidth,
-                      paddedHeight: height + taps.height - 1, width: width, height: height, rows: rows, out: out)
+                      paddedHeight: height + taps.height - 1, width: width, height: height, rows: rows, out: out, outStride: stride)
             return
         }
         let all = Accumulator(taps.taps.map { (offset: $0.row * paddedWidth + $0.column, weight: $0.weight) })
         for y in 0..<height {
-            all.run(source: padded + y * paddedWidth, into: out + y * width, count: width)
+            all.run(source: padded + y * paddedWidth, into: out + y * stride, count: width)
         }
     }
 
@@ -57,14 +59,15 @@ public enum Convolution {
     /// order, so both give the same bits.
     static func separable(_ rowTaps: [(offset: Int, weight: Double)], _ columnTaps: [(offset: Int, weight: Double)],
                           padded: UnsafePointer<Double>, paddedWidth: Int, paddedHeight: Int,
-                          width: Int, height: Int, rows: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
+                          width: Int, height: Int, rows: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>,
+                          outStride: Int) {
         let across = Accumulator(rowTaps.map { (offset: $0.offset, weight: $0.weight) })
         let down = Accumulator(columnTaps.map { (offset: $0.offset * width, weight: $0.weight) })
         for py in 0..<paddedHeight {
             across.run(source: padded + py * paddedWidth, into: rows + py * width, count: width)
         }
         for y in 0..<height {
-            down.run(source: UnsafePointer(rows + y * width), into: out + y * width, count: width)
+            down.run(source: UnsafePointer(rows + y * width), into: out + y * outStride, count: width)
         }
     }
 

@@ -62,6 +62,44 @@ import Testing
         }
     }
 
+    /// A selection of small blobs, a lone pixel and a short line: most tiles then hold a few
+    /// selected pixels, and only their bounding box is convolved.
+    @Test(arguments: kernels.map(\.0))
+    func sparseSelectionsEqualReference(_ name: String) throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let w = 37, h = 29
+        let type = RasterDataType.float32
+        var image = Fixture.values(width: w, height: h, seed: 5, type: type)
+        for i in stride(from: 2, to: image.count, by: 19) { image[i] = .nan }   // invalid neighbours inside the boxes
+        let input = dir.appendingPathComponent("in.tif").path
+        try Fixture.write(input, width: w, height: h, type: type, bands: [image], noData: .nan)
+        let selected = (0..<(w * h)).map { i -> Bool in
+            let x = i % w, y = i / w
+            return (x - 9) * (x - 9) + (y - 8) * (y - 8) <= 6 || (x - 30) * (x - 30) + (y - 22) * (y - 22) <= 3
+                || (x == 20 && y == 3) || (y == 26 && x >= 2 && x < 7)
+        }
+        let maskPath = dir.appendingPathComponent("mask.tif").path
+        try Fixture.write(maskPath, width: w, height: h, type: .byte, bands: [selected.map { $0 ? 1 : 0 }])
+        let kernel = try Kernel(rows: SeamTests.kernels.first { $0.0 == name }!.1)
+        for edge in [EdgeMode.reflect, .constant] {
+            let expected = Fixture.expected(image, width: w, height: h, kernel: kernel, edge: edge, cval: 1.5, noData: .nan,
+                                            selected: selected, inputType: type, outputType: type)
+            for (tile, threads) in [(7, 2), (16, 3), (nil as Int?, 1)] {
+                let out = dir.appendingPathComponent("out-\(edge)-\(tile ?? 0).tif").path
+                var o = ApplyOptions(input: input, output: out, kernel: kernel)
+                o.mask = maskPath
+                o.edge = edge
+                o.cval = 1.5
+                o.tileSize = tile
+                o.threads = threads
+                _ = try Engine.apply(o)
+                let diff = Fixture.mismatches(try Fixture.read(out)[0], expected)
+                #expect(diff.isEmpty, "\(edge) tile \(tile.map(String.init) ?? "default"): \(diff)")
+            }
+        }
+    }
+
     static let types: [RasterDataType] = [.byte, .uint16, .int16, .uint32, .int32, .float32, .float64]
 
     @Test(arguments: types)
