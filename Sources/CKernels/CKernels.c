@@ -72,3 +72,58 @@ void ck_accumulate(const int64_t *offsets, const double *weights, size_t tapCoun
         dst[x] = acc;
     }
 }
+
+// One output pixel of the vertical pass, taps in order.
+static inline double ck_down_one(const double *weights, size_t tapCount, const double *src, size_t srcStride) {
+    double acc = 0.0;
+    for (size_t t = 0; t < tapCount; t++) acc = acc + src[t * srcStride] * weights[t];
+    return acc;
+}
+
+CK_CLONES
+void ck_accumulate_down(const double *weights, size_t tapCount, const double *src, size_t srcStride,
+                        double *dst, size_t dstStride, size_t width, size_t height) {
+    size_t y = 0;
+    for (; y + 4 <= height; y += 4) {
+        size_t x = 0;
+        for (; x + 16 <= width; x += 16) {
+            v8d z = {0, 0, 0, 0, 0, 0, 0, 0};
+            v8d a0 = z, b0 = z, a1 = z, b1 = z, a2 = z, b2 = z, a3 = z, b3 = z;
+            // Source row r feeds output row k with tap r - k: rows in increasing order give
+            // each output its taps in increasing order.
+            for (size_t r = 0; r < tapCount + 3; r++) {
+                const double *p = src + (y + r) * srcStride + x;
+                v8d v, u;
+                memcpy(&v, p, sizeof v);
+                memcpy(&u, p + 8, sizeof u);
+#define CK_TAP(k, a, b) \
+                if (r >= k && r - k < tapCount) { \
+                    double s = weights[r - k]; \
+                    v8d w = {s, s, s, s, s, s, s, s}; \
+                    a = a + v * w; \
+                    b = b + u * w; \
+                }
+                CK_TAP(0, a0, b0)
+                CK_TAP(1, a1, b1)
+                CK_TAP(2, a2, b2)
+                CK_TAP(3, a3, b3)
+#undef CK_TAP
+            }
+            double *d = dst + y * dstStride + x;
+            memcpy(d, &a0, sizeof a0); memcpy(d + 8, &b0, sizeof b0); d += dstStride;
+            memcpy(d, &a1, sizeof a1); memcpy(d + 8, &b1, sizeof b1); d += dstStride;
+            memcpy(d, &a2, sizeof a2); memcpy(d + 8, &b2, sizeof b2); d += dstStride;
+            memcpy(d, &a3, sizeof a3); memcpy(d + 8, &b3, sizeof b3);
+        }
+        for (; x < width; x++) {
+            for (size_t k = 0; k < 4; k++) {
+                dst[(y + k) * dstStride + x] = ck_down_one(weights, tapCount, src + (y + k) * srcStride + x, srcStride);
+            }
+        }
+    }
+    for (; y < height; y++) {
+        for (size_t x = 0; x < width; x++) {
+            dst[y * dstStride + x] = ck_down_one(weights, tapCount, src + y * srcStride + x, srcStride);
+        }
+    }
+}

@@ -66,6 +66,14 @@ public enum Convolution {
         for py in 0..<paddedHeight {
             across.run(source: padded + py * paddedWidth, into: rows + py * width, count: width)
         }
+        let first = columnTaps.first?.offset ?? 0
+        if columnTaps.indices.allSatisfy({ columnTaps[$0].offset == first + $0 }) {
+            // Taps on consecutive rows: four output rows at a time share each row's loads.
+            columnTaps.map(\.weight).withUnsafeBufferPointer { w in
+                ck_accumulate_down(w.baseAddress, w.count, rows + first * width, width, out, outStride, width, height)
+            }
+            return
+        }
         for y in 0..<height {
             down.run(source: UnsafePointer(rows + y * width), into: out + y * outStride, count: width)
         }

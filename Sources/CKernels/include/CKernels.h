@@ -13,4 +13,12 @@
 void ck_accumulate(const int64_t *offsets, const double *weights, size_t tapCount,
                    const double *src, double *dst, size_t count);
 
+/// The vertical pass of a separable kernel whose taps lie on consecutive rows:
+/// dst[y·dstStride + x] = Σ_t src[(y + t)·srcStride + x] * weights[t] for y < height,
+/// x < width, the taps added in order from 0.0 — the bits `ck_accumulate` gives with
+/// offsets t·srcStride. Four output rows are computed together, so each source row is
+/// loaded once for all four.
+void ck_accumulate_down(const double *weights, size_t tapCount, const double *src, size_t srcStride,
+                        double *dst, size_t dstStride, size_t width, size_t height);
+
 #endif
