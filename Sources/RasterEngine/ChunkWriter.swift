@@ -34,6 +34,10 @@ final class ChunkWriter: Sendable {
     /// final fsync does not wait for the whole file (measured: 0.37 s for 1 GiB otherwise).
     static let writebackBytes = 64 << 20
 
+    /// Writes under way at once to a block file: two keep the disk busy. The write queue
+    /// holds one staging buffer per worker beyond them.
+    static let writeLanes = 2
+
     /// Where and how often to checkpoint, with `--resume`.
     struct CheckpointPolicy: Sendable {
         var path: String
@@ -70,8 +74,7 @@ final class ChunkWriter: Sendable {
         state = Guarded(State(dataset: dataset, ready: ready, done: done))
         self.opener = opener
         self.blockFile = blockFile
-        // Two writes under way keep the disk busy; one buffer per worker beyond them.
-        queue = blockFile.map { _ in BlockWriteQueue(lanes: 2, buffers: 2 + max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+        queue = blockFile.map { _ in BlockWriteQueue(lanes: ChunkWriter.writeLanes, buffers: ChunkWriter.writeLanes + max(1, ProcessInfo.processInfo.activeProcessorCount)) }
         self.filePath = filePath
         self.checkpoint = checkpoint
         alreadyDone = done.count

@@ -29,6 +29,8 @@ public struct PlanReport: Sendable, Codable {
     public var kernelWidth: Int, kernelHeight: Int, kernelSeparable: Bool
     /// How blocks without selected pixels would reach the output (see `PassThrough`).
     public var passThrough: String
+    /// How the output's blocks would be written (see `BlockWrites`).
+    public var blockWrites: String
 
     /// The lines `geokernel plan` prints.
     public var text: String {
@@ -41,6 +43,7 @@ public struct PlanReport: Sendable, Codable {
         Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) pixels selected
         Bytes: \(mib(bytesToRead)) to read, \(mib(bytesToWrite)) to write (uncompressed)
         Pass-through: \(passThrough)
+        Block writes: \(blockWrites)
         Memory: at most about \(mib(memoryBound))
         """
     }
@@ -83,7 +86,11 @@ extension Engine {
         bytesToRead += stats.tilesConvolved * (tile.padded(by: h).area - tile.area) * filtered.count * rs
         let os = profile.dataType.byteSize
         let padded = tile.padded(by: h).area
-        let perWorker = padded * (8 + 8 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1) + plan.chunkWidth * plan.chunkHeight * (layout.bandCount * os + 9)
+        let chunkBytes = plan.chunkWidth * plan.chunkHeight * layout.bandCount * os
+        let perWorker = padded * (8 + 8 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1) + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes
+        let writes = BlockWrites.planned(profile: profile, cog: cogOptions != nil, copiesInput: passThrough == .inputCopied, bands: layout.bandCount)
+        // Staging: the worker's own through GDAL; the write queue's pool (a buffer per worker plus the lanes) in place.
+        let staging = (writes == .gdal ? threads : threads + ChunkWriter.writeLanes) * chunkBytes
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes : Int(GDALRuntime.cacheMax)
         return PlanReport(input: options.input, width: layout.width, height: layout.height, bands: layout.bandCount,
                           inputType: layout.readType.name, outputType: profile.dataType.name,
@@ -93,9 +100,10 @@ extension Engine {
                           tilesTotal: stats.tilesTotal, tilesVisited: stats.tilesConvolved, tilesSkipped: stats.tilesSkipped,
                           pixelsSelected: stats.pixelsSelected, bytesToRead: bytesToRead,
                           bytesToWrite: layout.width * layout.height * layout.bandCount * os,
-                          memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + bw * bh * os + Engine.baseMemoryBytes,
+                          memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging + Engine.baseMemoryBytes,
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
-                          kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description)
+                          kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description,
+                          blockWrites: writes.planDescription)
     }
 }

@@ -118,7 +118,7 @@ public enum Engine {
         } else {
             // An uncompressed GeoTIFF's blocks are written in place by the workers (BlockFile):
             // GDAL only makes the file, with every block unwritten.
-            let inPlace = !copying && !cog && profile.isUncompressed
+            let inPlace = BlockWrites.planned(profile: profile, cog: cog, copiesInput: copying, bands: layout.bandCount) != .gdal
             let opened = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
                                         profile: profile, input: input, blocksInPlace: inPlace)
             block = try opened.withBand(1) { $0.blockSize }

@@ -42,6 +42,18 @@ import Testing
         #expect((cogPlan["creationOptions"] as? [String])?.contains("BLOCKSIZE=512") == true)
         let text = try CLI.run(["plan", input] + common)
         #expect(text.stdout.contains("Tiles:") && text.stdout.contains("Memory:"))
+        // How blocks would be written, as the run then reports it: a copied input through
+        // GDAL, otherwise uncompressed blocks in place.
+        #expect(plan["blockWrites"] as? String == "through GDAL, one writer")
+        #expect(run["block_writes"] as? String == "gdal")
+        let fresh = common + ["--no-input-copy"]
+        #expect(try json(["plan", input, "--json"] + fresh)["blockWrites"] as? String
+                == "in place, by 2 write threads, O_DIRECT (page cache when the file system refuses it)")
+        #expect(try json(["apply", input, dir.appendingPathComponent("o2.tif").path, "--json"] + fresh)["block_writes"] as? String == "in_place_direct")
+        let deflate = try json(["plan", input, "--json", "-co", "COMPRESS=DEFLATE"] + common)
+        #expect(deflate["blockWrites"] as? String == "through GDAL, one writer")
+        let byte16 = try json(["plan", input, "--json", "-ot", "Byte", "-co", "BLOCKXSIZE=16", "-co", "BLOCKYSIZE=16"] + fresh)
+        #expect(byte16["blockWrites"] as? String == "in place, by 2 write threads, through the page cache")
     }
 
     @Test func bigTIFFIsChosenWhenTheOutputCouldPass4GiB() throws {
