@@ -15,6 +15,12 @@ public struct AxisGather: Sendable, Equatable {
     /// Plans the gather for padded positions `start ..< start + length` of a line of `count`.
     public init(start: Int, length: Int, count: Int, edge: EdgeMode) {
         precondition(count > 0 && length >= 0)
+        if start >= 0 && start + length <= count {
+            // Inside the line (most tiles): every position reads itself, one run.
+            runs = length > 0 ? [start ..< start + length] : []
+            slots = (0..<length).map { $0 }
+            return
+        }
         let sources = (0..<length).map { edge.sourceIndex(start + $0, count: count) }
         let unique = Array(Set(sources.compactMap { $0 })).sorted()
         var runs: [Range<Int>] = []

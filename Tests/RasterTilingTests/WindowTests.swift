@@ -51,6 +51,29 @@ import Testing
         #expect(c.runs == [8..<10])
         #expect(c.slots == [0, 1, nil, nil])
     }
+
+    /// Every padded position reads, through its slot, the source the edge mode names; runs
+    /// are ascending, disjoint and read each source once — inside the line (one run) and
+    /// across either edge alike.
+    @Test(arguments: EdgeMode.allCases)
+    func slotsReadWhatTheEdgeModeNames(_ edge: EdgeMode) {
+        for count in [1, 2, 7, 40] {
+            for start in -9...(count + 3) {
+                for length in [0, 1, 3, 8, 30] {
+                    let g = AxisGather(start: start, length: length, count: count, edge: edge)
+                    let gathered = g.runs.flatMap { Array($0) }
+                    #expect(Set(gathered).count == gathered.count && gathered == gathered.sorted())
+                    for i in 0..<length {
+                        let source = edge.sourceIndex(start + i, count: count)
+                        #expect(g.slots[i].map { gathered[$0] } == source, "\(edge) start \(start) length \(length) count \(count) position \(i)")
+                    }
+                    if start >= 0 && start + length <= count {
+                        #expect(g.runs == (length > 0 ? [start ..< start + length] : []))
+                    }
+                }
+            }
+        }
+    }
 }
 
 @Suite struct TilePlanTests {
