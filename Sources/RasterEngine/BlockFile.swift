@@ -76,9 +76,12 @@ final class BlockFile: Sendable {
         if directFD >= 0 { close(directFD) }
     }
 
-    /// What the engine expects the file to hold: raster size, block size, bands and bytes per sample.
+    /// What the engine expects the file to hold: raster size, block size, bands and bytes per
+    /// sample; and the chunks it will write (whole blocks), which a new file stores one after
+    /// the other, so that a chunk is one write.
     struct Shape: Equatable {
         var width: Int, height: Int, blockWidth: Int, blockHeight: Int, bands: Int, sampleBytes: Int
+        var chunkWidth: Int, chunkHeight: Int
     }
 
     /// Opens the GeoTIFF at `file` for block writes, laying its blocks out first when it was
@@ -94,10 +97,13 @@ final class BlockFile: Sendable {
         guard var index = TIFFTileIndex.read(fd), matches(index, shape) else { close(fd); return nil }
         let bytes = UInt64(index.blockBytes)
         if index.offsets.allSatisfy({ $0 == 0 }) && index.byteCounts.allSatisfy({ $0 == 0 }) {
-            // Freshly created: every block gets its place, in the TIFF's order.
+            // Freshly created: every block gets its place, chunk after chunk (each chunk's
+            // blocks row by row), so a chunk goes to disk in one write (1 MiB for 512² Float32
+            // instead of two of 512 KiB: direct writes of 1 GiB took 0.35 s instead of 0.45 s).
             let aligned = bytes % UInt64(alignment) == 0
             let base = aligned ? (index.structureEnd + UInt64(alignment) - 1) / UInt64(alignment) * UInt64(alignment) : index.structureEnd
-            let offsets = index.offsets.indices.map { base + UInt64($0) * bytes }
+            var offsets = [UInt64](repeating: 0, count: index.offsets.count)
+            for (k, n) in fileOrder(index, shape).enumerated() { offsets[n] = base + UInt64(k) * bytes }
             let end = base + UInt64(offsets.count) * bytes
             guard end - bytes <= TIFFTileIndex.maxValue(size: index.offsetsField.size),
                   bytes <= TIFFTileIndex.maxValue(size: index.byteCountsField.size) else { close(fd); return nil }
@@ -130,6 +136,25 @@ final class BlockFile: Sendable {
         return BlockFile(path: path, index: index, bufferedFD: fd, directFD: directFD)
     }
 
+    /// The TIFF's block numbers in the order a new file stores them: plane by plane (one with
+    /// interleaved pixels), chunk by chunk in row-major order, each chunk's blocks row by row.
+    private static func fileOrder(_ i: TIFFTileIndex, _ s: Shape) -> [Int] {
+        let across = (i.imageWidth + i.tileWidth - 1) / i.tileWidth, down = (i.imageHeight + i.tileHeight - 1) / i.tileHeight
+        let cw = max(1, s.chunkWidth / i.tileWidth), ch = max(1, s.chunkHeight / i.tileHeight)
+        var order: [Int] = []
+        order.reserveCapacity(i.offsets.count)
+        for plane in 0..<(i.separatePlanes ? i.samplesPerPixel : 1) {
+            for cy in stride(from: 0, to: down, by: ch) {
+                for cx in stride(from: 0, to: across, by: cw) {
+                    for by in cy..<min(cy + ch, down) {
+                        for bx in cx..<min(cx + cw, across) { order.append(plane * across * down + by * across + bx) }
+                    }
+                }
+            }
+        }
+        return order
+    }
+
     /// Whether the TIFF stores what the engine will write, in the form it writes it.
     private static func matches(_ i: TIFFTileIndex, _ s: Shape) -> Bool {
         i.compression == 1 && i.imageWidth == s.width && i.imageHeight == s.height
@@ -153,19 +178,27 @@ final class BlockFile: Sendable {
         return (index.separatePlanes ? (band - 1) * across * down : 0) + row * across + column
     }
 
-    /// Writes `count` blocks from `bytes`, the first being block number `first`, one after the
-    /// other in memory (`count × index.blockBytes`); blocks that lie back to back in the file go
-    /// in one write. `bytes` must be `alignment`-aligned.
+    /// Writes blocks `numbers` (the TIFF's block numbers) from `bytes`, where they lie one
+    /// after the other (`numbers.count × index.blockBytes`); blocks that also lie back to back
+    /// in the file go in one write. `bytes` must be `alignment`-aligned.
     /// - Throws: `EngineError.fileSystem` with the system's message, naming the block.
-    func write(first: Int, count: Int, from bytes: UnsafeRawPointer, describe: (Int) -> String) throws(EngineError) {
+    func write(blocks numbers: [Int], from bytes: UnsafeRawPointer) throws(EngineError) {
         let size = index.blockBytes
         var k = 0
-        while k < count {
+        while k < numbers.count {
             var run = 1
-            while k + run < count && index.offsets[first + k + run] == index.offsets[first + k] + UInt64(run * size) { run += 1 }
-            try writeAll(bytes + k * size, count: run * size, at: index.offsets[first + k], describe: { describe(first + k) })
+            while k + run < numbers.count && index.offsets[numbers[k + run]] == index.offsets[numbers[k]] + UInt64(run * size) { run += 1 }
+            try writeAll(bytes + k * size, count: run * size, at: index.offsets[numbers[k]], describe: { name(ofBlock: numbers[k]) })
             k += run
         }
+    }
+
+    /// "block X,Y" (and "of band B" with separate planes) for block number `n`.
+    private func name(ofBlock n: Int) -> String {
+        let across = (index.imageWidth + index.tileWidth - 1) / index.tileWidth
+        let down = (index.imageHeight + index.tileHeight - 1) / index.tileHeight
+        let plane = n / (across * down), k = n % (across * down)
+        return "block \(k % across),\(k / across)" + (index.separatePlanes ? " of band \(plane + 1)" : "")
     }
 
     private func writeAll(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64, describe: () -> String) throws(EngineError) {

@@ -228,25 +228,15 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    /// Writes the staged blocks in place, a row of blocks (per band, with separate planes) in
-    /// as few writes as the file's layout allows. Runs on the calling worker, outside the lock.
+    /// Writes the staged blocks in place, plane by plane (one with interleaved pixels), in as
+    /// few writes as the file's layout allows (one per chunk in a file the engine laid out).
+    /// Runs on a write thread, outside the lock.
     private func writeInPlace(_ file: BlockFile, blocks: [(column: Int, row: Int, window: Window)],
                               staging: UnsafeMutableRawPointer) throws {
         let planes = file.index.separatePlanes ? bandCount : 1
-        let size = file.index.blockBytes
-        var k = 0
-        while k < blocks.count {
-            var run = 1
-            while k + run < blocks.count && blocks[k + run].row == blocks[k].row { run += 1 }
-            for p in 0..<planes {
-                let first = file.blockNumber(column: blocks[k].column, row: blocks[k].row, band: p + 1)
-                let src = staging + (p * blocks.count + k) * size
-                let (c0, r) = (blocks[k].column, blocks[k].row)
-                try file.write(first: first, count: run, from: src) { n in
-                    "block \(c0 + n - first),\(r)\(planes > 1 ? " of band \(p + 1)" : "")"
-                }
-            }
-            k += run
+        for p in 0..<planes {
+            let numbers = blocks.map { file.blockNumber(column: $0.column, row: $0.row, band: p + 1) }
+            try file.write(blocks: numbers, from: staging + p * blocks.count * file.index.blockBytes)
         }
     }
 

@@ -125,8 +125,11 @@ public enum Engine {
             nanValues = try (1...layout.bandCount).map { b in try opened.withBand(b) { $0.noDataValue } ?? 0 }
             if inPlace {
                 do { try opened.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
+                let chunks = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
+                                      blockHeight: block.height, tileSize: options.tileSize)
                 let shape = BlockFile.Shape(width: layout.width, height: layout.height, blockWidth: block.width, blockHeight: block.height,
-                                            bands: layout.bandCount, sampleBytes: profile.dataType.byteSize)
+                                            bands: layout.bandCount, sampleBytes: profile.dataType.byteSize,
+                                            chunkWidth: chunks.chunkWidth, chunkHeight: chunks.chunkHeight)
                 blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, shape: shape)
                 if blockFile == nil {
                     output = try gdal(file.temporaryPath, "reopening the output") { try Dataset.open(file.temporaryPath, access: .update) }

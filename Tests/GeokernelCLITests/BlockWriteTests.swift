@@ -70,6 +70,16 @@ import Testing
         func structure(_ d: borrowing Dataset, _ key: String) -> String? { d.metadata(domain: "IMAGE_STRUCTURE").first { $0.key == key }?.value }
         #expect(structure(a, "INTERLEAVE") == structure(src, "INTERLEAVE"))
         #expect(structure(a, "COMPRESSION") == nil)
+        // A chunk's blocks lie one after the other (chunks of 64 here): one write a chunk.
+        let per = 64 / layout.block
+        if per >= 2 {
+            func offset(_ x: Int, _ y: Int) throws -> Int {
+                try a.withBand(1) { Int($0.metadataItem("BLOCK_OFFSET_\(x)_\(y)", domain: "TIFF") ?? "") ?? -1 }
+            }
+            let size = try a.withBand(1) { Int($0.metadataItem("BLOCK_SIZE_0_0", domain: "TIFF") ?? "") ?? -1 }
+            #expect(try offset(1, 0) == offset(0, 0) + size)
+            #expect(try offset(0, 1) == offset(0, 0) + per * size, "the chunk's second row of blocks follows its first")
+        }
         if layout.writes == "in_place_direct" {
             // Direct writes put every block on a page boundary.
             let offset = try a.withBand(1) { Int($0.metadataItem("BLOCK_OFFSET_1_1", domain: "TIFF") ?? "") ?? -1 }
