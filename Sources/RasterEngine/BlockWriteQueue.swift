@@ -62,6 +62,12 @@ final class BlockWriteQueue: @unchecked Sendable {
         }
     }
 
+    /// Puts back a buffer taken with `buffer` and not submitted.
+    func giveBack(_ buffer: Buffer) {
+        free.withLock { $0.append(buffer) }
+        available.signal()
+    }
+
     /// Throws the first write failure, if there was one.
     func check() throws(EngineError) {
         if let e = firstFailure.withLock({ $0 }) { throw e }

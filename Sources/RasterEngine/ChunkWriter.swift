@@ -85,22 +85,33 @@ final class ChunkWriter: Sendable {
         self.progress = progress
     }
 
-    /// Writes one chunk's blocks: `bytes` holds the chunk's pixels band after band, in the
-    /// output type; `nil` when nothing is to be written (a pass-through chunk of a copied
-    /// input). `rewrite`, when given, says which of `plan.blocks(in:)` to write. Through
-    /// GDAL, the blocks are cut out into `staging` (the caller's, `stagingBytes(for:)` long)
-    /// before the lock is taken, so only GDAL's writes happen under it. With a block file,
-    /// they are cut into a buffer of the write queue's and written on its threads; the chunk
-    /// counts as done once they are on disk.
-    func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer?, rewrite: [Bool]? = nil,
-               staging: UnsafeMutableRawPointer?, stats: RunStats) throws {
+    /// Writes one chunk's blocks: `bytes` holds the chunk's pixels in the output type, laid
+    /// out as `ChunkLayout` says (by rows through GDAL, by blocks for a block file); `nil`
+    /// when nothing is to be written (a pass-through chunk of a copied input). `rewrite`,
+    /// when given, says which of `plan.blocks(in:)` to write. Through GDAL, the blocks are
+    /// cut out into `staging` (the caller's, `stagingBytes(for:)` long) before the lock is
+    /// taken, so only GDAL's writes happen under it. With a block file, `owned` (the buffer
+    /// `bytes` lies in, from `chunkBuffer`) is written as it is, or the bands are interleaved
+    /// into a buffer of the write queue's; either is written on the queue's threads, and the
+    /// chunk counts as done once its blocks are on disk.
+    func write(index: Int, window: Window, bytes: UnsafeRawBufferPointer?, owned: BlockWriteQueue.Buffer? = nil,
+               rewrite: [Bool]? = nil, staging: UnsafeMutableRawPointer?, stats: RunStats) throws {
         let started = ContinuousClock.now
         let blocks = plan.blocks(in: window)
         if let bytes, let blockFile, let queue {
             precondition(rewrite == nil, "a copied input is written through GDAL")
-            try queue.check()
-            let buffer = queue.buffer(bytes: stagingBytes(for: window))
-            stageForFile(blockFile, window: window, blocks: blocks, bytes: bytes, into: buffer.pointer)
+            let buffer: BlockWriteQueue.Buffer
+            if let owned {
+                buffer = owned   // the chunk is already laid out as the file stores it
+            } else {
+                try queue.check()
+                buffer = queue.buffer(bytes: stagingBytes(for: window))
+                interleave(window: window, blocks: blocks, bytes: bytes, into: buffer.pointer)
+            }
+            do { try queue.check() } catch {
+                queue.giveBack(buffer)
+                throw error
+            }
             let written = blocks.count * bandCount
             queue.submit(buffer) { [self] (buffer) throws(EngineError) in
                 do {
@@ -155,6 +166,20 @@ final class ChunkWriter: Sendable {
     /// the write queue's buffers (a block file).
     var needsStaging: Bool { blockFile == nil }
 
+    /// Whether chunks come laid out by blocks (`ChunkLayout.byBlocks`): for a block file.
+    var wantsBlocks: Bool { blockFile != nil }
+
+    /// A buffer of the write queue for a chunk's pixels, when the file stores a chunk laid
+    /// out by blocks as it is (one band, or one plane per band): the worker computes into it
+    /// and hands it to `write(owned:)`, or back with `giveBack`. `nil` otherwise.
+    func chunkBuffer(bytes: Int) -> BlockWriteQueue.Buffer? {
+        guard let blockFile, let queue, bandCount == 1 || blockFile.index.separatePlanes else { return nil }
+        return queue.buffer(bytes: bytes)
+    }
+
+    /// Returns a buffer from `chunkBuffer` that was not handed to `write`.
+    func giveBack(_ buffer: BlockWriteQueue.Buffer) { queue?.giveBack(buffer) }
+
     /// Waits for the writes under way (with a block file), then throws the first that failed.
     func drain() throws(EngineError) { try queue?.drain() }
 
@@ -164,14 +189,13 @@ final class ChunkWriter: Sendable {
     func stagingBytes(for window: Window) -> Int { plan.blocks(in: window).count * bandCount * blockBytes }
 
     /// Cuts the chunk into whole blocks (edge blocks padded with zeros), band after band
-    /// within a block, blocks in `plan.blocks(in:)` order; or, `bandMajor`, every block of
-    /// band 1 first, then of band 2…
+    /// within a block, blocks in `plan.blocks(in:)` order.
     private func stage(window: Window, blocks: [(column: Int, row: Int, window: Window)], bytes: UnsafeRawBufferPointer,
-                       rewrite: [Bool]?, into staging: UnsafeMutableRawPointer, bandMajor: Bool = false) {
+                       rewrite: [Bool]?, into staging: UnsafeMutableRawPointer) {
         let os = outputType.byteSize
         for (k, (_, _, w)) in blocks.enumerated() where rewrite?[k] ?? true {
             for b in 1...bandCount {
-                let dst = staging + (bandMajor ? (b - 1) * blocks.count + k : k * bandCount + b - 1) * blockBytes
+                let dst = staging + (k * bandCount + b - 1) * blockBytes
                 if w.width < plan.blockWidth || w.height < plan.blockHeight {
                     dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
                 }
@@ -184,30 +208,17 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    /// Cuts the chunk into whole blocks as the file stores them: pixels interleaved (all
-    /// bands of a pixel together) in one block per position, or, with separate planes, every
-    /// block of band 1, then of band 2… Edge blocks are padded with zeros.
-    private func stageForFile(_ file: BlockFile, window: Window, blocks: [(column: Int, row: Int, window: Window)],
-                              bytes: UnsafeRawBufferPointer, into staging: UnsafeMutableRawPointer) {
-        guard !file.index.separatePlanes && bandCount > 1 else {
-            // One band, or band-separate blocks: the per-band layout `stage` makes, regrouped by band.
-            stage(window: window, blocks: blocks, bytes: bytes, rewrite: nil, into: staging, bandMajor: true)
-            return
-        }
+    /// Interleaves a chunk laid out by blocks (`ChunkLayout.byBlocks`: every block of band 1,
+    /// then of band 2…) into the blocks of a file that stores a pixel's bands together.
+    private func interleave(window: Window, blocks: [(column: Int, row: Int, window: Window)],
+                            bytes: UnsafeRawBufferPointer, into staging: UnsafeMutableRawPointer) {
         let os = outputType.byteSize, bands = bandCount
-        let pixelBytes = os * bands
-        for (k, (_, _, w)) in blocks.enumerated() {
+        let pixels = plan.blockWidth * plan.blockHeight
+        for k in blocks.indices {
             let dst = staging + k * bands * blockBytes
-            if w.width < plan.blockWidth || w.height < plan.blockHeight {
-                dst.initializeMemory(as: UInt8.self, repeating: 0, count: bands * blockBytes)
-            }
             for b in 0..<bands {
-                let plane = bytes.baseAddress! + b * window.area * os
-                for y in 0..<w.height {
-                    let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
-                    let to = dst + y * plan.blockWidth * pixelBytes + b * os
-                    ChunkWriter.interleave(from, to, count: w.width, elementSize: os, stride: pixelBytes)
-                }
+                let src = bytes.baseAddress! + (b * blocks.count + k) * blockBytes
+                ChunkWriter.interleave(src, dst + b * os, count: pixels, elementSize: os, stride: os * bands)
             }
         }
     }

@@ -51,14 +51,21 @@ struct TileWorker: ~Copyable {
         return try gdal(m, "opening") { try Dataset.open(m) }
     }
 
-    /// Computes chunk `index` and hands its pixels to `writer` (they live in this worker's
-    /// scratch memory only for the duration of the call).
+    /// Computes chunk `index` and hands its pixels to `writer`: in this worker's scratch
+    /// memory (valid for the duration of the call), or, when the output file takes the
+    /// buffer as it is, in one of the writer's buffers, which the writer keeps.
     func process(_ index: Int, writer: ChunkWriter) throws {
         let started = ContinuousClock.now
         meter.reset()
         let chunk = job.plan.chunk(index)
         let os = job.outputType.byteSize
-        let out = scratch.raw(.chunkOutput, bytes: job.bandCount * chunk.area * os)
+        let layout = ChunkLayout(chunk: chunk, blockWidth: job.plan.blockWidth, blockHeight: job.plan.blockHeight,
+                                 byteSize: os, byBlocks: writer.wantsBlocks)
+        let size = layout.bytes(bands: job.bandCount)
+        var owned = writer.chunkBuffer(bytes: size)
+        defer { if let owned { writer.giveBack(owned) } }   // unless handed over below
+        let out = owned?.pointer ?? scratch.raw(.chunkOutput, bytes: size)
+        layout.clearPadding(bands: job.bandCount, in: out)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try readSelection(chunk)
@@ -77,20 +84,22 @@ struct TileWorker: ~Copyable {
             if selected == 0 || job.filteredBands.isEmpty {
                 stats.tilesSkipped += 1
                 let written = rewrite.map { r in blocks.indices.contains { r[$0] && blocks[$0].window.intersection(tile) != nil } } ?? true
-                if written { try copy(tile, bands: Array(1...job.bandCount), chunk: chunk, into: out, stats: &stats) }
+                if written { try copy(tile, bands: Array(1...job.bandCount), layout: layout, into: out, stats: &stats) }
                 continue
             }
             stats.tilesConvolved += 1
-            if !job.copiedBands.isEmpty { try copy(tile, bands: job.copiedBands, chunk: chunk, into: out, stats: &stats) }
-            try filter(tile, chunk: chunk, selection: selection, into: out, stats: &stats)
+            if !job.copiedBands.isEmpty { try copy(tile, bands: job.copiedBands, layout: layout, into: out, stats: &stats) }
+            try filter(tile, chunk: chunk, selection: selection, layout: layout, into: out, stats: &stats)
         }
         stats.bytesRead = meter.bytes
         stats.secondsRead = meter.seconds
         stats.secondsCompute = max(0, Meter.seconds(ContinuousClock.now - started) - meter.seconds)
         let anything = rewrite?.contains(true) ?? true
-        try writer.write(index: index, window: chunk,
-                         bytes: anything ? UnsafeRawBufferPointer(start: out, count: job.bandCount * chunk.area * os) : nil,
-                         rewrite: rewrite, staging: writer.needsStaging ? scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)) : nil,
+        let handed = owned
+        owned = nil
+        try writer.write(index: index, window: chunk, bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
+                         owned: handed, rewrite: rewrite,
+                         staging: writer.needsStaging ? scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)) : nil,
                          stats: stats)
     }
 
@@ -267,7 +276,7 @@ struct TileWorker: ~Copyable {
     // MARK: - Pass-through
 
     /// Copies the tile's pixels of `bands` unchanged (converted only when `-ot` differs).
-    private func copy(_ tile: Window, bands: [Int], chunk: Window, into out: UnsafeMutableRawPointer,
+    private func copy(_ tile: Window, bands: [Int], layout: ChunkLayout, into out: UnsafeMutableRawPointer,
                       stats: inout RunStats) throws {
         let rs = job.readType.byteSize, os = job.outputType.byteSize
         let raw = scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
@@ -280,27 +289,29 @@ struct TileWorker: ~Copyable {
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
             let src = raw + k * tile.area * rs
-            let plane = out + (b - 1) * chunk.area * os
+            var clamped = 0
             for y in 0..<tile.height {
-                let dst = plane + ((tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x) * os
-                let from = src + y * tile.width * rs
-                if job.readType == job.outputType {
-                    dst.copyMemory(from: from, byteCount: tile.width * os)
-                } else if widening {
-                    PixelCodec.convertExactly(job.readType, from, count: tile.width, to: job.outputType, into: dst)
-                } else {
-                    PixelCodec.decode(job.readType, from, count: tile.width, into: row)
-                    stats.pixelsClamped[b - 1] += PixelCodec.encode(row, count: tile.width, as: job.outputType,
-                                                                    nanValue: job.nanValues[b - 1], into: dst)
+                let line = src + y * tile.width * rs
+                layout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
+                    let from = line + at * rs
+                    if job.readType == job.outputType {
+                        dst.copyMemory(from: from, byteCount: n * os)
+                    } else if widening {
+                        PixelCodec.convertExactly(job.readType, from, count: n, to: job.outputType, into: dst)
+                    } else {
+                        PixelCodec.decode(job.readType, from, count: n, into: row)
+                        clamped += PixelCodec.encode(row, count: n, as: job.outputType, nanValue: job.nanValues[b - 1], into: dst)
+                    }
                 }
             }
+            stats.pixelsClamped[b - 1] += clamped
         }
     }
 
     // MARK: - Convolution
 
     /// Reads the tile of the filtered bands with its halo, convolves and composites.
-    private func filter(_ tile: Window, chunk: Window, selection: UnsafeMutablePointer<UInt8>?,
+    private func filter(_ tile: Window, chunk: Window, selection: UnsafeMutablePointer<UInt8>?, layout chunkLayout: ChunkLayout,
                         into out: UnsafeMutableRawPointer, stats: inout RunStats) throws {
         let halo = job.halo, layout = job.layout
         let gx = AxisGather(start: tile.x - halo.left, length: tile.width + halo.left + halo.right, count: layout.width, edge: job.edge)
@@ -421,21 +432,23 @@ struct TileWorker: ~Copyable {
             }
 
             // 6. Composite: the result where chosen, the original elsewhere.
-            let plane = out + (b - 1) * chunk.area * os
             let sameType = job.readType == job.outputType
+            let nanValue = job.nanValues[b - 1]
             var clamped = 0, filtered = 0, changed = 0
             for y in 0..<tile.height {
-                let dst = plane + ((tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x) * os
                 let res = result + y * tile.width
                 let crow = chosen + y * tile.width
                 let orig = padded + (y + halo.top) * pw + halo.left
                 if !allChosen {
                     for x in 0..<tile.width { res[x] = crow[x] != 0 ? res[x] : orig[x] }   // a select, no branch
                 }
-                clamped += PixelCodec.encode(res, count: tile.width, as: job.outputType, nanValue: job.nanValues[b - 1], into: dst)
-                // Pixels whose stored value differs from the original (NaN stays NaN: unchanged).
+                // Stored, then read back: pixels whose stored value differs from the original
+                // (NaN stays NaN: unchanged).
                 let back = scratch.typed(.row, Double.self, count: tile.width)
-                PixelCodec.decode(job.outputType, dst, count: tile.width, into: back)
+                chunkLayout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
+                    clamped += PixelCodec.encode(res + at, count: n, as: job.outputType, nanValue: nanValue, into: dst)
+                    PixelCodec.decode(job.outputType, dst, count: n, into: back + at)
+                }
                 changed &+= TileWorker.countChanged(back, orig, chosen: allChosen ? nil : crow, count: tile.width)
                 if !allChosen {
                     var n = 0
@@ -445,11 +458,13 @@ struct TileWorker: ~Copyable {
                         // Pixels left alone get their original bytes back (NaN payloads, -0).
                         let sy = gy.slots[y + halo.top]!
                         let rawRow = rawBand + sy * gw * rs
-                        if contiguous {
-                            PixelCodec.keepOriginal(dst, rawRow + colSlots[halo.left] * rs, byteSize: os, where: crow, count: tile.width)
-                        } else {
-                            for x in 0..<tile.width where crow[x] == 0 {
-                                (dst + x * os).copyMemory(from: rawRow + colSlots[x + halo.left] * rs, byteCount: os)
+                        chunkLayout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
+                            if contiguous {
+                                PixelCodec.keepOriginal(dst, rawRow + (colSlots[halo.left] + at) * rs, byteSize: os, where: crow + at, count: n)
+                            } else {
+                                for x in 0..<n where crow[at + x] == 0 {
+                                    (dst + x * os).copyMemory(from: rawRow + colSlots[at + x + halo.left] * rs, byteCount: os)
+                                }
                             }
                         }
                     }
