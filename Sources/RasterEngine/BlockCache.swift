@@ -56,6 +56,10 @@ final class BlockCache: @unchecked Sendable {
     /// Pixel buffers of freed blocks, reused for the next ones: a block is 128 KiB for a
     /// 256² UInt16 tile, which malloc serves with mmap and munmap (page faults every time).
     private var spare: [UnsafeMutableRawPointer] = []
+    /// Where block buffers are carved from: huge-page mappings (`HugePageMemory`) of several
+    /// blocks each, so filling the cache is a few dozen page faults rather than thousands.
+    private var slabs: [UnsafeMutableRawBufferPointer] = []
+    private var slabUsed = 0
     private var tick = 0
     private var decodes = 0
     private var needed: [UInt64]
@@ -119,9 +123,19 @@ final class BlockCache: @unchecked Sendable {
         spare.append(e.pixels)
     }
 
+    /// A new block buffer (the spare list is empty). Called with the mutex held.
+    private func newBuffer() -> UnsafeMutableRawPointer {
+        let size = (entryBytes + 63) & ~63
+        if slabs.isEmpty || slabUsed + size > slabs[slabs.count - 1].count {
+            slabs.append(HugePageMemory.allocate(max(size, HugePageMemory.hugePage)))
+            slabUsed = 0
+        }
+        defer { slabUsed += size }
+        return slabs[slabs.count - 1].baseAddress! + slabUsed
+    }
+
     deinit {
-        for e in entries.values { e.pixels.deallocate() }
-        for p in spare { p.deallocate() }
+        slabs.forEach(HugePageMemory.deallocate)
         pthread_cond_destroy(published)
         pthread_mutex_destroy(mutex)
         published.deallocate()
@@ -224,7 +238,7 @@ final class BlockCache: @unchecked Sendable {
                 continue
             }
             // Ours to decode: publish a placeholder, decode without the lock, then publish.
-            let e = Entry(pixels: spare.popLast() ?? .allocate(byteCount: entryBytes, alignment: 64))
+            let e = Entry(pixels: spare.popLast() ?? newBuffer())
             e.readers = 1
             entries[key] = e
             pthread_mutex_unlock(mutex)

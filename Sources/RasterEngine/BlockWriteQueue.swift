@@ -35,16 +35,18 @@ final class BlockWriteQueue: @unchecked Sendable {
 
     deinit {
         for lane in lanes { lane.sync {} }
-        free.withLock { list in for b in list { b.pointer.deallocate() } }
+        free.withLock { list in for b in list { HugePageMemory.deallocate(UnsafeMutableRawBufferPointer(start: b.pointer, count: b.count)) } }
     }
 
-    /// A buffer of at least `bytes` bytes, page-aligned (direct writes need it); waits while all are out.
+    /// A buffer of at least `bytes` bytes, page-aligned (direct writes need it; `HugePageMemory`);
+    /// waits while all are out.
     func buffer(bytes: Int) -> Buffer {
         available.wait()
         let reused = free.withLock { $0.popLast() }
         if let reused, reused.count >= bytes { return reused }
-        reused?.pointer.deallocate()
-        return Buffer(pointer: .allocate(byteCount: max(bytes, 64), alignment: BlockFile.alignment), count: max(bytes, 64))
+        if let reused { HugePageMemory.deallocate(UnsafeMutableRawBufferPointer(start: reused.pointer, count: reused.count)) }
+        let memory = HugePageMemory.allocate(bytes)
+        return Buffer(pointer: memory.baseAddress!, count: memory.count)
     }
 
     /// Runs `write` on a lane with `buffer`, then puts the buffer back. A failure is kept

@@ -13,15 +13,14 @@ final class Scratch {
         buffers = Slot.allCases.map { _ in UnsafeMutableRawBufferPointer(start: nil, count: 0) }
     }
 
-    deinit { buffers.forEach { $0.deallocate() } }
+    deinit { buffers.forEach(HugePageMemory.deallocate) }
 
     /// At least `bytes` bytes for `slot`; the contents are undefined.
     func raw(_ slot: Slot, bytes: Int) -> UnsafeMutableRawPointer {
         let i = slot.rawValue
         if buffers[i].count < bytes {
-            buffers[i].deallocate()
-            // Page-aligned: the staging buffer goes straight to the disk with O_DIRECT (BlockFile).
-            buffers[i] = .allocate(byteCount: max(bytes, 64), alignment: BlockFile.alignment)
+            HugePageMemory.deallocate(buffers[i])
+            buffers[i] = HugePageMemory.allocate(bytes)
         }
         return buffers[i].baseAddress!
     }

@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Working memory mapped straight from the kernel and marked for transparent huge pages
+/// (`madvise(MADV_HUGEPAGE)`; this machine's THP mode is `madvise`), for the large buffers a
+/// run touches once and keeps: the block cache, the workers' scratch, the write queue's
+/// buffers. A 9×9 Float32 run took ~20,000 page faults (~12 % of its CPU time) filling them
+/// 4 KiB at a time; a 2 MiB huge page is one fault. Mappings are page-aligned, as direct
+/// writes need.
+/// Thread safety: stateless.
+enum HugePageMemory {
+    static let hugePage = 2 << 20
+
+    /// At least `bytes` bytes (rounded up to whole pages), zero-filled, page-aligned.
+    static func allocate(_ bytes: Int) -> UnsafeMutableRawBufferPointer {
+        let size = max(4096, (bytes + 4095) & ~4095)
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            fatalError("out of memory: cannot map \(size) bytes")
+        }
+        #if os(Linux)
+        if size >= hugePage { _ = madvise(p, size, MADV_HUGEPAGE) }   // advice only: fine if refused
+        #endif
+        return UnsafeMutableRawBufferPointer(start: p, count: size)
+    }
+
+    /// Returns memory from `allocate`.
+    static func deallocate(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let p = buffer.baseAddress else { return }
+        munmap(p, buffer.count)
+    }
+}
