@@ -1,5 +1,6 @@
 import CFileSystem
 import Foundation
+import RasterTiling
 import Synchronization
 
 /// How the output's blocks reached the file, as the report states it.
@@ -36,16 +37,16 @@ extension BlockWrites {
     }
 }
 
-/// An uncompressed tiled GeoTIFF whose blocks the workers write in place themselves, in
-/// parallel, with `pwrite` at offsets fixed before the first block.
+/// An uncompressed tiled GeoTIFF whose blocks the engine's write threads write in place,
+/// in parallel, with `pwrite` at offsets fixed before the first block.
 ///
 /// GDAL creates the file with `SPARSE_OK=TRUE` (georeferencing, metadata, nodata: everything
-/// but pixels, every block unwritten) and closes it; `layOut` then gives each block its place,
-/// back to back from a 4 KiB boundary, writing the TIFF's TileOffsets and TileByteCounts
-/// itself. When a block is a whole number of 4 KiB pages the blocks are written with
-/// O_DIRECT: from the worker's memory to the disk, without a copy into the page cache and
-/// without dirty pages left for the final fsync (1 GiB of Float32 blocks: ~0.05 CPU-s of
-/// system time instead of ~0.5, measured). Otherwise they go through the page cache.
+/// but pixels, every block unwritten) and closes it; `open` then gives each block its place,
+/// back to back from a 4 KiB boundary in the order the plan writes them, writing the TIFF's
+/// TileOffsets and TileByteCounts itself. When a block is a whole number of 4 KiB pages the
+/// blocks are written with O_DIRECT: from memory to the disk, without a copy into the page
+/// cache and without dirty pages left for the final fsync (1 GiB of Float32 blocks: ~0.05
+/// CPU-s of system time instead of ~0.5, measured). Otherwise they go through the page cache.
 ///
 /// Thread safety: `Sendable`. `write` may run on several threads at once: each call covers
 /// its own blocks' bytes, and positional writes on one descriptor do not share an offset.
@@ -76,42 +77,50 @@ final class BlockFile: Sendable {
         if directFD >= 0 { close(directFD) }
     }
 
-    /// What the engine expects the file to hold: raster size, block size, bands and bytes per
-    /// sample; and the chunks it will write (whole blocks), which a new file stores one after
-    /// the other, so that a chunk is one write.
-    struct Shape: Equatable {
-        var width: Int, height: Int, blockWidth: Int, blockHeight: Int, bands: Int, sampleBytes: Int
-        var chunkWidth: Int, chunkHeight: Int
-    }
-
     /// Opens the GeoTIFF at `file` for block writes, laying its blocks out first when it was
     /// just created with every block unwritten; messages call it `path`.
-    /// - Returns: `nil` when the file is not an uncompressed, little-endian tiled TIFF of
-    ///   `shape` whose blocks are either all unwritten or all in place (the engine then
-    ///   writes through GDAL).
+    /// - Parameters:
+    ///   - plan: the raster, its blocks and the chunks the engine will write; a new file
+    ///     stores each chunk's blocks one after the other, so that a chunk is one write.
+    ///   - bands, sampleBytes: what each pixel holds.
+    /// - Returns: `nil` when the file is not an uncompressed, little-endian tiled TIFF of that
+    ///   shape whose blocks are either all unwritten or all in place (the engine then writes
+    ///   through GDAL).
     /// - Throws: `EngineError.fileSystem` when the file cannot be opened, extended or its
     ///   space reserved (a full disk shows here, before any pixel is computed).
-    static func open(_ file: String, shownAs path: String, shape: Shape) throws(EngineError) -> BlockFile? {
+    static func open(_ file: String, shownAs path: String, plan: TilePlan, bands: Int, sampleBytes: Int) throws(EngineError) -> BlockFile? {
         let fd = Foundation.open(file, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { throw .fileSystem(path: path, context: "opening the output for block writes", reason: String(cString: strerror(errno))) }
-        guard var index = TIFFTileIndex.read(fd), matches(index, shape) else { close(fd); return nil }
+        var kept = false
+        defer { if !kept { close(fd) } }
+        guard var index = TIFFTileIndex.read(fd), index.compression == 1, index.imageWidth == plan.raster.width,
+              index.imageHeight == plan.raster.height, index.tileWidth == plan.blockWidth, index.tileHeight == plan.blockHeight,
+              index.samplesPerPixel == bands, index.bitsPerSample == 8 * sampleBytes else { return nil }
         let bytes = UInt64(index.blockBytes)
         if index.offsets.allSatisfy({ $0 == 0 }) && index.byteCounts.allSatisfy({ $0 == 0 }) {
             // Freshly created: every block gets its place, chunk after chunk (each chunk's
-            // blocks row by row), so a chunk goes to disk in one write (1 MiB for 512² Float32
-            // instead of two of 512 KiB: direct writes of 1 GiB took 0.35 s instead of 0.45 s).
+            // blocks as the plan lists them), so a chunk goes to disk in one write (1 MiB for
+            // 512² Float32 instead of two of 512 KiB: direct writes of 1 GiB took 0.35 s
+            // instead of 0.45 s).
             let aligned = bytes % UInt64(alignment) == 0
             let base = aligned ? (index.structureEnd + UInt64(alignment) - 1) / UInt64(alignment) * UInt64(alignment) : index.structureEnd
             var offsets = [UInt64](repeating: 0, count: index.offsets.count)
-            for (k, n) in fileOrder(index, shape).enumerated() { offsets[n] = base + UInt64(k) * bytes }
+            var k: UInt64 = 0
+            for plane in 1...(index.separatePlanes ? bands : 1) {
+                for c in 0..<plan.chunkCount {
+                    for b in plan.blocks(in: plan.chunk(c)) {
+                        offsets[index.blockNumber(column: b.column, row: b.row, band: plane)] = base + k * bytes
+                        k += 1
+                    }
+                }
+            }
             let end = base + UInt64(offsets.count) * bytes
             guard end - bytes <= TIFFTileIndex.maxValue(size: index.offsetsField.size),
-                  bytes <= TIFFTileIndex.maxValue(size: index.byteCountsField.size) else { close(fd); return nil }
+                  bytes <= TIFFTileIndex.maxValue(size: index.byteCountsField.size) else { return nil }
             let counts = [UInt64](repeating: bytes, count: offsets.count)
             do {
                 try index.writeIndex(offsets: offsets, byteCounts: counts, to: fd)
             } catch {
-                close(fd)
                 throw .fileSystem(path: path, context: "writing the tile index", reason: error.description)
             }
             // Reserve the blocks' space now: a full disk fails here, and direct writes into
@@ -119,7 +128,6 @@ final class BlockFile: Sendable {
             if cfs_reserve(fd, off_t(base), off_t(end - base)) != 0 {
                 let e = errno
                 if e != EOPNOTSUPP && e != ENOSYS || ftruncate(fd, off_t(end)) != 0 {
-                    close(fd)
                     let mib = Double(end - base) / 1_048_576
                     throw .fileSystem(path: path, context: "reserving \(String(format: "%.1f", mib)) MiB for the output's blocks",
                                       reason: String(cString: strerror(e == EOPNOTSUPP || e == ENOSYS ? errno : e)))
@@ -128,38 +136,12 @@ final class BlockFile: Sendable {
             index.offsets = offsets
             index.byteCounts = counts
         } else if !inPlace(index) {
-            close(fd)
             return nil
         }
         let alignedLayout = bytes % UInt64(alignment) == 0 && index.offsets.allSatisfy { $0 % UInt64(alignment) == 0 }
         let directFD = alignedLayout ? cfs_open_direct(file) : -1
+        kept = true
         return BlockFile(path: path, index: index, bufferedFD: fd, directFD: directFD)
-    }
-
-    /// The TIFF's block numbers in the order a new file stores them: plane by plane (one with
-    /// interleaved pixels), chunk by chunk in row-major order, each chunk's blocks row by row.
-    private static func fileOrder(_ i: TIFFTileIndex, _ s: Shape) -> [Int] {
-        let across = (i.imageWidth + i.tileWidth - 1) / i.tileWidth, down = (i.imageHeight + i.tileHeight - 1) / i.tileHeight
-        let cw = max(1, s.chunkWidth / i.tileWidth), ch = max(1, s.chunkHeight / i.tileHeight)
-        var order: [Int] = []
-        order.reserveCapacity(i.offsets.count)
-        for plane in 0..<(i.separatePlanes ? i.samplesPerPixel : 1) {
-            for cy in stride(from: 0, to: down, by: ch) {
-                for cx in stride(from: 0, to: across, by: cw) {
-                    for by in cy..<min(cy + ch, down) {
-                        for bx in cx..<min(cx + cw, across) { order.append(plane * across * down + by * across + bx) }
-                    }
-                }
-            }
-        }
-        return order
-    }
-
-    /// Whether the TIFF stores what the engine will write, in the form it writes it.
-    private static func matches(_ i: TIFFTileIndex, _ s: Shape) -> Bool {
-        i.compression == 1 && i.imageWidth == s.width && i.imageHeight == s.height
-            && i.tileWidth == s.blockWidth && i.tileHeight == s.blockHeight
-            && i.samplesPerPixel == s.bands && i.bitsPerSample == 8 * s.sampleBytes
     }
 
     /// Whether every block already has its own place of the right size past the TIFF's structure.
@@ -169,13 +151,6 @@ final class BlockFile: Sendable {
         let sorted = i.offsets.sorted()
         guard let first = sorted.first, first >= i.structureEnd else { return false }
         return zip(sorted, sorted.dropFirst()).allSatisfy { $0 + bytes <= $1 }
-    }
-
-    /// The TIFF's index of block (`column`, `row`) of `band` (1-based; 1 when pixels are interleaved).
-    func blockNumber(column: Int, row: Int, band: Int) -> Int {
-        let across = (index.imageWidth + index.tileWidth - 1) / index.tileWidth
-        let down = (index.imageHeight + index.tileHeight - 1) / index.tileHeight
-        return (index.separatePlanes ? (band - 1) * across * down : 0) + row * across + column
     }
 
     /// Writes blocks `numbers` (the TIFF's block numbers) from `bytes`, where they lie one
@@ -195,10 +170,9 @@ final class BlockFile: Sendable {
 
     /// "block X,Y" (and "of band B" with separate planes) for block number `n`.
     private func name(ofBlock n: Int) -> String {
-        let across = (index.imageWidth + index.tileWidth - 1) / index.tileWidth
-        let down = (index.imageHeight + index.tileHeight - 1) / index.tileHeight
-        let plane = n / (across * down), k = n % (across * down)
-        return "block \(k % across),\(k / across)" + (index.separatePlanes ? " of band \(plane + 1)" : "")
+        let perPlane = index.blocksAcross * index.blocksDown
+        let k = n % perPlane
+        return "block \(k % index.blocksAcross),\(k / index.blocksAcross)" + (index.separatePlanes ? " of band \(n / perPlane + 1)" : "")
     }
 
     private func writeAll(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64, describe: () -> String) throws(EngineError) {

@@ -246,7 +246,7 @@ final class ChunkWriter: Sendable {
                               staging: UnsafeMutableRawPointer) throws {
         let planes = file.index.separatePlanes ? bandCount : 1
         for p in 0..<planes {
-            let numbers = blocks.map { file.blockNumber(column: $0.column, row: $0.row, band: p + 1) }
+            let numbers = blocks.map { file.index.blockNumber(column: $0.column, row: $0.row, band: p + 1) }
             try file.write(blocks: numbers, from: staging + p * blocks.count * file.index.blockBytes)
         }
     }

@@ -109,31 +109,21 @@ public enum Engine {
                                                 filtered: filtered, cancellation: cancellation, input: input)
         let copying = passThrough == .inputCopied
         var output: Dataset? = nil
-        var blockFile: BlockFile? = nil
+        // An uncompressed GeoTIFF's blocks are written in place by the engine's write threads
+        // (BlockFile): GDAL only makes the file, with every block unwritten.
+        let inPlace = BlockWrites.planned(profile: profile, cog: cog, copiesInput: copying, bands: layout.bandCount) != .gdal
         let block: (width: Int, height: Int)
         let nanValues: [Double]
         if copying && !resuming {
             block = (layout.blockWidth, layout.blockHeight)
             nanValues = layout.noData.map { $0 ?? 0 }
         } else {
-            // An uncompressed GeoTIFF's blocks are written in place by the workers (BlockFile):
-            // GDAL only makes the file, with every block unwritten.
-            let inPlace = BlockWrites.planned(profile: profile, cog: cog, copiesInput: copying, bands: layout.bandCount) != .gdal
             let opened = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
                                         profile: profile, input: input, blocksInPlace: inPlace)
             block = try opened.withBand(1) { $0.blockSize }
             nanValues = try (1...layout.bandCount).map { b in try opened.withBand(b) { $0.noDataValue } ?? 0 }
             if inPlace {
                 do { try opened.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
-                let chunks = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
-                                      blockHeight: block.height, tileSize: options.tileSize)
-                let shape = BlockFile.Shape(width: layout.width, height: layout.height, blockWidth: block.width, blockHeight: block.height,
-                                            bands: layout.bandCount, sampleBytes: profile.dataType.byteSize,
-                                            chunkWidth: chunks.chunkWidth, chunkHeight: chunks.chunkHeight)
-                blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, shape: shape)
-                if blockFile == nil {
-                    output = try gdal(file.temporaryPath, "reopening the output") { try Dataset.open(file.temporaryPath, access: .update) }
-                }
             } else {
                 output = consume opened
             }
@@ -145,6 +135,14 @@ public enum Engine {
         // Plan.
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
                             blockHeight: block.height, tileSize: options.tileSize)
+        var blockFile: BlockFile? = nil
+        if inPlace {
+            blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan, bands: layout.bandCount,
+                                           sampleBytes: profile.dataType.byteSize)
+            if blockFile == nil {
+                output = try gdal(file.temporaryPath, "reopening the output") { try Dataset.open(file.temporaryPath, access: .update) }
+            }
+        }
         var done: Set<Int> = []
         var checkpoint: ChunkWriter.CheckpointPolicy? = nil
         if options.resume, let path = file.checkpointPath {

@@ -33,6 +33,14 @@ struct TIFFTileIndex: Equatable {
         var size: Int
     }
 
+    /// Blocks across and down the image, and the TIFF's number of block (`column`, `row`)
+    /// of `band` (1-based; bands share blocks when pixels are interleaved).
+    var blocksAcross: Int { (imageWidth + tileWidth - 1) / tileWidth }
+    var blocksDown: Int { (imageHeight + tileHeight - 1) / tileHeight }
+    func blockNumber(column: Int, row: Int, band: Int) -> Int {
+        (separatePlanes ? (band - 1) * blocksAcross * blocksDown : 0) + row * blocksAcross + column
+    }
+
     /// Bytes of one block as stored uncompressed.
     var blockBytes: Int { tileWidth * tileHeight * (separatePlanes ? 1 : samplesPerPixel) * bitsPerSample / 8 }
 
@@ -79,12 +87,11 @@ struct TIFFTileIndex: Equatable {
               let offsets = values[324], let counts = values[325], let offsetsField = fields[324], let countsField = fields[325],
               width > 0, height > 0, tw > 0, th > 0, spp > 0, bits > 0,
               values[258].map({ Set($0).count == 1 }) ?? true, offsets.count == counts.count else { return nil }
-        let blocks = ((width + tw - 1) / tw) * ((height + th - 1) / th) * (planar == 2 ? spp : 1)
-        guard offsets.count == blocks else { return nil }
-        return TIFFTileIndex(bigTIFF: big, imageWidth: width, imageHeight: height, tileWidth: tw, tileHeight: th,
+        let index = TIFFTileIndex(bigTIFF: big, imageWidth: width, imageHeight: height, tileWidth: tw, tileHeight: th,
                              bitsPerSample: bits, samplesPerPixel: spp, compression: compression,
                              separatePlanes: planar == 2, offsets: offsets, byteCounts: counts,
                              offsetsField: offsetsField, byteCountsField: countsField, structureEnd: end)
+        return offsets.count == index.blocksAcross * index.blocksDown * (planar == 2 ? spp : 1) ? index : nil
     }
 
     /// Writes new TileOffsets and TileByteCounts values over the file's (same count; each
