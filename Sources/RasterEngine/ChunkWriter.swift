@@ -5,12 +5,12 @@ import GDALKit
 import RasterTiling
 
 
-/// The single owner of the output. Workers hand it finished chunks, cut into the output's
-/// blocks in their own staging memory. Through GDAL, it writes each block once with
-/// `GDALWriteBlock` under its lock (all bands of a block in a row, so pixel-interleaved
-/// GeoTIFF blocks are encoded once); with a `BlockFile` (uncompressed GeoTIFF), the calling
-/// worker writes its blocks in place itself, beside the other workers, and the lock only
-/// keeps the counts and checkpoints.
+/// The single owner of the output. Workers hand it finished chunks. Through GDAL, the worker
+/// cuts its chunk into blocks in its own staging memory and the writer writes each block once
+/// with `GDALWriteBlock` under its lock (all bands of a block in a row, so pixel-interleaved
+/// GeoTIFF blocks are encoded once); with a `BlockFile` (uncompressed GeoTIFF), the chunk goes
+/// to the `BlockWriteQueue`, whose threads write it in place, and the lock only keeps the
+/// counts and checkpoints.
 /// Thread safety: `Sendable`; the dataset is only touched while the mutex is held, by one
 /// thread at a time, which is what GDAL requires.
 final class ChunkWriter: Sendable {
@@ -100,18 +100,13 @@ final class ChunkWriter: Sendable {
         let blocks = plan.blocks(in: window)
         if let bytes, let blockFile, let queue {
             precondition(rewrite == nil, "a copied input is written through GDAL")
-            let buffer: BlockWriteQueue.Buffer
-            if let owned {
-                buffer = owned   // the chunk is already laid out as the file stores it
-            } else {
-                try queue.check()
-                buffer = queue.buffer(bytes: stagingBytes(for: window))
-                interleave(window: window, blocks: blocks, bytes: bytes, into: buffer.pointer)
-            }
+            // `owned` is already laid out as the file stores it; otherwise the bands are interleaved.
+            let buffer = owned ?? queue.buffer(bytes: stagingBytes(for: window))
             do { try queue.check() } catch {
                 queue.giveBack(buffer)
                 throw error
             }
+            if owned == nil { interleave(window: window, blocks: blocks, bytes: bytes, into: buffer.pointer) }
             let written = blocks.count * bandCount
             queue.submit(buffer) { [self] (buffer) throws(EngineError) in
                 do {
@@ -162,12 +157,9 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    /// Whether `write` needs the caller's staging memory (writes through GDAL) or stages in
-    /// the write queue's buffers (a block file).
-    var needsStaging: Bool { blockFile == nil }
-
-    /// Whether chunks come laid out by blocks (`ChunkLayout.byBlocks`): for a block file.
-    var wantsBlocks: Bool { blockFile != nil }
+    /// Whether blocks are written in place (a block file): chunks then come laid out by
+    /// blocks (`ChunkLayout.byBlocks`) and `write` needs no staging memory from the caller.
+    var writesInPlace: Bool { blockFile != nil }
 
     /// A buffer of the write queue for a chunk's pixels, when the file stores a chunk laid
     /// out by blocks as it is (one band, or one plane per band): the worker computes into it
@@ -270,22 +262,21 @@ final class ChunkWriter: Sendable {
 
     /// Closes the partial output (only a close makes GDAL write its whole tile index; a
     /// flush was seen to leave the last blocks unindexed), fsyncs it, records the chunks
-    /// written so far, and reopens it for update. Called under the lock.
+    /// written so far, and reopens it for update; a block file is only synced. Called under the lock.
     private func save(_ s: inout State, _ policy: CheckpointPolicy) throws {
         guard s.ready else { return }   // a copy still under way is no checkpoint
         if let blockFile {
-            // Blocks are written in place: syncing the file makes every finished chunk durable.
-            try blockFile.sync()
-            try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done).save(policy.path)
-            s.lastCheckpoint = ContinuousClock.now
-            return
+            try blockFile.sync()   // blocks written in place: the sync makes every finished chunk durable
+        } else {
+            if let ds = s.dataset.take() {
+                do { try ds.close() } catch { throw EngineError.gdal(path: path, context: "closing the partial output", error) }
+            }
+            OutputFile.fsync(path: policy.partialPath)
         }
-        if let ds = s.dataset.take() {
-            do { try ds.close() } catch { throw EngineError.gdal(path: path, context: "closing the partial output", error) }
-        }
-        OutputFile.fsync(path: policy.partialPath)
         try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done).save(policy.path)
-        s.dataset = try gdal(path, "reopening the partial output") { try Dataset.open(policy.partialPath, access: .update) }
+        if blockFile == nil {
+            s.dataset = try gdal(path, "reopening the partial output") { try Dataset.open(policy.partialPath, access: .update) }
+        }
         s.lastCheckpoint = ContinuousClock.now
     }
 

@@ -60,7 +60,7 @@ struct TileWorker: ~Copyable {
         let chunk = job.plan.chunk(index)
         let os = job.outputType.byteSize
         let layout = ChunkLayout(chunk: chunk, blockWidth: job.plan.blockWidth, blockHeight: job.plan.blockHeight,
-                                 byteSize: os, byBlocks: writer.wantsBlocks)
+                                 byteSize: os, byBlocks: writer.writesInPlace)
         let size = layout.bytes(bands: job.bandCount)
         var owned = writer.chunkBuffer(bytes: size)
         defer { if let owned { writer.giveBack(owned) } }   // unless handed over below
@@ -99,7 +99,7 @@ struct TileWorker: ~Copyable {
         owned = nil
         try writer.write(index: index, window: chunk, bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
                          owned: handed, rewrite: rewrite,
-                         staging: writer.needsStaging ? scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)) : nil,
+                         staging: writer.writesInPlace ? nil : scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)),
                          stats: stats)
     }
 
