@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import RasterKernels
 import RasterTiling
 
 /// How the blocks the kernel leaves alone reach the output.
@@ -32,16 +33,18 @@ extension Engine {
     /// Copies the input when its layout allows it and the selection, sampled, leaves most
     /// chunks alone; otherwise every block is rewritten.
     static func choosePassThrough(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
-                                  selection: PreparedSelection, filtered: [Int], cancellation: Cancellation,
+                                  selection: Selection, filtered: [Int], cancellation: Cancellation,
                                   input: borrowing Dataset) throws -> PassThrough {
         if let obstacle = inputCopyObstacle(options, layout: layout, profile: profile, input: input) {
             return .rewritten(reason: obstacle)
         }
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: layout.blockWidth,
                             blockHeight: layout.blockHeight, tileSize: options.tileSize)
-        let probe = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, outputType: profile.dataType,
-                        nanValues: Array(repeating: 0, count: layout.bandCount), cancellation: cancellation)
-        let coverage = try sampledCoverage(probe)
+        let operation = options.operation
+        let probe = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
+                        outputType: profile.dataType, nanValues: Array(repeating: 0, count: layout.bandCount),
+                        cancellation: cancellation)
+        let coverage = try sampledCoverage(probe, operation)
         if coverage > copyCoverageLimit {
             return .rewritten(reason: "the selection reaches about \(Int((coverage * 100).rounded())) % of the chunks")
         }
@@ -87,9 +90,9 @@ extension Engine {
 
     /// The fraction of chunks with selected pixels, estimated from up to `coverageSamples`
     /// chunks spread evenly over the raster (reading only their selection sources).
-    static func sampledCoverage(_ job: Job) throws -> Double {
-        guard job.selects else { return 1 }
-        let worker = try TileWorker(job: job)
+    static func sampledCoverage<Op: TileOperation>(_ job: Job, _ operation: Op) throws -> Double {
+        guard job.selection.selects else { return 1 }
+        let worker = try TileWorker(job: job, operation: operation)
         let n = job.plan.chunkCount, samples = min(n, coverageSamples)
         var active = 0
         for k in 0..<samples {

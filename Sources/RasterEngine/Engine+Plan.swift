@@ -63,7 +63,7 @@ extension Engine {
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let selection = try PreparedSelection(options, input: input, layout: layout)
+        let selection = try Selection(options, input: input, layout: layout)
         defer { selection.removeTemporaries() }
         let (profile, cogOptions) = try outputProfile(options, layout: layout)
         let passThrough = try choosePassThrough(options, layout: layout, profile: profile, selection: selection,
@@ -73,11 +73,13 @@ extension Engine {
         let bh = Int(profile.option("BLOCKYSIZE") ?? (tiled ? "256" : "1")) ?? 256
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: bw, blockHeight: bh, tileSize: options.tileSize)
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
-        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, outputType: profile.dataType,
-                      nanValues: Array(repeating: 0, count: layout.bandCount), cancellation: Cancellation())
-        let worker = try TileWorker(job: job)
+        let operation = options.operation
+        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
+                      outputType: profile.dataType, nanValues: Array(repeating: 0, count: layout.bandCount),
+                      cancellation: Cancellation())
+        let worker = try TileWorker(job: job, operation: operation)
         var stats = RunStats()
-        let h = options.kernel.halo, rs = layout.readType.byteSize
+        let h = operation.halo, rs = layout.readType.byteSize
         for i in 0..<plan.chunkCount { stats.add(try worker.survey(i)) }
         var bytesToRead = layout.width * layout.height * layout.bandCount * rs
         // Visited tiles also read their halo for the filtered bands (an upper bound: the

@@ -29,6 +29,8 @@ public struct ApplyReport: Sendable {
     public var checksums: [Int]
     /// Worker threads used.
     public var threads: Int
+    /// The selection sources, as the report lists them (`mask water.tif band 1`, `inverted`).
+    public var selectionSources: [String]
     /// Whether the output began as a copy of the input.
     public var passThrough: PassThrough
     /// How the output's blocks were written.
@@ -88,7 +90,7 @@ public enum Engine {
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let selection = try PreparedSelection(options, input: input, layout: layout)
+        let selection = try Selection(options, input: input, layout: layout)
         defer { selection.removeTemporaries() }
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
@@ -163,8 +165,9 @@ public enum Engine {
         if let text = ProcessInfo.processInfo.environment["GEOKERNEL_BLOCK_CACHE_MB"], let mib = Double(text), mib >= 0, mib < 1e6 {
             budget = Int(mib * 1_048_576)
         }
-        let blocks = BlockCache(layout: layout, plan: plan, halo: options.kernel.halo, edge: options.edge, budget: budget)
-        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered,
+        let operation = options.operation
+        let blocks = BlockCache(layout: layout, plan: plan, halo: operation.halo, edge: options.edge, budget: budget)
+        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
                       outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copying,
                       blocks: blocks)
         let partialPath = file.temporaryPath, shownPath = options.output
@@ -175,29 +178,10 @@ public enum Engine {
         let writer = ChunkWriter(dataset: output, opener: opener, blockFile: blockFile, path: options.output, filePath: file.temporaryPath, plan: plan, bandCount: layout.bandCount,
                                  outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
 
-        // Schedule: each worker claims chunks in strip order (see BlockCache) and hands them to the writer.
-        let stripChunks = blocks.stripChunks
-        let next = Atomic<Int>(0)
-        let failure = Guarded<EngineError?>(nil)
-        let skip = done
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            do {
-                let worker = try TileWorker(job: job)
-                while cancellation.cancelledBy == 0 && failure.withLock({ $0 == nil }) {
-                    let k = next.add(1, ordering: .relaxed).oldValue
-                    if k >= plan.chunkCount { break }
-                    let i = plan.chunkIndex(order: k, stripChunks: stripChunks)
-                    if !skip.contains(i) { try worker.process(i, writer: writer) }
-                    blocks.finished(chunk: i)
-                }
-            } catch {
-                let e = EngineError(wrapping: error, path: options.input, context: "processing")
-                failure.withLock { if $0 == nil { $0 = e } }
-            }
-        }
+        let failure = schedule(operation, job: job, writer: writer, threads: threads, skip: done)
         var writeFailure: EngineError? = nil
         do { try writer.drain() } catch { writeFailure = error }
-        let stopped = failure.withLock({ $0 }) ?? writeFailure
+        let stopped = failure ?? writeFailure
             ?? (cancellation.cancelledBy != 0 ? EngineError.interrupted(signal: cancellation.cancelledBy) : nil)
         if let stopped {
             if options.resume {
@@ -240,9 +224,36 @@ public enum Engine {
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, passThrough: passThrough, blockWrites: blockFile?.writes ?? .gdal,
+                           threads: threads, selectionSources: selection.summaries, passThrough: passThrough, blockWrites: blockFile?.writes ?? .gdal,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: writer.stats, seconds: seconds)
+    }
+
+    /// Runs `threads` workers (`concurrentPerform`), each with its own handles and the
+    /// operation's workspace, claiming chunks in strip order (see `BlockCache`) and handing
+    /// them to `writer`; chunks in `skip` are already done. Returns the first error.
+    private static func schedule<Op: TileOperation>(_ operation: Op, job: Job, writer: ChunkWriter, threads: Int,
+                                                    skip: Set<Int>) -> EngineError? {
+        let plan = job.plan
+        let stripChunks = job.blocks?.stripChunks ?? plan.chunksAcross
+        let next = Atomic<Int>(0)
+        let failure = Guarded<EngineError?>(nil)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            do {
+                var worker = try TileWorker(job: job, operation: operation)
+                while job.cancellation.cancelledBy == 0 && failure.withLock({ $0 == nil }) {
+                    let k = next.add(1, ordering: .relaxed).oldValue
+                    if k >= plan.chunkCount { break }
+                    let i = plan.chunkIndex(order: k, stripChunks: stripChunks)
+                    if !skip.contains(i) { try worker.process(i, writer: writer) }
+                    job.blocks?.finished(chunk: i)
+                }
+            } catch {
+                let e = EngineError(wrapping: error, path: job.inputPath, context: "processing")
+                failure.withLock { if $0 == nil { $0 = e } }
+            }
+        }
+        return failure.withLock { $0 }
     }
 
     /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final
@@ -312,127 +323,6 @@ public enum Engine {
         }
         if Set(bands).count != bands.count { throw EngineError.badBandList("a band is listed twice") }
         return bands.sorted()
-    }
-
-    /// Checks that the mask lies on the input's pixel grid and has the band; returns that
-    /// band's nodata and whether it is Byte.
-    static func checkMask(_ path: String, band: Int, against input: borrowing Dataset, path inputPath: String,
-                          shownAs shown: String) throws -> (noData: Double?, isByte: Bool) {
-        let mask = try gdal(shown, "opening mask") { try Dataset.open(path) }
-        if let reason = gridDifference(mask, input) {
-            throw EngineError.maskGridMismatch(input: inputPath, mask: shown, reason: reason + " (--mask-warp resamples it onto the input's grid)")
-        }
-        guard band >= 1 && band <= mask.bandCount else {
-            throw EngineError.badOption("--mask-band \(band): the mask \(shown) has \(mask.bandCount) band\(mask.bandCount == 1 ? "" : "s")")
-        }
-        return try gdal(path, "reading mask band \(band)") { try mask.withBand(band) { ($0.noDataValue, $0.dataType == .byte) } }
-    }
-
-    /// How a mask's grid differs from the input's (size, geotransform, CRS), `nil` when it does not.
-    static func gridDifference(_ mask: borrowing Dataset, _ input: borrowing Dataset) -> String? {
-        if mask.width != input.width || mask.height != input.height {
-            return "the input is \(input.width)x\(input.height) pixels, the mask \(mask.width)x\(mask.height)"
-        }
-        if let a = input.geoTransform, let b = mask.geoTransform {
-            let tolerance = 1e-6 * max(abs(a[1]), abs(a[5]), 1e-12)
-            if zip(a, b).contains(where: { abs($0 - $1) > tolerance }) {
-                return "geotransforms differ: input \(a), mask \(b)"
-            }
-        }
-        let (wa, wb) = (input.projectionWKT, mask.projectionWKT)
-        if !wa.isEmpty && !wb.isEmpty && !SpatialReference.isSame(wa, wb) {
-            func name(_ w: String) -> String { SpatialReference.epsg(ofWKT: w).map { "EPSG:\($0)" } ?? "a custom CRS" }
-            return "CRSs differ: input \(name(wa)), mask \(name(wb))"
-        }
-        return nil
-    }
-
-    /// With `--mask-warp`, a mask on another grid becomes a warped VRT on the input's grid
-    /// (nearest neighbour, read window by window); otherwise the path is used as it is.
-    static func resolveMask(_ path: String, warp: Bool, input: borrowing Dataset, path inputPath: String) throws -> String {
-        guard warp else { return path }
-        let mask = try gdal(path, "opening mask") { try Dataset.open(path) }
-        guard gridDifference(mask, input) != nil else { return path }
-        guard let gt = input.geoTransform, gt[2] == 0, gt[4] == 0, gt[5] < 0 else {
-            throw EngineError.badOption("--mask-warp needs a north-up georeferenced input; \(inputPath) has none")
-        }
-        guard mask.geoTransform != nil || mask.gcpCount > 0 else {
-            throw EngineError.badOption("--mask-warp needs a georeferenced mask; \(path) has no geotransform")
-        }
-        let wkt = input.projectionWKT.isEmpty ? mask.projectionWKT : input.projectionWKT
-        let vrt = "/vsimem/geokernel-mask-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).vrt"
-        let warped = try gdal(path, "warping the mask onto the input's grid") {
-            try Dataset.warpedVRT(path, to: vrt, width: input.width, height: input.height, geoTransform: gt, wkt: wkt)
-        }
-        do { try warped.close() } catch { throw EngineError.gdal(path: path, context: "warping the mask", error) }
-        return vrt
-    }
-
-    /// Rasterizes `--polygons` on the input's grid into `path` (Byte, tiled, DEFLATE, 1 inside),
-    /// reprojecting features to the input's CRS; GDAL does it in strips, so memory stays bounded.
-    static func rasterizePolygons(_ options: ApplyOptions, input: borrowing Dataset, to path: String) throws {
-        guard let vector = options.polygons else { return }
-        guard let gt = input.geoTransform else {
-            throw EngineError.badOption("--polygons needs a georeferenced input; \(options.input) has no geotransform")
-        }
-        let raster = try gdal(path, "creating the polygon mask") {
-            try Dataset.create(path, width: input.width, height: input.height, bandCount: 1, dataType: .byte,
-                               options: ["TILED=YES", "COMPRESS=DEFLATE", "SPARSE_OK=TRUE", "BIGTIFF=IF_SAFER"])
-        }
-        try gdal(path, "georeferencing the polygon mask") {
-            try raster.setGeoTransform(gt)
-            if !input.projectionWKT.isEmpty { try raster.setProjection(input.projectionWKT) }
-        }
-        do {
-            try raster.rasterize(vectorPath: vector, layer: options.polygonLayer, sqlWhere: options.polygonWhere,
-                                 allTouched: options.allTouched)
-            try raster.close()
-        } catch {
-            throw EngineError.gdal(path: vector, context: "rasterizing the polygons", error)
-        }
-    }
-
-    /// Checks `--bbox` against the input and finds the pixels it can select.
-    static func prepareBBox(_ b: [Double], crs: String?, input: borrowing Dataset, path: String) throws -> BBoxSelection {
-        guard let gt = input.geoTransform else {
-            throw EngineError.badOption("--bbox needs a georeferenced input; \(path) has no geotransform")
-        }
-        let wkt = input.projectionWKT
-        var xs: [Double] = [], ys: [Double] = []
-        let steps = 64   // the box's edges, densified: a reprojected box is not a rectangle
-        for k in 0...steps {
-            let t = Double(k) / Double(steps)
-            xs += [b[0] + t * (b[2] - b[0]), b[0] + t * (b[2] - b[0]), b[0], b[2]]
-            ys += [b[1], b[3], b[1] + t * (b[3] - b[1]), b[1] + t * (b[3] - b[1])]
-        }
-        var ok = [Bool](repeating: true, count: xs.count)
-        if let crs {
-            guard !wkt.isEmpty else { throw EngineError.badOption("--bbox-crs needs an input with a CRS; \(path) has none") }
-            do {
-                let ct = try CoordinateTransform(from: crs, to: wkt)
-                ok = ct.transform(x: &xs, y: &ys)
-            } catch {
-                throw EngineError.badOption("--bbox-crs: \(error.message)")
-            }
-        }
-        // World to pixel through the inverse of the affine geotransform.
-        let det = gt[1] * gt[5] - gt[2] * gt[4]
-        guard det != 0 else { throw EngineError.badOption("--bbox: the input's geotransform cannot be inverted") }
-        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
-        for i in xs.indices where ok[i] {
-            let dx = xs[i] - gt[0], dy = ys[i] - gt[3]
-            let px = (gt[5] * dx - gt[2] * dy) / det, py = (-gt[4] * dx + gt[1] * dy) / det
-            minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
-        }
-        var envelope: Window? = nil
-        if minX.isFinite && maxX.isFinite && minY.isFinite && maxY.isFinite {
-            let x0 = Int(max(-1, min(Double(input.width), minX.rounded(.down)))) - 1
-            let y0 = Int(max(-1, min(Double(input.height), minY.rounded(.down)))) - 1
-            let x1 = Int(max(-1, min(Double(input.width), maxX.rounded(.up)))) + 1
-            let y1 = Int(max(-1, min(Double(input.height), maxY.rounded(.up)))) + 1
-            envelope = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).intersection(Window(width: input.width, height: input.height))
-        }
-        return BBoxSelection(bounds: b, crs: crs, rasterWKT: wkt, geoTransform: gt, envelope: envelope)
     }
 
     /// Copies what makes the output the input's twin: geotransform or GCPs, CRS, metadata,

@@ -6,26 +6,14 @@ import RasterTiling
 /// crosses into `concurrentPerform` safely. Thread safety: `Sendable`.
 struct Job: Sendable {
     var inputPath: String
-    var maskPath: String?
-    var maskNoData: Double?
-    /// Whether the mask's band is Byte (read as it is, without conversion).
-    var maskIsByte: Bool
-    var maskBand: Int
-    /// The polygons rasterized on the input's grid (Byte, 1 inside), when `--polygons` is given.
-    var polygonMaskPath: String?
-    var invert: Bool
-    var whereExpression: SelectionExpression?
-    var bbox: BBoxSelection?
-
-    /// Whether any selection source is given (otherwise every pixel is selected).
-    var selects: Bool { maskPath != nil || polygonMaskPath != nil || whereExpression != nil || bbox != nil || invert }
+    /// The selection sources, combined per chunk by each worker's `SelectionPlane`.
+    var selection: Selection
     var layout: RasterLayout
     var plan: TilePlan
-    var taps: Taps
+    /// How far the operation reads around a pixel.
     var halo: Halo
     var edge: EdgeMode
     var cval: Double
-    var policy: NodataPolicy
     /// 1-based bands that are filtered, ascending; and those copied unchanged.
     var filteredBands: [Int]
     var copiedBands: [Int]
@@ -40,6 +28,8 @@ struct Job: Sendable {
     /// The input's decoded blocks shared by the workers (`nil`: read through GDAL directly).
     var blocks: BlockCache? = nil
 
+    /// Per band (index 0 = band 1): the kind of numbers it holds, for the operation.
+    var samples: [SampleKind] { layout.samples }
     var bandCount: Int { layout.bandCount }
     var readType: RasterDataType { layout.readType }
 }
@@ -72,14 +62,15 @@ public struct RunStats: Sendable, Equatable {
     }
 }
 
-/// `--bbox` prepared for the workers: the box in its CRS, how to get pixel centres there, and
-/// the pixel envelope outside which nothing is selected. Thread safety: a plain value.
-struct BBoxSelection: Sendable {
-    var bounds: [Double]
-    /// The box's CRS and the raster's, when they differ (each worker builds its transform).
-    var crs: String?
-    var rasterWKT: String
-    var geoTransform: [Double]
-    /// Pixels whose centre can lie in the box, with a one-pixel margin.
-    var envelope: Window?
+extension Job {
+    /// The job for `options` on a prepared input, plan and selection.
+    init(_ options: ApplyOptions, layout: RasterLayout, plan: TilePlan, selection: Selection, filtered: [Int],
+         halo: Halo, outputType: RasterDataType, nanValues: [Double], cancellation: Cancellation,
+         copiesInput: Bool = false, blocks: BlockCache? = nil) {
+        self.init(inputPath: options.input, selection: selection,
+                  layout: layout, plan: plan, halo: halo, edge: options.edge,
+                  cval: options.cval, filteredBands: filtered,
+                  copiedBands: (1...layout.bandCount).filter { !filtered.contains($0) }, outputType: outputType,
+                  nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput, blocks: blocks)
+    }
 }

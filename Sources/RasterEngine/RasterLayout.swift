@@ -1,4 +1,5 @@
 import GDALKit
+import RasterKernels
 import RasterTiling
 
 /// What the engine learnt about the input when it opened it, checked once on the main
@@ -14,6 +15,8 @@ struct RasterLayout: Sendable {
     /// The type pixels are read in: the bands' common type, or Float64 when they differ.
     var readType: RasterDataType
     var imageStructure: [String: String]
+    /// Per band: the kind of numbers it holds, as operations see them.
+    var samples: [SampleKind]
 
     /// Opens nothing: describes an open dataset and refuses what the engine cannot convolve.
     init(_ ds: borrowing Dataset, path: String, filteredBands: [Int]) throws {
@@ -54,6 +57,7 @@ struct RasterLayout: Sendable {
         blockWidth = block.width
         blockHeight = block.height
         readType = Set(types).count == 1 ? types[0] : .float64
+        samples = types.map { $0.isFloatingPoint ? .float : .integer(min: Int($0.minimum), max: Int($0.maximum)) }
         imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 

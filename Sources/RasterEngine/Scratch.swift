@@ -6,7 +6,7 @@ final class Scratch {
 
     /// The named buffers a tile needs.
     enum Slot: Int, CaseIterable {
-        case chunkOutput, staging, selection, gathered, gatheredMask, decoded, padded, valid, result, chosen, row, rows, maskRead
+        case chunkOutput, staging, gathered, gatheredMask, decoded, padded, valid, result, chosen, row
     }
 
     init() {

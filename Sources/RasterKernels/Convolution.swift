@@ -82,14 +82,14 @@ public enum Convolution {
     /// Recomputes the chosen pixels (a `width × height` plane of flags) that have an invalid
     /// neighbour, leaving invalid neighbours out as `NodataPolicy.renormalized` says; `out`
     /// must already hold `convolve`'s result, which the other pixels keep. `valid` has the
-    /// padded buffer's shape (non-zero = valid).
+    /// padded buffer's shape (non-zero = valid); `chosen` `nil` means every pixel.
     public static func convolveMasked(taps: Taps, padded: UnsafePointer<Double>, valid: UnsafePointer<UInt8>,
                                       paddedWidth: Int, width: Int, height: Int,
-                                      chosen: UnsafePointer<UInt8>, out: UnsafeMutablePointer<Double>) {
+                                      chosen: UnsafePointer<UInt8>?, out: UnsafeMutablePointer<Double>) {
         let cx = taps.width - 1 - taps.width / 2, cy = taps.height - 1 - taps.height / 2
         let list = taps.taps
         for y in 0..<height {
-            for x in 0..<width where chosen[y * width + x] != 0 {
+            for x in 0..<width where chosen.map({ $0[y * width + x] != 0 }) ?? true {
                 var sum = 0.0, validWeight = 0.0, invalidWeight = 0.0
                 var anyInvalid = false
                 for tap in list {

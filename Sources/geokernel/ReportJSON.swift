@@ -3,17 +3,6 @@ import RasterEngine
 
 /// The `--json` report of `geokernel apply`: one object on stdout.
 enum ReportJSON {
-    /// The selection sources, as the report lists them.
-    static func maskSources(_ o: ApplyOptions) -> [String] {
-        var out: [String] = []
-        if let m = o.mask { out.append("mask \(m) band \(o.maskBand)") }
-        if let p = o.polygons { out.append("polygons \(p)" + (o.polygonLayer.map { " layer \($0)" } ?? "") + (o.polygonWhere.map { " where \($0)" } ?? "")) }
-        if o.whereExpression != nil { out.append("where") }
-        if let b = o.bbox { out.append("bbox \(b.map { String($0) }.joined(separator: ","))" + (o.bboxCRS.map { " (\($0))" } ?? "")) }
-        if o.invertMask { out.append("inverted") }
-        return out
-    }
-
     /// The report of a run that failed: what the exit code says, as JSON.
     static func failure(_ e: EngineError, input: String, output: String) -> String {
         let object: [String: Any] = ["ok": false, "exit_code": Int(e.exitCode), "error": e.description,
@@ -33,7 +22,7 @@ enum ReportJSON {
             "input_types": r.inputTypes.map(\.name),
             "creation_options": r.creationOptions,
             "kernel": ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable],
-            "mask_sources": maskSources(options),
+            "mask_sources": r.selectionSources,
             "edge": options.edge.rawValue,
             "nodata_policy": options.nodataPolicy.rawValue,
             "tiles": ["total": r.stats.tilesTotal, "convolved": r.stats.tilesConvolved, "skipped": r.stats.tilesSkipped],

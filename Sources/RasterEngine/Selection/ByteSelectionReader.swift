@@ -1,0 +1,80 @@
+import GDALKit
+import RasterKernels
+import RasterTiling
+
+/// Reads a Byte selection band (the mask raster's, the rasterized polygons') one of its blocks
+/// at a time and ANDs it in (selected: non-zero and not `notSelected`). Blocks that
+/// `ConstantBlocks` knows as all- or none-selected from their encoded bytes are not decoded;
+/// a block read whole is classified for the next time.
+/// Thread safety: owned by one worker thread (its own dataset handle).
+final class ByteSelectionReader: SelectionReader {
+    private let dataset: Dataset
+    private let band: Int
+    private let path: String
+    private let notSelected: Int
+    private let raster: Window
+    private let blocks: ConstantBlocks?
+    private let meter: Meter
+    private let bytes = GrowableBuffer<UInt8>()
+
+    /// Opens band `band` of `path` on the calling thread.
+    init(path: String, band: Int, notSelected: Int, raster: Window, meter: Meter) throws {
+        dataset = try gdal(path, "opening") { try Dataset.open(path) }
+        blocks = ConstantBlocks(dataset, path: path)
+        self.path = path
+        self.band = band
+        self.notSelected = notSelected
+        self.raster = raster
+        self.meter = meter
+    }
+
+    func and(into sel: UnsafeMutablePointer<UInt8>, window chunk: Window) throws {
+        try dataset.withBand(band) { b in try and(b, into: sel, window: chunk) }
+    }
+
+    private func and(_ b: borrowing Band, into sel: UnsafeMutablePointer<UInt8>, window chunk: Window) throws {
+        let (bw, bh) = b.blockSize
+        let bytes = self.bytes.pointer(count: max(chunk.area, bw * bh))
+        for by in (chunk.y / bh)...((chunk.maxY - 1) / bh) {
+            for bx in (chunk.x / bw)...((chunk.maxX - 1) / bw) {
+                let block = Window(x: bx * bw, y: by * bh, width: bw, height: bh).clamped(to: raster)
+                guard let part = block.intersection(chunk) else { continue }
+                let key = blocks?.key(b, bx, by)
+                if let key, let v = blocks?.value(for: key) {
+                    if v == 0 {
+                        for y in part.y..<part.maxY {
+                            (sel + (y - chunk.y) * chunk.width + part.x - chunk.x).update(repeating: 0, count: part.width)
+                        }
+                    }
+                    continue
+                }
+                // Read the whole block when it is worth classifying, else only the part needed.
+                let whole = key != nil && block.area <= 4 * part.area
+                let rect = whole ? block : part
+                try meter.read(rect.area) {
+                    try gdal(path, "reading selection window \(rect)") {
+                        try b.read(PixelRect(rect), into: UnsafeMutableRawBufferPointer(start: bytes, count: rect.area),
+                                   layout: BufferLayout(dataType: .byte, width: rect.width, height: rect.height))
+                    }
+                }
+                if whole, let key {
+                    var any: UInt8 = 0, all: UInt8 = 1
+                    for i in 0..<rect.area {
+                        let v = Int(bytes[i])
+                        let s: UInt8 = v != 0 && v != notSelected ? 1 : 0
+                        any |= s; all &= s
+                    }
+                    if any == 0 || all == 1 { blocks?.remember(key, selected: all) }
+                }
+                for y in part.y..<part.maxY {
+                    let src = bytes + (y - rect.y) * rect.width + part.x - rect.x
+                    let dst = sel + (y - chunk.y) * chunk.width + part.x - chunk.x
+                    for x in 0..<part.width {
+                        let v = Int(src[x])
+                        dst[x] &= v != 0 && v != notSelected ? 1 : 0
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import GDALKit
+import RasterKernels
+import RasterTiling
+
+/// Every selection source of a run, combined with AND, then inverted with `--invert-mask`.
+/// Prepared on the main thread for `apply` and `plan` alike; `removeTemporaries()` deletes
+/// what the sources put in `/vsimem/`. Thread safety: `Sendable` plain values.
+struct Selection: Sendable {
+    /// The source types, in the order they are ANDed (the cheap box first).
+    static let sourceTypes: [any SelectionSource.Type] = [
+        BBoxSource.self, MaskSource.self, PolygonSource.self, WhereSource.self,
+    ]
+
+    let sources: [any SelectionSource]
+    /// Select where the combined sources do not (`--invert-mask`).
+    let invert: Bool
+
+    /// Prepares every source `options` names against the open input.
+    /// - Throws: `EngineError` for a mask on another grid, a bad band, box or vector source.
+    init(_ options: ApplyOptions, input: borrowing Dataset, layout: RasterLayout) throws {
+        var prepared: [any SelectionSource] = []
+        do {
+            for type in Selection.sourceTypes {
+                if let source = try type.prepare(options, input: input, layout: layout) { prepared.append(source) }
+            }
+        } catch {
+            prepared.forEach { $0.temporaries.forEach { _ = GDALRuntime.unlink($0) } }
+            throw error
+        }
+        sources = prepared
+        invert = options.invertMask
+    }
+
+    /// Whether anything restricts the selection (otherwise every pixel is selected).
+    var selects: Bool { !sources.isEmpty || invert }
+
+    /// The sources as the report lists them.
+    var summaries: [String] { sources.map(\.summary) + (invert ? ["inverted"] : []) }
+
+    /// The files the sources read.
+    var filesRead: [String] { sources.flatMap(\.filesRead) }
+
+    /// Deletes the warped mask and rasterized polygons from `/vsimem/`.
+    func removeTemporaries() { sources.forEach { $0.temporaries.forEach { _ = GDALRuntime.unlink($0) } } }
+}
+
+/// One worker's selection: a reader per source and the plane they AND into.
+/// Thread safety: owned by one worker thread.
+final class SelectionPlane {
+    private let selection: Selection
+    private let readers: [any SelectionReader]
+    private let plane = GrowableBuffer<UInt8>()
+
+    /// Opens every source's reader on the calling thread.
+    init(_ selection: Selection, meter: Meter) throws {
+        self.selection = selection
+        readers = try selection.sources.map { try $0.makeReader(meter: meter) }
+    }
+
+    /// The selection of `window` (1 = selected). `nil` when nothing restricts it (no source,
+    /// or every pixel selected): the fast path then needs no per-pixel test. `nothing` is true
+    /// when no pixel is selected. The plane is valid until the next call.
+    func read(_ window: Window) throws -> (UnsafeMutablePointer<UInt8>?, nothing: Bool) {
+        guard selection.selects else { return (nil, false) }
+        if !selection.invert, selection.sources.contains(where: { s in s.envelope.map { $0.intersection(window) == nil } ?? false }) {
+            return (nil, true)   // outside a source's envelope: nothing else is read
+        }
+        let sel = plane.pointer(count: window.area)
+        sel.initialize(repeating: 1, count: window.area)
+        for reader in readers { try reader.and(into: sel, window: window) }
+        var all: UInt8 = 1, any: UInt8 = 0
+        let flip: UInt8 = selection.invert ? 1 : 0
+        for i in 0..<window.area {
+            sel[i] ^= flip
+            all &= sel[i]
+            any |= sel[i]
+        }
+        return (all == 1 ? nil : sel, any == 0)
+    }
+}

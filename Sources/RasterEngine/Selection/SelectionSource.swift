@@ -1,0 +1,35 @@
+import GDALKit
+import RasterTiling
+
+/// One source of selected pixels (`--mask`, `--polygons`, `--where`, `--bbox`), prepared once
+/// on the main thread into plain values that every worker shares. Each worker opens its own
+/// `SelectionReader` (its own GDAL handles), which ANDs the source into a selection plane.
+/// Adding a source: one type conforming to this, listed in `Selection.sourceTypes`, plus its
+/// flag in the command line and its field in `ApplyOptions`.
+/// Thread safety: `Sendable` plain values.
+protocol SelectionSource: Sendable {
+    /// The source the options name, checked against the open input; `nil` when they name none.
+    /// - Throws: `EngineError` with a one-line message (a mask on another grid, a bad box…).
+    static func prepare(_ options: ApplyOptions, input: borrowing Dataset, layout: RasterLayout) throws -> Self?
+    /// The pixels it can select; `nil` for anywhere. A chunk outside it reads no source.
+    var envelope: Window? { get }
+    /// How the report and the plan name it (`mask water.tif band 1`).
+    var summary: String { get }
+    /// The files it reads, for the run's identity.
+    var filesRead: [String] { get }
+    /// Files it made under `/vsimem/`, removed after the run.
+    var temporaries: [String] { get }
+    /// This worker's reader.
+    func makeReader(meter: Meter) throws -> any SelectionReader
+}
+
+extension SelectionSource {
+    var envelope: Window? { nil }
+    var temporaries: [String] { [] }
+}
+
+/// One worker's reader of a selection source. Thread safety: owned by one worker thread.
+protocol SelectionReader: AnyObject {
+    /// ANDs the source into `plane`: `window.area` flags, row-major, 1 = selected.
+    func and(into plane: UnsafeMutablePointer<UInt8>, window: Window) throws
+}

@@ -1,0 +1,59 @@
+import GDALKit
+import RasterKernels
+import RasterTiling
+
+/// `--where EXPR`: pixels where an expression over the input's bands holds, evaluated on
+/// each window's pixels of the bands it names. Thread safety: `Sendable` plain values.
+struct WhereSource: SelectionSource {
+    let expression: SelectionExpression
+    let inputPath: String
+
+    static func prepare(_ options: ApplyOptions, input: borrowing Dataset, layout: RasterLayout) throws -> WhereSource? {
+        guard let e = options.whereExpression else { return nil }
+        if let b = e.bands.first(where: { $0 > layout.bandCount }) {
+            throw EngineError.badOption("--where: band b\(b) does not exist; the input has \(layout.bandCount) band\(layout.bandCount == 1 ? "" : "s")")
+        }
+        return WhereSource(expression: e, inputPath: options.input)
+    }
+
+    var summary: String { "where" }
+    var filesRead: [String] { [] }   // the input itself
+
+    func makeReader(meter: Meter) throws -> any SelectionReader {
+        try WhereReader(self, meter: meter)
+    }
+}
+
+/// Evaluates `--where` through this worker's own handle on the input.
+/// Thread safety: owned by one worker thread.
+final class WhereReader: SelectionReader {
+    private let source: WhereSource
+    private let input: Dataset
+    private let meter: Meter
+
+    init(_ source: WhereSource, meter: Meter) throws {
+        self.source = source
+        input = try gdal(source.inputPath, "opening") { try Dataset.open(source.inputPath) }
+        self.meter = meter
+    }
+
+    func and(into sel: UnsafeMutablePointer<UInt8>, window: Window) throws {
+        let e = source.expression, path = source.inputPath
+        try meter.read(window.area * 8 * e.bands.count) {
+            var values: [Int: [Double]] = [:], invalid: [Int: [UInt8]] = [:]
+            for b in e.bands.sorted() {
+                values[b] = try gdal(path, "reading band \(b) of window \(window) for --where") {
+                    try input.withBand(b) { try $0.read(PixelRect(window), as: Double.self) }
+                }
+            }
+            for b in e.nodataBands.sorted() {
+                let m: [UInt8] = try gdal(path, "reading the mask of band \(b) for --where") {
+                    try input.withBand(b) { band in try band.withMaskBand { try $0.read(PixelRect(window)) } }
+                }
+                invalid[b] = m.map { $0 == 0 ? 1 : 0 }
+            }
+            let picked = e.select(count: window.area, value: { values[$0]! }, invalid: { invalid[$0]! })
+            for i in 0..<window.area { sel[i] &= picked[i] }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import GDALKit
+import RasterKernels
+import RasterTiling
+
+/// A tile's neighbourhood as read from the input: the raw bytes of every filtered band over
+/// the source rows and columns the edge mode maps the padded tile to, and those maps.
+/// Thread safety: a view of the worker's scratch memory; lives within one tile's processing.
+struct GatheredTile {
+    let tile: Window
+    let halo: Halo
+    /// Padded column and row → source column and row (through the edge mode).
+    let columns: AxisGather, rows: AxisGather
+    /// Each padded column's place in a gathered row, -1 outside the raster (constant edge).
+    let columnSlots: [Int]
+    /// Whether the padded columns are the gathered ones in order (no edge mapping needed).
+    let contiguous: Bool
+    /// Band `k` of the filtered bands: `gatheredWidth × gatheredHeight` raw values at
+    /// `raw + k × gatheredArea × byteSize`.
+    let raw: UnsafeMutableRawPointer
+    let byteSize: Int
+
+    var gatheredWidth: Int { columns.gatheredCount }
+    var gatheredArea: Int { columns.gatheredCount * rows.gatheredCount }
+    var paddedWidth: Int { columns.slots.count }
+    var paddedHeight: Int { rows.slots.count }
+
+    /// The raw values of filtered band `k`.
+    func band(_ k: Int) -> UnsafeMutableRawPointer { raw + k * gatheredArea * byteSize }
+
+    /// Core row `y` of band `k`'s raw values, from the tile's first column.
+    func coreRow(_ k: Int, _ y: Int) -> UnsafeMutableRawPointer {
+        band(k) + rows.slots[y + halo.top]! * gatheredWidth * byteSize
+    }
+}
+
+/// Read with halo, then decode one band into the padded planes an operation sees.
+extension TileWorker {
+    /// Reads the tile's neighbourhood (the operation's halo, through the edge mode) of every
+    /// filtered band at once, from the shared block cache.
+    func gather(_ tile: Window) throws -> GatheredTile {
+        let halo = job.halo, layout = job.layout
+        let gx = AxisGather(start: tile.x - halo.left, length: tile.width + halo.left + halo.right,
+                            count: layout.width, edge: job.edge)
+        let gy = AxisGather(start: tile.y - halo.top, length: tile.height + halo.top + halo.bottom,
+                            count: layout.height, edge: job.edge)
+        let gw = gx.gatheredCount, ga = gw * gy.gatheredCount
+        let bands = job.filteredBands
+        let rs = job.readType.byteSize
+        let slots = gx.slots.map { $0 ?? -1 }
+        let contiguous = slots.first.map { first in first >= 0 && slots.indices.allSatisfy { slots[$0] == first + $0 } } ?? false
+        let raw = scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
+        if ga > 0 {
+            try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, _ in
+                try readInput(Window(x: rect.x, y: rect.y, width: rect.width, height: rect.height), bands: bands, into: dst,
+                              lineSpacing: gw * rs, bandSpacing: ga * rs)
+            }
+        }
+        return GatheredTile(tile: tile, halo: halo, columns: gx, rows: gy, columnSlots: slots, contiguous: contiguous,
+                            raw: raw, byteSize: rs)
+    }
+
+    /// One band's padded planes: the values (edge-mapped, `cval` outside with `constant`) and
+    /// their validity.
+    struct PaddedPlanes {
+        let values: UnsafeMutablePointer<Double>
+        let valid: UnsafeMutablePointer<UInt8>
+        /// Whether `valid` was filled (a nodata value, a mask or NaN can make a pixel invalid).
+        let checked: Bool
+        /// Whether any padded value is invalid.
+        let anyInvalid: Bool
+    }
+
+    /// Decodes filtered band `k` (band number `b`) of `g` into the padded planes. Validity
+    /// comes from the nodata value compared as GDAL's nodata mask compares it (so the band's
+    /// blocks are not decoded a second time for the mask), else from GDAL's mask band (read
+    /// once per tile when it is shared by all bands); and NaN in float bands.
+    func decode(_ g: GatheredTile, band k: Int, number b: Int, sharedMaskRead: inout Bool) throws -> PaddedPlanes {
+        let layout = job.layout
+        let pw = g.paddedWidth, ph = g.paddedHeight, gw = g.gatheredWidth, ga = g.gatheredArea
+        let rs = g.byteSize
+        let rawBand = g.band(k)
+        let decoded = scratch.typed(.decoded, Double.self, count: max(1, ga))
+        let padded = scratch.typed(.padded, Double.self, count: pw * ph)
+        let valid = scratch.typed(.valid, UInt8.self, count: pw * ph)
+        let gatheredMask = scratch.typed(.gatheredMask, UInt8.self, count: max(1, ga))
+        let colSlots = g.columnSlots
+
+        // Decode into the padded plane through the gather slots (straight from the read rows
+        // when the columns need no edge mapping).
+        if !g.contiguous && ga > 0 { PixelCodec.decode(job.readType, rawBand, count: ga, into: decoded) }
+        for py in 0..<ph {
+            let dst = padded + py * pw
+            guard let sy = g.rows.slots[py] else { dst.initialize(repeating: job.cval, count: pw); continue }
+            if g.contiguous {
+                PixelCodec.decode(job.readType, rawBand + (sy * gw + colSlots[0]) * rs, count: pw, into: dst)
+            } else {
+                let src = decoded + sy * gw
+                for px in 0..<pw { let s = colSlots[px]; dst[px] = s >= 0 ? src[s] : job.cval }
+            }
+        }
+
+        let flags = layout.maskFlags[b - 1]
+        let nodata = TileWorker.nodataComparand(flags: flags, type: layout.bandTypes[b - 1], noData: layout.noData[b - 1])
+        let usesMask = !flags.contains(.allValid) && nodata == nil
+        var hasNaN = false
+        if layout.bandTypes[b - 1].isFloatingPoint {
+            for i in 0..<(pw * ph) where padded[i] != padded[i] { hasNaN = true; break }
+        }
+        let checked = usesMask || hasNaN || nodata != nil
+        var anyInvalid = false
+        if checked {
+            if usesMask && !(flags.contains(.perDataset) && sharedMaskRead) && ga > 0 {
+                try readRuns(g.columns, g.rows, gw: gw, elementSize: 1, into: UnsafeMutableRawPointer(gatheredMask),
+                             tile: g.tile) { rect, dst, size in
+                    try input.withBand(b) { band in
+                        try band.withMaskBand { m in
+                            try m.read(rect, into: UnsafeMutableRawBufferPointer(start: dst, count: ga),
+                                       layout: BufferLayout(dataType: .byte, width: size.width, height: size.height,
+                                                            pixelSpacing: 1, lineSpacing: gw, bandSpacing: ga))
+                        }
+                    }
+                }
+                sharedMaskRead = flags.contains(.perDataset)
+            }
+            let nd = nodata ?? .nan   // NaN equals nothing: no nodata test
+            for py in 0..<ph {
+                let row = valid + py * pw, prow = padded + py * pw
+                guard let sy = g.rows.slots[py] else { row.initialize(repeating: 1, count: pw); continue }
+                for px in 0..<pw {
+                    let sx = colSlots[px]
+                    var ok: Bool = sx < 0 || !usesMask || gatheredMask[sy * gw + sx] != 0
+                    if sx >= 0 && (prow[px] != prow[px] || prow[px] == nd) { ok = false }
+                    row[px] = ok ? 1 : 0
+                    if !ok { anyInvalid = true }
+                }
+            }
+        }
+        return PaddedPlanes(values: padded, valid: valid, checked: checked, anyInvalid: anyInvalid)
+    }
+
+    /// Which core pixels take the operation's result: selected and valid. `nil` when all do.
+    func choose(_ planes: PaddedPlanes, _ g: GatheredTile, selection: UnsafeMutablePointer<UInt8>?,
+                chunk: Window) -> UnsafeMutablePointer<UInt8>? {
+        guard selection != nil || planes.checked else { return nil }
+        let tile = g.tile, pw = g.paddedWidth
+        let chosen = scratch.typed(.chosen, UInt8.self, count: tile.area)
+        var all: UInt8 = 1
+        for y in 0..<tile.height {
+            let crow = chosen + y * tile.width
+            if let selection {
+                crow.update(from: selection + (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x, count: tile.width)
+            } else {
+                crow.initialize(repeating: 1, count: tile.width)
+            }
+            if planes.checked {
+                let vrow = planes.valid + (y + g.halo.top) * pw + g.halo.left
+                for x in 0..<tile.width { crow[x] &= vrow[x] }
+            }
+            for x in 0..<tile.width { all &= crow[x] }
+        }
+        return all == 1 ? nil : chosen
+    }
+
+    /// The value a pixel (as Double) equals exactly when GDAL's nodata mask calls it invalid,
+    /// when the band's only mask is its nodata value (`GMF_NODATA`): the nodata cast to the
+    /// band's type as GDAL casts it (truncated for integers, rounded to Float32); NaN for a
+    /// NaN nodata (the NaN test does it). `nil` when GDAL's mask band must be read instead
+    /// (other masks; GDAL 3.6 shows Int8 as Byte with its own rules).
+    static func nodataComparand(flags: MaskFlags, type: RasterDataType, noData: Double?) -> Double? {
+        guard flags == .nodata, let nd = noData, type != .int8 else { return nil }
+        if nd.isNaN { return type.isFloatingPoint ? .nan : nil }   // NaN pixels are invalid anyway
+        switch type {
+        case .float64: return nd
+        case .float32: return Double(Float(nd))
+        default: return nd.rounded(.towardZero)
+        }
+    }
+
+    /// Reads `rect` of the input's `bands` in the read type, band `k` of the list at
+    /// `dst + k × bandSpacing`, from the shared block cache (each block decoded once).
+    func readInput(_ rect: Window, bands: [Int], into dst: UnsafeMutableRawPointer, lineSpacing: Int,
+                   bandSpacing: Int) throws {
+        guard let cache = job.blocks else { preconditionFailure("tiles are read only in apply, whose job has a block cache") }
+        try cache.read(rect, bands: bands, into: dst, lineSpacing: lineSpacing, bandSpacing: bandSpacing, using: input)
+    }
+
+    /// Reads each (row run × column run) rectangle into its place in a gathered buffer.
+    func readRuns(_ gx: AxisGather, _ gy: AxisGather, gw: Int, elementSize: Int, bands: Int = 1,
+                  into buf: UnsafeMutableRawPointer, tile: Window,
+                  _ read: (PixelRect, UnsafeMutableRawPointer, (width: Int, height: Int)) throws -> Void) throws {
+        var oy = 0
+        for ry in gy.runs {
+            var ox = 0
+            for rx in gx.runs {
+                let rect = PixelRect(x: rx.lowerBound, y: ry.lowerBound, width: rx.count, height: ry.count)
+                try meter.read(rx.count * ry.count * elementSize * bands) {
+                    try gdal(job.inputPath, "reading tile \(tile)") {
+                        try read(rect, buf + (oy * gw + ox) * elementSize, (rx.count, ry.count))
+                    }
+                }
+                ox += rx.count
+            }
+            oy += ry.count
+        }
+    }
+}
