@@ -1,6 +1,5 @@
 import Foundation
 import GDALKit
-import RasterKernels
 import RasterTiling
 
 /// How the blocks the kernel leaves alone reach the output.
@@ -33,18 +32,15 @@ extension Engine {
     /// Copies the input when its layout allows it and the selection, sampled, leaves most
     /// chunks alone; otherwise every block is rewritten.
     static func choosePassThrough(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
-                                  selection: Selection, filtered: [Int], cancellation: Cancellation,
+                                  selection: Selection, cancellation: Cancellation,
                                   input: borrowing Dataset) throws -> PassThrough {
         if let obstacle = inputCopyObstacle(options, layout: layout, profile: profile, input: input) {
             return .rewritten(reason: obstacle)
         }
+        // With a copy, the output's blocks are the input's: this is the run's plan.
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: layout.blockWidth,
                             blockHeight: layout.blockHeight, tileSize: options.tileSize)
-        let operation = options.operation
-        let probe = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
-                        outputType: profile.dataType, nanValues: Array(repeating: 0, count: layout.bandCount),
-                        cancellation: cancellation)
-        let coverage = try sampledCoverage(probe, operation)
+        let coverage = try sampledCoverage(selection, plan: plan)
         if coverage > copyCoverageLimit {
             return .rewritten(reason: "the selection reaches about \(Int((coverage * 100).rounded())) % of the chunks")
         }
@@ -90,14 +86,14 @@ extension Engine {
 
     /// The fraction of chunks with selected pixels, estimated from up to `coverageSamples`
     /// chunks spread evenly over the raster (reading only their selection sources).
-    static func sampledCoverage<Op: TileOperation>(_ job: Job, _ operation: Op) throws -> Double {
-        guard job.selection.selects else { return 1 }
-        let worker = try TileWorker(job: job, operation: operation)
-        let n = job.plan.chunkCount, samples = min(n, coverageSamples)
+    static func sampledCoverage(_ selection: Selection, plan: TilePlan) throws -> Double {
+        guard selection.selects else { return 1 }
+        let plane = try SelectionPlane(selection, meter: Meter())
+        let n = plan.chunkCount, samples = min(n, coverageSamples)
         var active = 0
         for k in 0..<samples {
-            let stats = try worker.survey(k * n / samples + (n / samples) / 2)
-            if stats.tilesConvolved > 0 { active += 1 }
+            let (_, nothing) = try plane.read(plan.chunk(k * n / samples + (n / samples) / 2))
+            if !nothing { active += 1 }
         }
         return Double(active) / Double(samples)
     }

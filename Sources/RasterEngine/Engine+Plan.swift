@@ -58,29 +58,15 @@ extension Engine {
     }
 
     private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
-        GDALRuntime.ensureReady()
-        try options.checkBounds()
-        let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
-        let filtered = try bandList(options.bands, count: input.bandCount)
-        let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let selection = try Selection(options, input: input, layout: layout)
-        defer { selection.removeTemporaries() }
-        let (profile, cogOptions) = try outputProfile(options, layout: layout)
-        let passThrough = try choosePassThrough(options, layout: layout, profile: profile, selection: selection,
-                                                filtered: filtered, cancellation: Cancellation(), input: input)
-        let tiled = profile.option("TILED") != "NO"
-        let bw = tiled ? Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256 : layout.width
-        let bh = Int(profile.option("BLOCKYSIZE") ?? (tiled ? "256" : "1")) ?? 256
-        let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: bw, blockHeight: bh, tileSize: options.tileSize)
-        let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
-        let operation = options.operation
-        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
-                      outputType: profile.dataType, nanValues: Array(repeating: 0, count: layout.bandCount),
-                      cancellation: Cancellation())
-        let worker = try TileWorker(job: job, operation: operation)
+        let run = try PreparedRun(options, cancellation: Cancellation())
+        let layout = run.layout, profile = run.profile, filtered = run.filtered
+        let block = run.plannedBlock
+        let plan = run.plan(block: block)
+        let threads = run.threads(for: plan)
+        let plane = try SelectionPlane(run.selection, meter: Meter())
         var stats = RunStats()
-        let h = operation.halo, rs = layout.readType.byteSize
-        for i in 0..<plan.chunkCount { stats.add(try worker.survey(i)) }
+        for i in 0..<plan.chunkCount { stats.add(try plane.survey(i, plan: plan)) }
+        let h = run.operation.halo, rs = layout.readType.byteSize
         var bytesToRead = layout.width * layout.height * layout.bandCount * rs
         // Visited tiles also read their halo for the filtered bands (an upper bound: the
         // raster's border trims it).
@@ -89,23 +75,28 @@ extension Engine {
         let os = profile.dataType.byteSize
         let padded = tile.padded(by: h).area
         let chunkBytes = plan.chunkWidth * plan.chunkHeight * layout.bandCount * os
-        let perWorker = padded * (8 + 8 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1) + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes
-        let writes = BlockWrites.planned(profile: profile, cog: cogOptions != nil, copiesInput: passThrough == .inputCopied, bands: layout.bandCount)
+        let perWorker = padded * (8 + 8 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1)
+            + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes
+        let writes = run.blockWrites
         // Staging: the worker's own through GDAL; the write queue's pool (a buffer per worker plus the lanes) in place.
         let staging = (writes == .gdal ? threads : threads + ChunkWriter.writeLanes) * chunkBytes
-        let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes : Int(GDALRuntime.cacheMax)
+        let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes
+            : Int(GDALRuntime.cacheMax)
+        let kernel = run.operation.kernel
         return PlanReport(input: options.input, width: layout.width, height: layout.height, bands: layout.bandCount,
                           inputType: layout.readType.name, outputType: profile.dataType.name,
-                          creationOptions: cogOptions ?? profile.creationOptions,
-                          blockWidth: bw, blockHeight: bh, chunkWidth: plan.chunkWidth, chunkHeight: plan.chunkHeight,
-                          chunks: plan.chunkCount, tileWidth: plan.tileWidth, tileHeight: plan.tileHeight,
+                          creationOptions: run.cogOptions ?? profile.creationOptions,
+                          blockWidth: block.width, blockHeight: block.height, chunkWidth: plan.chunkWidth,
+                          chunkHeight: plan.chunkHeight, chunks: plan.chunkCount,
+                          tileWidth: plan.tileWidth, tileHeight: plan.tileHeight,
                           tilesTotal: stats.tilesTotal, tilesVisited: stats.tilesConvolved, tilesSkipped: stats.tilesSkipped,
                           pixelsSelected: stats.pixelsSelected, bytesToRead: bytesToRead,
                           bytesToWrite: layout.width * layout.height * layout.bandCount * os,
-                          memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging + Engine.baseMemoryBytes,
+                          memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging
+                              + Engine.baseMemoryBytes,
                           threads: threads, bigTIFF: profile.isBigTIFF,
-                          kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
-                          kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description,
+                          kernelWidth: kernel.width, kernelHeight: kernel.height,
+                          kernelSeparable: kernel.isSeparable, passThrough: run.passThrough.description,
                           blockWrites: writes.planDescription)
     }
 }

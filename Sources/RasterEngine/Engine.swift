@@ -80,24 +80,12 @@ public enum Engine {
     private static func run(_ options: ApplyOptions, cancellation: Cancellation,
                             progress: (@Sendable (Double) -> Void)?) throws -> ApplyReport {
         let start = DispatchTime.now()
-        GDALRuntime.ensureReady()
-        if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
-            GDALRuntime.cacheMax = Int64(defaultCacheBytes)   // halo re-reads come from here; bounded whatever the raster
-        }
-        try options.checkBounds()
-
-        // Open: the input, checked once here; workers reopen it on their own threads.
-        let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
-        let filtered = try bandList(options.bands, count: input.bandCount)
-        let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
-        let selection = try Selection(options, input: input, layout: layout)
-        defer { selection.removeTemporaries() }
+        let run = try PreparedRun(options, cancellation: cancellation)
+        let layout = run.layout, profile = run.profile, copying = run.copiesInput
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
         let file = try OutputFile(options.output, inputs: [options.input] + (options.mask.map { [$0] } ?? []),
                                   overwrite: options.overwrite, resumable: options.resume)
-        let (profile, cogOptions) = try outputProfile(options, layout: layout)
-        let cog = cogOptions != nil
         var finished = false
         var keepPartial = false
         defer { if !finished && !keepPartial { file.discard() } }
@@ -107,21 +95,18 @@ public enum Engine {
         let previous = options.resume ? file.checkpointPath.flatMap(Checkpoint.load) : nil
         let resuming = previous != nil && FileManager.default.fileExists(atPath: file.temporaryPath)
         if !resuming { file.discard() }
-        let passThrough = try choosePassThrough(options, layout: layout, profile: profile, selection: selection,
-                                                filtered: filtered, cancellation: cancellation, input: input)
-        let copying = passThrough == .inputCopied
         var output: Dataset? = nil
         // An uncompressed GeoTIFF's blocks are written in place by the engine's write threads
         // (BlockFile): GDAL only makes the file, with every block unwritten.
-        let inPlace = BlockWrites.planned(profile: profile, cog: cog, copiesInput: copying, bands: layout.bandCount) != .gdal
+        let inPlace = run.blockWrites != .gdal
         let block: (width: Int, height: Int)
         let nanValues: [Double]
         if copying && !resuming {
-            block = (layout.blockWidth, layout.blockHeight)
+            block = run.plannedBlock
             nanValues = layout.noData.map { $0 ?? 0 }
         } else {
             let opened = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
-                                        profile: profile, input: input, blocksInPlace: inPlace)
+                                        profile: profile, input: run.input, blocksInPlace: inPlace)
             block = try opened.withBand(1) { $0.blockSize }
             nanValues = try (1...layout.bandCount).map { b in try opened.withBand(b) { $0.noDataValue } ?? 0 }
             if inPlace {
@@ -130,13 +115,11 @@ public enum Engine {
                 output = consume opened
             }
         }
-        _ = consume input
         let copyTask = copying && !resuming ? BackgroundCopy(options.input, to: file.temporaryPath, cancellation: cancellation) : nil
         defer { copyTask?.stop() }   // before the temporary is discarded
 
-        // Plan.
-        let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
-                            blockHeight: block.height, tileSize: options.tileSize)
+        // Plan: the output's blocks as the file has them.
+        let plan = run.plan(block: block)
         var blockFile: BlockFile? = nil
         if inPlace {
             blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan, bands: layout.bandCount,
@@ -160,16 +143,11 @@ public enum Engine {
             checkpoint = .init(path: path, partialPath: file.temporaryPath, fingerprint: fingerprint,
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
         }
-        let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, plan.chunkCount))
-        var budget = BlockCache.defaultBudgetBytes
-        if let text = ProcessInfo.processInfo.environment["GEOKERNEL_BLOCK_CACHE_MB"], let mib = Double(text), mib >= 0, mib < 1e6 {
-            budget = Int(mib * 1_048_576)
-        }
-        let operation = options.operation
-        let blocks = BlockCache(layout: layout, plan: plan, halo: operation.halo, edge: options.edge, budget: budget)
-        let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
-                      outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copying,
-                      blocks: blocks)
+        let threads = run.threads(for: plan)
+        let operation = run.operation
+        let blocks = BlockCache(layout: layout, plan: plan, halo: operation.halo, edge: options.edge,
+                                budget: run.blockCacheBudget)
+        let job = run.job(plan: plan, nanValues: nanValues, cancellation: cancellation, blocks: blocks)
         let partialPath = file.temporaryPath, shownPath = options.output
         var opener: (@Sendable () throws -> Dataset)? = nil
         if let copyTask {
@@ -197,8 +175,8 @@ public enum Engine {
         if let ds = writer.takeDataset() {
             do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "closing", error) }
         }
-        if cog {
-            try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions ?? [], output: options.output, cancellation: cancellation)
+        if let cogOptions = run.cogOptions {
+            try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions, output: options.output, cancellation: cancellation)
             try file.commit(from: file.cogPath)
             unlink(file.temporaryPath)
         } else {
@@ -221,10 +199,10 @@ public enum Engine {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
-                           creationOptions: cogOptions ?? profile.creationOptions,
+                           creationOptions: run.cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, selectionSources: selection.summaries, passThrough: passThrough, blockWrites: blockFile?.writes ?? .gdal,
+                           threads: threads, selectionSources: run.selection.summaries, passThrough: run.passThrough, blockWrites: blockFile?.writes ?? .gdal,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: writer.stats, seconds: seconds)
     }

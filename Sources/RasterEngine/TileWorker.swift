@@ -50,13 +50,13 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         // of the others are neither read nor copied.
         let blocks = job.copiesInput ? job.plan.blocks(in: chunk) : []
         let rewrite: [Bool]? = job.copiesInput
-            ? blocks.map { b in !nothing && !job.filteredBands.isEmpty && (selection.map { countSelected($0, chunk: chunk, tile: b.window) > 0 } ?? true) }
+            ? blocks.map { b in !nothing && !job.filteredBands.isEmpty && (selection.map { SelectionPlane.count($0, window: chunk, tile: b.window) > 0 } ?? true) }
             : nil
         for tile in job.plan.tiles(in: chunk) {
             let signal = job.cancellation.cancelledBy
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
             stats.tilesTotal += 1
-            let selected = nothing ? 0 : selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
+            let selected = nothing ? 0 : selection.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
             stats.pixelsSelected += selected
             if selected == 0 || job.filteredBands.isEmpty {
                 stats.tilesSkipped += 1
@@ -78,20 +78,6 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                          owned: handed, rewrite: rewrite,
                          staging: writer.writesInPlace ? nil : scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)),
                          stats: stats)
-    }
-
-    /// Counts what processing chunk `index` would do, reading only the selection sources.
-    func survey(_ index: Int) throws -> RunStats {
-        let chunk = job.plan.chunk(index)
-        var stats = RunStats()
-        let (selection, nothing) = try selection.read(chunk)
-        for tile in job.plan.tiles(in: chunk) {
-            stats.tilesTotal += 1
-            let selected = nothing ? 0 : selection.map { countSelected($0, chunk: chunk, tile: tile) } ?? tile.area
-            stats.pixelsSelected += selected
-            if selected == 0 || job.filteredBands.isEmpty { stats.tilesSkipped += 1 } else { stats.tilesConvolved += 1 }
-        }
-        return stats
     }
 
     // MARK: - Pass-through
@@ -149,15 +135,5 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
             composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b, layout: layout,
                       into: out, stats: &stats)
         }
-    }
-
-    /// The selected pixels of `tile` in a chunk's selection plane.
-    func countSelected(_ sel: UnsafeMutablePointer<UInt8>, chunk: Window, tile: Window) -> Int {
-        var n = 0
-        for y in tile.y..<tile.maxY {
-            let row = sel + (y - chunk.y) * chunk.width - chunk.x
-            for x in tile.x..<tile.maxX { n &+= Int(row[x]) }
-        }
-        return n
     }
 }

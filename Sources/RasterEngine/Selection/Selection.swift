@@ -77,4 +77,29 @@ final class SelectionPlane {
         }
         return (all == 1 ? nil : sel, any == 0)
     }
+
+    /// The selected pixels of `tile`, a part of `window`, in a plane `read(window)` returned.
+    static func count(_ plane: UnsafePointer<UInt8>, window: Window, tile: Window) -> Int {
+        var n = 0
+        for y in tile.y..<tile.maxY {
+            let row = plane + (y - window.y) * window.width - window.x
+            for x in tile.x..<tile.maxX { n &+= Int(row[x]) }
+        }
+        return n
+    }
+
+    /// What processing chunk `index` of `plan` would do to its tiles, from its selection alone:
+    /// tiles in all, convolved and copied through, and pixels selected.
+    func survey(_ index: Int, plan: TilePlan) throws -> RunStats {
+        let chunk = plan.chunk(index)
+        var stats = RunStats()
+        let (plane, nothing) = try read(chunk)
+        for tile in plan.tiles(in: chunk) {
+            stats.tilesTotal += 1
+            let selected = nothing ? 0 : plane.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
+            stats.pixelsSelected += selected
+            if selected == 0 { stats.tilesSkipped += 1 } else { stats.tilesConvolved += 1 }
+        }
+        return stats
+    }
 }
