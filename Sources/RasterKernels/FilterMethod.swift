@@ -35,7 +35,7 @@ public enum FilterMethod: Sendable, Equatable, CustomStringConvertible {
         let name = parts[0].lowercased()
         let argument = parts.count > 1 ? parts[1] : nil
         func plain(_ method: FilterMethod) throws(FilterMethodError) -> FilterMethod {
-            if let argument { throw .badArgument(method: name, argument: argument, expected: "nothing (no argument)") }
+            if let argument { throw .unexpectedArgument(method: name, argument: argument) }
             return method
         }
         switch name {
@@ -139,6 +139,8 @@ public enum FilterMethodError: Error, Sendable, Equatable, CustomStringConvertib
     case unknown(String)
     /// A method argument out of range.
     case badArgument(method: String, argument: String, expected: String)
+    /// An argument given to a method that takes none.
+    case unexpectedArgument(method: String, argument: String)
     /// A method for class maps run on a floating-point band.
     case needsIntegers(method: String)
 
@@ -149,6 +151,8 @@ public enum FilterMethodError: Error, Sendable, Equatable, CustomStringConvertib
             return "unknown method '\(KernelError.quoted(text))' (known: \(FilterMethod.names.joined(separator: ", ")))"
         case let .badArgument(method, argument, expected):
             return "method '\(method)': '\(KernelError.quoted(argument))' is not \(expected)"
+        case let .unexpectedArgument(method, argument):
+            return "method '\(method)' takes no argument ('\(KernelError.quoted(argument))' given)"
         case let .needsIntegers(method):
             return "method '\(method)' needs an integer band (a class map); this band holds floating-point values"
         }
