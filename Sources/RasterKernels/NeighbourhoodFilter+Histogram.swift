@@ -2,75 +2,58 @@ extension NeighbourhoodFilter {
     /// Largest integer range binned directly (value − min); wider bands are binned by sorting.
     static let directBinLimit = 1 << 20
 
-    /// Rank methods by a sliding two-level histogram (Huang 1979, with Perreault & Hébert's coarse level of
-    /// 256-bin blocks to skip empty ranges): along a row, each step removes the values leaving each footprint
-    /// row's runs and adds those entering, O(footprint height) per pixel, and a tracked pivot bin walks to the
-    /// wanted rank. Values are binned by `value − min` on integer bands, otherwise by their order in the tile
+    /// Rank methods by a sliding histogram (Huang 1979, with coarse levels as Perreault & Hébert 2007): along
+    /// a row, each step removes the values leaving each footprint row's runs and adds those entering,
+    /// O(footprint height) per pixel, and a tracked pivot walks to the wanted rank over 16- and 256-bin block
+    /// counts, then at most 16 bins. Values are binned by `value − min` on integer bands, otherwise by their order in the tile
     /// (one sort per tile), so the result is an input value, bit for bit the direct path's.
     func applyHistogramRank(_ g: TileGeometry, sample: SampleKind, into out: UnsafeMutablePointer<Double>,
                             workspace: NeighbourhoodWorkspace) {
         let binCount = binTile(g, sample: sample, workspace: workspace)
         let bins = workspace.bins.base
         let lookup = workspace.doubles[1].base
-        let hist = workspace.histogram.pointer(binCount)
-        let coarseCount = (binCount + 255) >> 8
-        let coarse = workspace.coarse.pointer(coarseCount + 1)
-        hist.initialize(repeating: 0, count: binCount)
-        coarse.initialize(repeating: 0, count: coarseCount + 1)
-        var pivot = 0, below = 0, total = 0
-
-        // Footprint rows' runs as (row offset, run start, run end) in padded coordinates from the window origin.
-        var runs: [(row: Int, start: Int, end: Int)] = []
+        var h = SlidingHistogram(binCount: binCount, workspace: workspace)
+        // Each footprint row's runs as padded offsets from the window origin: leaving at `start`, entering at
+        // `end` (both relative to the previous window's origin when stepping right).
+        var starts: [Int] = [], ends: [Int] = []
         for (j, rowRuns) in footprint.rowRuns.enumerated() {
-            for r in rowRuns { runs.append((j * g.paddedWidth, r.lowerBound, r.upperBound)) }
+            for r in rowRuns { starts.append(j * g.paddedWidth + r.lowerBound); ends.append(j * g.paddedWidth + r.upperBound) }
         }
-        @inline(__always) func add(_ p: Int) {
-            let b = Int(bins[p])
-            if b < 0 { return }
-            hist[b] += 1; coarse[b >> 8] += 1; total += 1
-            if b < pivot { below += 1 }
-        }
-        @inline(__always) func remove(_ p: Int) {
-            let b = Int(bins[p])
-            if b < 0 { return }
-            hist[b] -= 1; coarse[b >> 8] -= 1; total -= 1
-            if b < pivot { below -= 1 }
-        }
-        func addWindow(_ base: Int) { for r in runs { for i in r.start..<r.end { add(base + r.row + i) } } }
-        func removeWindow(_ base: Int) { for r in runs { for i in r.start..<r.end { remove(base + r.row + i) } } }
-
-        for y in 0..<g.height where g.rowHasChosen(y) {
-            var last = -1
-            for x in 0..<g.width where g.isChosen(x: x, y: y) {
-                let base = g.windowOrigin(x: x, y: y)
-                if last < 0 || x - last > footprint.width {
-                    if last >= 0 { removeWindow(g.windowOrigin(x: last, y: y)) }
-                    addWindow(base)
-                } else {
-                    for s in (last + 1)..<(x + 1) {
-                        let b = g.windowOrigin(x: s, y: y)
-                        for r in runs {
-                            remove(b - 1 + r.row + r.start)
-                            add(b - 1 + r.row + r.end)
+        let runCount = starts.count
+        starts.withUnsafeBufferPointer { startsBuffer in
+            ends.withUnsafeBufferPointer { endsBuffer in
+                let rs = startsBuffer.baseAddress!, re = endsBuffer.baseAddress!
+                func window(_ base: Int, add: Bool) {
+                    for r in 0..<runCount {
+                        for p in (base + rs[r])..<(base + re[r]) {
+                            let b = Int(bins[p])
+                            if b >= 0 { if add { h.add(b) } else { h.remove(b) } }
                         }
                     }
                 }
-                last = x
-                guard total > 0 else { out[y * g.width + x] = g.centre(x: x, y: y); continue }
-                let rank = method.rank(count: total)!
-                while below > rank {
-                    pivot -= 1
-                    if pivot & 255 == 255 { while coarse[pivot >> 8] == 0 { pivot -= 256 } }
-                    below -= Int(hist[pivot])
+                for y in 0..<g.height where g.rowHasChosen(y) {
+                    var last = -1
+                    for x in 0..<g.width where g.isChosen(x: x, y: y) {
+                        let base = g.windowOrigin(x: x, y: y)
+                        if last < 0 || x - last > footprint.width {
+                            if last >= 0 { window(g.windowOrigin(x: last, y: y), add: false) }
+                            window(base, add: true)
+                        } else {
+                            for b in (base - (x - last) + 1)..<(base + 1) {
+                                for r in 0..<runCount {
+                                    let leaving = Int(bins[b - 1 + rs[r]]), entering = Int(bins[b - 1 + re[r]])
+                                    if leaving >= 0 { h.remove(leaving) }
+                                    if entering >= 0 { h.add(entering) }
+                                }
+                            }
+                        }
+                        last = x
+                        let k = y * g.width + x
+                        out[k] = h.total == 0 ? g.centre(x: x, y: y) : lookup[h.select(method.rank(count: h.total)!)]
+                    }
+                    if last >= 0 { window(g.windowOrigin(x: last, y: y), add: false) }
                 }
-                while below + Int(hist[pivot]) <= rank {
-                    below += Int(hist[pivot])
-                    pivot += 1
-                    if pivot & 255 == 0 { while coarse[pivot >> 8] == 0 { pivot += 256 } }
-                }
-                out[y * g.width + x] = lookup[pivot]
             }
-            if last >= 0 { removeWindow(g.windowOrigin(x: last, y: y)) }
         }
     }
 
@@ -132,5 +115,57 @@ extension NeighbourhoodFilter {
     @inline(__always) static func orderKey(_ v: Float) -> UInt32 {
         let bits = (v == 0 ? Float(0) : v).bitPattern
         return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+    }
+}
+
+/// Counts of bins with two coarser levels (blocks of 16 and of 256 bins) and a pivot block whose count of
+/// values below is tracked as values come and go. Thread safety: a view of one worker's scratch arrays.
+struct SlidingHistogram {
+    let fine: UnsafeMutablePointer<Int32>, mid: UnsafeMutablePointer<Int32>, top: UnsafeMutablePointer<Int32>
+    /// Values held.
+    private(set) var total = 0
+    /// The pivot's 16-bin block, and the number of values in bins below it.
+    private var block = 0, below = 0
+
+    /// An empty histogram of `binCount` bins over the workspace's arrays.
+    init(binCount: Int, workspace: NeighbourhoodWorkspace) {
+        let midCount = (binCount + 15) >> 4 + 1, topCount = (binCount + 255) >> 8 + 1
+        fine = workspace.histogram.pointer(binCount + 16)
+        mid = workspace.coarse.pointer(midCount + topCount)
+        top = mid + midCount
+        fine.initialize(repeating: 0, count: binCount + 16)
+        mid.initialize(repeating: 0, count: midCount + topCount)
+    }
+
+    @inline(__always) mutating func add(_ b: Int) {
+        fine[b] += 1; mid[b >> 4] += 1; top[b >> 8] += 1; total += 1
+        if b >> 4 < block { below += 1 }
+    }
+
+    @inline(__always) mutating func remove(_ b: Int) {
+        fine[b] -= 1; mid[b >> 4] -= 1; top[b >> 8] -= 1; total -= 1
+        if b >> 4 < block { below -= 1 }
+    }
+
+    /// The bin holding the value of 0-based rank `r` (`r < total`).
+    @inline(__always) mutating func select(_ r: Int) -> Int {
+        while below > r {
+            if block & 15 == 0 && block >= 16 && below - Int(top[(block >> 4) - 1]) > r {
+                block -= 16; below -= Int(top[block >> 4]); continue
+            }
+            block -= 1; below -= Int(mid[block])
+        }
+        while true {
+            if block & 15 == 0 {
+                let t = Int(top[block >> 4])
+                if below + t <= r { below += t; block += 16; continue }
+            }
+            let m = Int(mid[block])
+            if below + m > r { break }
+            below += m; block += 1
+        }
+        var b = block << 4, count = below
+        while count + Int(fine[b]) <= r { count += Int(fine[b]); b += 1 }
+        return b
     }
 }

@@ -78,8 +78,19 @@ extension NeighbourhoodFilter {
     private func moments(count k: Int64, sum: Int64, squares: Int64, centre: Double) -> Double {
         let mean = Double(sum) / Double(k)
         if method == .mean { return mean }
-        let numerator = Int128(k) * Int128(squares) - Int128(sum) * Int128(sum)
-        let variance = Double(numerator) / Double(k * k)
+        // k·Σx² − (Σx)² = k·T − r² with S = q·k + r (0 ≤ r < k) and T = Σ(x − q)² = Σx² − q·(S + r), exact in
+        // Int64 while it fits (it is k²·variance); Int128 otherwise (slow, for huge windows of huge values).
+        let q = sum >= 0 ? sum / k : -((-sum + k - 1) / k)
+        let r = sum - q * k
+        let t = squares - q * (sum + r)
+        let (kt, overflow) = k.multipliedReportingOverflow(by: t)
+        let numerator: Double
+        if !overflow, kt <= Int64.max - r * r {
+            numerator = Double(kt - r * r)
+        } else {
+            numerator = Double(Int128(k) * Int128(squares) - Int128(sum) * Int128(sum))
+        }
+        let variance = numerator / Double(k * k)
         switch method {
         case .variance: return variance
         case .standardDeviation: return variance.squareRoot()

@@ -15,8 +15,10 @@ public enum NeighbourhoodStatistic {
         precondition(k > 0)
         switch method {
         case .median, .minimum, .maximum, .percentile:
+            let r = method.rank(count: k)!
+            if k <= 16 { return select(rank: r, of: UnsafeBufferPointer(values)) }
             insertionSort(values)
-            return values[method.rank(count: k)!]
+            return values[r]
         case .range:
             var lo = values[0], hi = values[0]
             for v in values { if v < lo { lo = v }; if v > hi { hi = v } }
@@ -77,6 +79,20 @@ public enum NeighbourhoodStatistic {
             i = j
         }
         return best
+    }
+
+    /// The value of 0-based rank `r` by counting, for each value, the values before it in sorted order
+    /// (smaller, or equal and earlier): branch-free O(k²), faster than sorting a handful of values.
+    @inline(__always)
+    static func select(rank r: Int, of v: UnsafeBufferPointer<Double>) -> Double {
+        for i in 0..<v.count {
+            let x = v[i]
+            var before = 0
+            for j in 0..<i { before &+= v[j] <= x ? 1 : 0 }
+            for j in (i + 1)..<v.count { before &+= v[j] < x ? 1 : 0 }
+            if before == r { return x }
+        }
+        preconditionFailure("rank \(r) outside \(v.count) values")
     }
 
     /// Ascending insertion sort (stable; fast for the few values of small footprints), falling back to the
