@@ -2,7 +2,7 @@ extension NeighbourhoodFilter {
     /// Largest integer range binned directly (value − min); wider bands are binned by sorting.
     static let directBinLimit = 1 << 20
 
-    /// Rank methods by a sliding histogram (Huang 1979, with coarse levels as Perreault & Hébert 2007): along
+    /// Rank methods and `mode` by a sliding histogram (Huang 1979, with coarse levels as Perreault & Hébert 2007): along
     /// a row, each step removes the values leaving each footprint row's runs and adds those entering,
     /// O(footprint height) per pixel, and a tracked pivot walks to the wanted rank over 16- and 256-bin block
     /// counts, then at most 16 bins. Values are binned by `value − min` on integer bands, otherwise by their order in the tile
@@ -49,7 +49,13 @@ extension NeighbourhoodFilter {
                         }
                         last = x
                         let k = y * g.width + x
-                        out[k] = h.total == 0 ? g.centre(x: x, y: y) : lookup[h.select(method.rank(count: h.total)!)]
+                        if h.total == 0 {
+                            out[k] = g.centre(x: x, y: y)
+                        } else if method == .mode {
+                            out[k] = lookup[h.mostFrequent()]
+                        } else {
+                            out[k] = lookup[h.select(method.rank(count: h.total)!)]
+                        }
                     }
                     if last >= 0 { window(g.windowOrigin(x: last, y: y), add: false) }
                 }
@@ -145,6 +151,25 @@ struct SlidingHistogram {
     @inline(__always) mutating func remove(_ b: Int) {
         fine[b] -= 1; mid[b >> 4] -= 1; top[b >> 8] -= 1; total -= 1
         if b >> 4 < block { below -= 1 }
+    }
+
+    /// The fullest bin, the lowest of equally full ones: scans the 256-bin blocks, then the non-empty
+    /// 16-bin blocks of the non-empty ones, then their bins.
+    mutating func mostFrequent() -> Int {
+        var best = 0, bestCount: Int32 = 0
+        var remaining = total
+        var t = 0
+        while remaining > 0 {
+            let inTop = Int(top[t])
+            if inTop > Int(bestCount) {  // only a block fuller than the best can hold a fuller bin
+                for m in (t << 4)..<((t + 1) << 4) where mid[m] > bestCount {
+                    for b in (m << 4)..<((m + 1) << 4) where fine[b] > bestCount { best = b; bestCount = fine[b] }
+                }
+            }
+            remaining -= inTop
+            t += 1
+        }
+        return best
     }
 
     /// The bin holding the value of 0-based rank `r` (`r < total`).

@@ -12,6 +12,8 @@ public struct NeighbourhoodFilter: TileOperation {
     public let footprint: Footprint
     /// Footprints of at most this many pixels use the direct (gather and sort) path for rank methods.
     static let directRankLimit = 9
+    /// Footprints of at most this many pixels use the direct path for `mode`.
+    static let directModeLimit = 25
 
     /// Creates the operation.
     /// - Precondition: `method` is not `.convolve` (`method.usesFootprint`).
@@ -46,7 +48,11 @@ public struct NeighbourhoodFilter: TileOperation {
                 applyDirect(g, into: out, workspace: workspace)
             }
         case .mode:
-            applyDirect(g, into: out, workspace: workspace)
+            if footprint.count <= NeighbourhoodFilter.directModeLimit {
+                applyDirect(g, into: out, workspace: workspace)
+            } else {
+                applyHistogramRank(g, sample: tile.sample, into: out, workspace: workspace)
+            }
         case .convolve:
             preconditionFailure("convolve is run by the convolution operation")
         }
