@@ -23,21 +23,13 @@ extension NeighbourhoodFilter {
         starts.withUnsafeBufferPointer { startsBuffer in
             ends.withUnsafeBufferPointer { endsBuffer in
                 let rs = startsBuffer.baseAddress!, re = endsBuffer.baseAddress!
-                func window(_ base: Int, add: Bool) {
-                    for r in 0..<runCount {
-                        for p in (base + rs[r])..<(base + re[r]) {
-                            let b = Int(bins[p])
-                            if b >= 0 { if add { h.add(b) } else { h.remove(b) } }
-                        }
-                    }
-                }
                 for y in 0..<g.height where g.rowHasChosen(y) {
                     var last = -1
                     for x in 0..<g.width where g.isChosen(x: x, y: y) {
                         let base = g.windowOrigin(x: x, y: y)
                         if last < 0 || x - last > footprint.width {
-                            if last >= 0 { window(g.windowOrigin(x: last, y: y), add: false) }
-                            window(base, add: true)
+                            if last >= 0 { h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re, runs: runCount, add: false) }
+                            h.window(base, bins: bins, starts: rs, ends: re, runs: runCount, add: true)
                         } else {
                             for b in (base - (x - last) + 1)..<(base + 1) {
                                 for r in 0..<runCount {
@@ -57,7 +49,7 @@ extension NeighbourhoodFilter {
                             out[k] = lookup[h.select(method.rank(count: h.total)!)]
                         }
                     }
-                    if last >= 0 { window(g.windowOrigin(x: last, y: y), add: false) }
+                    if last >= 0 { h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re, runs: runCount, add: false) }
                 }
             }
         }
@@ -143,14 +135,25 @@ struct SlidingHistogram {
         mid.initialize(repeating: 0, count: midCount + topCount)
     }
 
+    /// Adds (or removes) every valid value of the window whose origin is `base`: runs `starts[r] ..< ends[r]`.
+    mutating func window(_ base: Int, bins: UnsafeMutablePointer<Int32>, starts: UnsafePointer<Int>,
+                         ends: UnsafePointer<Int>, runs: Int, add: Bool) {
+        for r in 0..<runs {
+            for p in (base + starts[r])..<(base + ends[r]) {
+                let b = Int(bins[p])
+                if b >= 0 { if add { self.add(b) } else { remove(b) } }
+            }
+        }
+    }
+
     @inline(__always) mutating func add(_ b: Int) {
-        fine[b] += 1; mid[b >> 4] += 1; top[b >> 8] += 1; total += 1
-        if b >> 4 < block { below += 1 }
+        fine[b] &+= 1; mid[b >> 4] &+= 1; top[b >> 8] &+= 1; total &+= 1
+        below &+= b >> 4 < block ? 1 : 0
     }
 
     @inline(__always) mutating func remove(_ b: Int) {
-        fine[b] -= 1; mid[b >> 4] -= 1; top[b >> 8] -= 1; total -= 1
-        if b >> 4 < block { below -= 1 }
+        fine[b] &-= 1; mid[b >> 4] &-= 1; top[b >> 8] &-= 1; total &-= 1
+        below &-= b >> 4 < block ? 1 : 0
     }
 
     /// The fullest bin, the lowest of equally full ones: scans the 256-bin blocks, then the non-empty

@@ -35,6 +35,8 @@ public struct NeighbourhoodFilter: TileOperation {
                       workspace: inout NeighbourhoodWorkspace) {
         let g = TileGeometry(tile, footprint: footprint)
         switch method {
+        case .median where footprint.width == 3 && footprint.height == 3 && footprint.isRectangle:
+            applyMedian3x3(g, into: out, workspace: workspace)
         case .median, .percentile:
             if footprint.count <= NeighbourhoodFilter.directRankLimit {
                 applyDirect(g, into: out, workspace: workspace)
