@@ -4,7 +4,8 @@
 Run with Debian's python3 (apt-get install python3-scipy):  /usr/bin/python3 make_scipy_golden.py
 The inputs are small deterministic arrays; the fixture is committed with this script.
 """
-import json, os
+import json, os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 import scipy
 from scipy import ndimage
@@ -40,3 +41,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "scipy_golden.json"), "w") as f:
     json.dump({"scipy": scipy.__version__, "cases": cases}, f, separators=(",", ":"))
 print(len(cases), "cases written with scipy", scipy.__version__)
+
+# The footprint filters' fixture (median, min, …, mode, lee, and the mask morphology).
+import make_scipy_footprint_golden
+make_scipy_footprint_golden.main()

@@ -1,0 +1,140 @@
+extension NeighbourhoodFilter {
+    /// `min`, `max` and `range` by van Herk / Gil-Werman running extremes: invalid positions become ±∞, a
+    /// horizontal pass gives each run length's extreme in O(1) per position (3 comparisons), and a window is
+    /// the extreme of its rows' runs — for a rectangle one vertical van Herk pass, O(1) per pixel; for a
+    /// disk or custom footprint O(runs) per pixel. Returns `false` (nothing written) when a valid value is
+    /// infinite, so the caller takes the direct path.
+    func applyExtremes(_ g: TileGeometry, into out: UnsafeMutablePointer<Double>,
+                       workspace: NeighbourhoodWorkspace) -> Bool {
+        let n = g.paddedWidth * g.paddedHeight
+        let wantMin = method != .maximum, wantMax = method != .minimum
+        let low = workspace.doubles[0].pointer(n)   // valid ? v : +∞
+        let high = workspace.doubles[1].pointer(n)  // valid ? v : −∞
+        for p in 0..<n {
+            let v = g.values[p]
+            if g.isValid(p) {
+                if v.isInfinite { return false }
+                low[p] = v; high[p] = v
+            } else {
+                low[p] = .infinity; high[p] = -.infinity
+            }
+        }
+        let tempA = workspace.doubles[2].pointer(n)
+        let tempB = workspace.doubles[3].pointer(max(g.paddedWidth, g.paddedHeight) * 2)
+        if footprint.isRectangle {
+            // Horizontal then vertical runs, each in place over the padded planes.
+            if wantMin { rectangleExtreme(low, g, isMin: true, temp: tempA, line: tempB) }
+            if wantMax { rectangleExtreme(high, g, isMin: false, temp: tempA, line: tempB) }
+            for y in 0..<g.height where g.rowHasChosen(y) {
+                for x in 0..<g.width where g.isChosen(x: x, y: y) {
+                    let p = g.windowOrigin(x: x, y: y)
+                    out[y * g.width + x] = combine(low[p], high[p], centre: g.centre(x: x, y: y))
+                }
+            }
+            return true
+        }
+        // Disk or custom: per distinct run length, a horizontal pass into its own plane, then per pixel the
+        // extreme over the footprint's runs. Planes are made one length at a time and folded into `out`.
+        var runsByLength: [Int: [(row: Int, start: Int)]] = [:]
+        for (j, rowRuns) in footprint.rowRuns.enumerated() {
+            for r in rowRuns { runsByLength[r.count, default: []].append((j * g.paddedWidth, r.lowerBound)) }
+        }
+        let core = g.width * g.height
+        let bestLow = UnsafeMutablePointer<Double>.allocate(capacity: core)
+        let bestHigh = UnsafeMutablePointer<Double>.allocate(capacity: core)
+        defer { bestLow.deallocate(); bestHigh.deallocate() }
+        bestLow.initialize(repeating: .infinity, count: core)
+        bestHigh.initialize(repeating: -.infinity, count: core)
+        for (length, runs) in runsByLength.sorted(by: { $0.key < $1.key }) {
+            for (plane, isMin) in [(low, true), (high, false)] where isMin ? wantMin : wantMax {
+                for r in 0..<g.paddedHeight {
+                    slidingExtreme(plane + r * g.paddedWidth, count: g.paddedWidth, stride: 1, length: length,
+                                   isMin: isMin, into: tempA + r * g.paddedWidth, line: tempB)
+                }
+                let best = isMin ? bestLow : bestHigh
+                for y in 0..<g.height where g.rowHasChosen(y) {
+                    for x in 0..<g.width where g.isChosen(x: x, y: y) {
+                        let p = g.windowOrigin(x: x, y: y)
+                        var e = best[y * g.width + x]
+                        for run in runs {
+                            let v = tempA[p + run.row + run.start]
+                            if isMin ? v < e : v > e { e = v }
+                        }
+                        best[y * g.width + x] = e
+                    }
+                }
+            }
+        }
+        for y in 0..<g.height where g.rowHasChosen(y) {
+            for x in 0..<g.width where g.isChosen(x: x, y: y) {
+                let k = y * g.width + x
+                out[k] = combine(bestLow[k], bestHigh[k], centre: g.centre(x: x, y: y))
+            }
+        }
+        return true
+    }
+
+    /// The method's value from a window's extremes; ±∞ means no valid value, so the centre.
+    @inline(__always) private func combine(_ lo: Double, _ hi: Double, centre: Double) -> Double {
+        switch method {
+        case .minimum: return lo == .infinity ? centre : lo
+        case .maximum: return hi == -.infinity ? centre : hi
+        default: return lo == .infinity ? centre : hi - lo
+        }
+    }
+
+    /// Replaces `plane[p]` by the extreme of the rectangle of footprint size whose top-left is `p`
+    /// (positions whose rectangle leaves the plane hold anything).
+    private func rectangleExtreme(_ plane: UnsafeMutablePointer<Double>, _ g: TileGeometry, isMin: Bool,
+                                  temp: UnsafeMutablePointer<Double>, line: UnsafeMutablePointer<Double>) {
+        let pw = g.paddedWidth, ph = g.paddedHeight
+        for r in 0..<ph {
+            slidingExtreme(plane + r * pw, count: pw, stride: 1, length: footprint.width, isMin: isMin,
+                           into: temp + r * pw, line: line)
+        }
+        for c in 0..<(pw - footprint.width + 1) {
+            slidingExtreme(temp + c, count: ph, stride: pw, length: footprint.height, isMin: isMin,
+                           into: plane + c, line: line)
+        }
+    }
+
+    /// van Herk / Gil-Werman: `out[i·stride] = extreme(a[i…i+length−1])` for `i` in `0 … count − length`, from
+    /// prefix extremes `g` and suffix extremes `h` over blocks of `length`: `extreme(h[i], g[i + length − 1])`.
+    /// `line` holds `2 · count` doubles.
+    @inline(__always)
+    private func slidingExtreme(_ a: UnsafeMutablePointer<Double>, count: Int, stride: Int, length: Int,
+                                isMin: Bool, into out: UnsafeMutablePointer<Double>,
+                                line: UnsafeMutablePointer<Double>) {
+        guard count >= length else { return }
+        if length == 1 {
+            for i in 0..<count { out[i * stride] = a[i * stride] }
+            return
+        }
+        let gp = line, hp = line + count
+        var i = 0
+        while i < count {
+            let end = min(i + length, count)
+            var e = a[i * stride]
+            gp[i] = e
+            for t in (i + 1)..<end {
+                let v = a[t * stride]
+                if isMin ? v < e : v > e { e = v }
+                gp[t] = e
+            }
+            e = a[(end - 1) * stride]
+            hp[end - 1] = e
+            var t = end - 2
+            while t >= i {
+                let v = a[t * stride]
+                if isMin ? v < e : v > e { e = v }
+                hp[t] = e
+                t -= 1
+            }
+            i = end
+        }
+        for i in 0...(count - length) {
+            let l = hp[i], r = gp[i + length - 1]
+            out[i * stride] = (isMin ? r < l : r > l) ? r : l
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// `--grow-mask R` / `--shrink-mask R`: binary dilation and erosion of a selection plane (1 = selected) by
+/// `Footprint.disk(radius: R)`, equal to `scipy.ndimage.binary_dilation` / `binary_erosion` with that disk as
+/// `structure` and the default `border_value=0`: positions outside the raster count as unselected, so
+/// shrinking also clears pixels within R of the raster's border. The caller pads the plane by R on every
+/// side with 0 outside the raster. Each pixel tests the disk's row runs against row prefix counts:
+/// O(R) per pixel, O(1) extra memory per padded row. Thread safety: stateless.
+public enum SelectionMorphology {
+    /// Dilates (`grow`) or erodes (`!grow`) the core of a padded selection plane.
+    /// - Parameters:
+    ///   - padded: `(width + 2R) × (height + 2R)` bytes, core pixel (x, y) at `(y + R) * (width + 2R) + x + R`;
+    ///     non-zero = selected.
+    ///   - out: `width × height` bytes, 1 = selected, 0 = not.
+    public static func apply(grow: Bool, radius: Int, padded: UnsafePointer<UInt8>, width: Int, height: Int,
+                             into out: UnsafeMutablePointer<UInt8>) {
+        precondition(radius >= 0)
+        let pw = width + 2 * radius, ph = height + 2 * radius
+        let disk = try! Footprint.disk(radius: min(radius, (Footprint.maximumSize - 1) / 2))
+        precondition(disk.width == 2 * radius + 1, "radius above the footprint limit")
+        // Row prefix counts of selected pixels, one row of the padded plane at a time would need R rows
+        // of context; the whole plane's prefix counts are simplest and small (4 bytes a pixel).
+        let prefix = UnsafeMutablePointer<Int32>.allocate(capacity: ph * (pw + 1))
+        defer { prefix.deallocate() }
+        for r in 0..<ph {
+            var c: Int32 = 0
+            prefix[r * (pw + 1)] = 0
+            for x in 0..<pw {
+                if padded[r * pw + x] != 0 { c += 1 }
+                prefix[r * (pw + 1) + x + 1] = c
+            }
+        }
+        let runs = disk.rowRuns.enumerated().map { ($0.offset, $0.element[0]) }
+        for y in 0..<height {
+            for x in 0..<width {
+                var hit = !grow
+                for (j, run) in runs {
+                    let o = (y + j) * (pw + 1) + x
+                    let n = prefix[o + run.upperBound] - prefix[o + run.lowerBound]
+                    if grow ? n > 0 : Int(n) < run.count { hit = grow; break }
+                }
+                out[y * width + x] = hit ? 1 : 0
+            }
+        }
+    }
+
+    /// The whole-plane form: `selected` is `width × height`, outside the raster is unselected.
+    public static func apply(grow: Bool, radius: Int, selected: [UInt8], width: Int, height: Int) -> [UInt8] {
+        precondition(selected.count == width * height)
+        let pw = width + 2 * radius
+        var padded = [UInt8](repeating: 0, count: pw * (height + 2 * radius))
+        for y in 0..<height {
+            for x in 0..<width { padded[(y + radius) * pw + x + radius] = selected[y * width + x] }
+        }
+        var out = [UInt8](repeating: 0, count: width * height)
+        padded.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                apply(grow: grow, radius: radius, padded: p.baseAddress!, width: width, height: height,
+                      into: o.baseAddress!)
+            }
+        }
+        return out
+    }
+}
