@@ -10,8 +10,17 @@ public struct ApplyOptions: Sendable {
     public var input: String
     /// OUTPUT: the GeoTIFF to write.
     public var output: String
-    /// The kernel, already parsed.
-    public var kernel: Kernel
+    /// The convolution kernel, already parsed (`--kernel`); `nil` for the footprint methods.
+    public var kernel: Kernel?
+    /// What is computed over each pixel's neighbourhood (`--method`): convolution with the
+    /// kernel (the default) or a statistic of the footprint's values.
+    public var method: FilterMethod = .convolve
+    /// The neighbourhood of a footprint method (`--footprint`), already parsed.
+    public var footprint: Footprint?
+    /// Dilate or erode the combined selection (after `--invert-mask`) by a disk of this many
+    /// pixels before filtering (`--grow-mask`, `--shrink-mask`).
+    public var growMask: Int?
+    public var shrinkMask: Int?
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
     /// Resample a mask on another grid onto the input's, nearest neighbour (`--mask-warp`).
@@ -64,12 +73,23 @@ public struct ApplyOptions: Sendable {
     /// Seconds between checkpoints with `resume` (each flushes the partial GeoTIFF).
     public var checkpointSeconds: Double = 5
 
-    /// Creates options with the defaults of the command line.
+    /// Creates options with the defaults of the command line, convolving with `kernel`.
     public init(input: String, output: String, kernel: Kernel) {
         self.input = input
         self.output = output
         self.kernel = kernel
     }
+
+    /// Creates options with the defaults of the command line for a footprint method.
+    public init(input: String, output: String, method: FilterMethod, footprint: Footprint) {
+        self.input = input
+        self.output = output
+        self.method = method
+        self.footprint = footprint
+    }
+
+    /// Largest `--grow-mask` / `--shrink-mask` radius accepted.
+    public static let maximumMaskRadius = (Footprint.maximumSize - 1) / 2
 
     /// Largest `--tile-size` accepted.
     public static let maximumTileSize = 16384
@@ -90,6 +110,23 @@ extension ApplyOptions {
         }
         if let t = outputType, t.isComplex || t == .int64 || t == .uint64 {
             throw .unknownDataType(t.name)
+        }
+        if method == .convolve {
+            if kernel == nil { throw .badOption("--method convolve needs --kernel") }
+            if footprint != nil {
+                throw .badOption("--footprint goes with a footprint method (--method median, min, max, …); convolve takes --kernel")
+            }
+        } else {
+            if footprint == nil {
+                throw .badOption("--method \(method) needs --footprint (square:N, rect:WxH, disk:R, a file or a matrix)")
+            }
+            if kernel != nil { throw .badOption("--kernel goes with --method convolve; --method \(method) takes --footprint") }
+        }
+        if growMask != nil && shrinkMask != nil { throw .badOption("--grow-mask and --shrink-mask cannot be combined") }
+        for (flag, r) in [("--grow-mask", growMask), ("--shrink-mask", shrinkMask)] {
+            if let r, !(0...ApplyOptions.maximumMaskRadius).contains(r) {
+                throw .badOption("\(flag) must be between 0 and \(ApplyOptions.maximumMaskRadius) pixels, not \(r)")
+            }
         }
     }
 

@@ -57,7 +57,12 @@ struct Checkpoint: Codable, Equatable {
         var f: [String: String] = [
             "input": URL(fileURLWithPath: o.input).standardizedFileURL.path,
             "input file": identity(o.input),
-            "kernel": "\(o.kernel.width)x\(o.kernel.height): \(o.kernel.values.map { String($0.bitPattern, radix: 16) }.joined(separator: ","))",
+            "kernel": o.kernel.map { k in
+                "\(k.width)x\(k.height): \(k.values.map { String($0.bitPattern, radix: 16) }.joined(separator: ","))"
+            } ?? "none",
+            "method": "\(o.method)",
+            "footprint": o.footprint.map { "\($0): \($0.mask.map { $0 ? "1" : "0" }.joined())" } ?? "none",
+            "selection morphology": "\(o.selectionMorphology)",
             "edge": o.edge.rawValue,
             "cval": String(o.cval.bitPattern, radix: 16),
             "bands": o.bands.map { $0.map(String.init).joined(separator: ",") } ?? "all",

@@ -26,6 +26,11 @@ public struct PlanReport: Sendable, Codable {
     public var memoryBound: Int
     public var threads: Int
     public var bigTIFF: Bool
+    /// The operation (`convolve, 3x3 kernel (sum 1.0)`, `median, footprint disk:2 (5x5, 13 pixels)`)
+    /// and how far it reads past a tile (left, top, right, bottom).
+    public var operation: String
+    public var halo: [Int]
+    /// The convolution kernel's size (0 for footprint methods) and whether it is separable.
     public var kernelWidth: Int, kernelHeight: Int, kernelSeparable: Bool
     /// How blocks without selected pixels would reach the output (see `PassThrough`).
     public var passThrough: String
@@ -38,7 +43,7 @@ public struct PlanReport: Sendable, Codable {
         return """
         Input: \(input) (\(width)x\(height), \(bands) band\(bands == 1 ? "" : "s"), \(inputType))
         Output: \(outputType), blocks \(blockWidth)x\(blockHeight), \(bigTIFF ? "BigTIFF" : "classic TIFF"); \(creationOptions.joined(separator: " "))
-        Kernel: \(kernelWidth)x\(kernelHeight)\(kernelSeparable ? ", separable" : "")
+        Operation: \(operation)\(kernelSeparable ? ", separable" : ""); halo \(halo.map(String.init).joined(separator: ","))
         Tiling: \(chunks) chunks of \(chunkWidth)x\(chunkHeight), tiles of \(tileWidth)x\(tileHeight), \(threads) thread\(threads == 1 ? "" : "s")
         Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) pixels selected
         Bytes: \(mib(bytesToRead)) to read, \(mib(bytesToWrite)) to write (uncompressed)
@@ -82,7 +87,7 @@ extension Engine {
         let staging = (writes == .gdal ? threads : threads + ChunkWriter.writeLanes) * chunkBytes
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes
             : Int(GDALRuntime.cacheMax)
-        let kernel = run.operation.kernel
+        let kernel = options.kernel
         return PlanReport(input: options.input, width: layout.width, height: layout.height, bands: layout.bandCount,
                           inputType: layout.readType.name, outputType: profile.dataType.name,
                           creationOptions: run.cogOptions ?? profile.creationOptions,
@@ -95,8 +100,9 @@ extension Engine {
                           memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging
                               + Engine.baseMemoryBytes,
                           threads: threads, bigTIFF: profile.isBigTIFF,
-                          kernelWidth: kernel.width, kernelHeight: kernel.height,
-                          kernelSeparable: kernel.isSeparable, passThrough: run.passThrough.description,
+                          operation: options.operationSummary, halo: [h.left, h.top, h.right, h.bottom],
+                          kernelWidth: kernel?.width ?? 0, kernelHeight: kernel?.height ?? 0,
+                          kernelSeparable: kernel?.isSeparable ?? false, passThrough: run.passThrough.description,
                           blockWrites: writes.planDescription)
     }
 }

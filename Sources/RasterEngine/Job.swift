@@ -14,6 +14,9 @@ struct Job: Sendable {
     var halo: Halo
     var edge: EdgeMode
     var cval: Double
+    /// Whether operations leave invalid neighbours out (`--nodata-policy renormalize`) or take
+    /// their values as numbers (`ignore`).
+    var leavesInvalidOut: Bool
     /// 1-based bands that are filtered, ascending; and those copied unchanged.
     var filteredBands: [Int]
     var copiedBands: [Int]
@@ -69,7 +72,7 @@ extension Job {
          copiesInput: Bool = false, blocks: BlockCache? = nil) {
         self.init(inputPath: options.input, selection: selection,
                   layout: layout, plan: plan, halo: halo, edge: options.edge,
-                  cval: options.cval, filteredBands: filtered,
+                  cval: options.cval, leavesInvalidOut: options.nodataPolicy == .renormalize, filteredBands: filtered,
                   copiedBands: (1...layout.bandCount).filter { !filtered.contains($0) }, outputType: outputType,
                   nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput, blocks: blocks)
     }

@@ -34,7 +34,7 @@ public enum KernelSource {
         }
     }
 
-    private static func readText(_ path: String) throws(EngineError) -> String {
+    static func readText(_ path: String) throws(EngineError) -> String {
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw .kernelFile(path: path, reason: "cannot be read")
         }
@@ -45,5 +45,29 @@ public enum KernelSource {
             throw .kernelFile(path: path, reason: "is not UTF-8 text")
         }
         return text
+    }
+}
+
+/// Turns a `--footprint SPEC` into a `Footprint`: a file path when such a file exists (its
+/// non-zero entries), else `square:N`, `rect:WxH`, `disk:R` or an inline matrix.
+/// Thread safety: stateless.
+public enum FootprintSource {
+    /// Resolves a footprint spec.
+    /// - Throws: `EngineError.badOption` naming `--footprint`, or `.kernelFile` for an unreadable file.
+    public static func resolve(_ spec: String) throws(EngineError) -> Footprint {
+        var isDirectory: ObjCBool = false
+        do {
+            if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) {
+                if isDirectory.boolValue { throw EngineError.kernelFile(path: spec, reason: "is a folder") }
+                return try Footprint(parsingText: try KernelSource.readText(spec))
+            }
+            return try Footprint(parsing: spec)
+        } catch let e as FootprintError {
+            throw .badOption(e.description)
+        } catch let e as EngineError {
+            throw e
+        } catch {
+            throw .badOption("--footprint: \(error)")
+        }
     }
 }

@@ -19,7 +19,7 @@ struct PreparedRun: ~Copyable {
     /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final copy.
     let profile: OutputProfile
     let cogOptions: [String]?
-    let operation: ConvolutionOperation
+    let operation: any TileOperation
     let passThrough: PassThrough
 
     /// Prepares `options`.
@@ -34,6 +34,11 @@ struct PreparedRun: ~Copyable {
         let opened = try gdal(options.input, "opening") { try Dataset.open(options.input) }
         let filtered = try Engine.bandList(options.bands, count: opened.bandCount)
         let layout = try RasterLayout(opened, path: options.input, filteredBands: filtered)
+        for b in filtered {
+            do { try options.method.check(sample: layout.samples[b - 1]) } catch {
+                throw EngineError.badOption("--method: \(error.description) (band \(b) of \(options.input) is \(layout.bandTypes[b - 1].name))")
+            }
+        }
         let selection = try Selection(options, input: opened, layout: layout)
         let decided: (profile: OutputProfile, cog: [String]?, passThrough: PassThrough)
         do {

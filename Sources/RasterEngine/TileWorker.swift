@@ -127,7 +127,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         for (k, b) in job.filteredBands.enumerated() {
             let planes = try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead)
             let chosen = choose(planes, gathered, selection: selection, chunk: chunk)
-            let padded = PaddedTile(values: planes.values, valid: planes.anyInvalid ? planes.valid : nil,
+            let padded = PaddedTile(values: planes.values, valid: planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil,
                                     paddedWidth: gathered.paddedWidth, paddedHeight: gathered.paddedHeight,
                                     halo: gathered.halo, width: tile.width, height: tile.height,
                                     chosen: chosen, sample: job.samples[b - 1])

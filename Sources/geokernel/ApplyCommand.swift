@@ -24,8 +24,8 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The GeoTIFF to write (refused if it exists, unless --overwrite).")
     var output: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss.", valueName: "SPEC"))
-    var kernel: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --method convolve (the default): a kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss.", valueName: "SPEC"))
+    var kernel: String?
 
     @OptionGroup(title: "Selection")
     var selection: SelectionOptions
@@ -91,7 +91,7 @@ struct ApplyCommand: ParsableCommand {
 
     /// Maps the flags to the engine's options; every refusal is one line.
     func makeOptions() throws(EngineError) -> ApplyOptions {
-        var o = try processing.options(input: input, output: output, kernel: KernelSource.resolve(kernel))
+        var o = try processing.options(input: input, output: output, kernel: kernel)
         try selection.apply(to: &o)
         o.overwrite = overwrite
         o.resume = resume

@@ -13,8 +13,8 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: "Any raster GDAL opens.")
     var input: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The kernel apply would use (its size sets the halo); default identity.", valueName: "SPEC"))
-    var kernel: String = "identity"
+    @Option(parsing: .unconditional, help: ArgumentHelp("The kernel apply would use (its size sets the halo); default identity with --method convolve.", valueName: "SPEC"))
+    var kernel: String?
 
     @OptionGroup(title: "Selection")
     var selection: SelectionOptions
@@ -28,7 +28,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let report: PlanReport
         do {
-            var o = try processing.options(input: input, output: "", kernel: KernelSource.resolve(kernel))
+            var o = try processing.options(input: input, output: "", kernel: kernel, defaultKernel: "identity")
             try selection.apply(to: &o)
             report = try Engine.plan(o)
         } catch {

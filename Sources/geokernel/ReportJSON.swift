@@ -21,7 +21,13 @@ enum ReportJSON {
             "output_type": r.outputType.name,
             "input_types": r.inputTypes.map(\.name),
             "creation_options": r.creationOptions,
-            "kernel": ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable],
+            "kernel": k.map { k in ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable] as Any }
+                ?? NSNull(),
+            "method": "\(options.method)",
+            "footprint": options.footprint.map { f in
+                ["spec": f.spec, "width": f.width, "height": f.height, "pixels": f.count] as Any
+            } ?? NSNull(),
+            "operation": options.operationSummary,
             "mask_sources": r.selectionSources,
             "edge": options.edge.rawValue,
             "nodata_policy": options.nodataPolicy.rawValue,

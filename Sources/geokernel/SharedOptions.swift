@@ -43,6 +43,12 @@ struct SelectionOptions: ParsableArguments {
     @Flag(name: .customLong("invert-mask"), help: "Filter the pixels the selection (mask, --where, --bbox together) leaves out.")
     var invertMask = false
 
+    @Option(name: .customLong("grow-mask"), help: ArgumentHelp("Dilate the combined selection (after --invert-mask) by a disk of R pixels before filtering.", valueName: "R"))
+    var growMask: Int?
+
+    @Option(name: .customLong("shrink-mask"), help: ArgumentHelp("Erode the combined selection by a disk of R pixels (pixels within R of the raster's edge are left out, as scipy's binary_erosion does).", valueName: "R"))
+    var shrinkMask: Int?
+
     /// Puts the selection into the engine's options.
     func apply(to o: inout ApplyOptions) throws(EngineError) {
         o.mask = mask
@@ -56,6 +62,8 @@ struct SelectionOptions: ParsableArguments {
             throw .badOption("--layer, --sql-where and --all-touched go with --polygons")
         }
         o.invertMask = invertMask
+        o.growMask = growMask
+        o.shrinkMask = shrinkMask
         if let whereExpression {
             do { o.whereExpression = try SelectionExpression(parsing: whereExpression) } catch { throw .badOption(error.description) }
         }
@@ -67,6 +75,12 @@ struct SelectionOptions: ParsableArguments {
 
 /// How the kernel is applied and what is written. Shared by `apply` and `plan`.
 struct ProcessingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("What is computed over each pixel's neighbourhood: convolve (with --kernel, the default), median, min, max, range, percentile:P, mean, variance, stddev, mode (class maps), lee:LOOKS (SAR speckle).", valueName: "METHOD"))
+    var method: String = "convolve"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The neighbourhood of a --method other than convolve: square:N, rect:WxH, disk:R, a file or an inline matrix whose non-zero entries are the footprint.", valueName: "SPEC"))
+    var footprint: String?
+
     @Option(help: "How the raster is extended past its border: reflect, mirror, nearest, constant or wrap (scipy.ndimage's meanings).")
     var edge: EdgeMode = .reflect
 
@@ -100,9 +114,27 @@ struct ProcessingOptions: ParsableArguments {
     @Flag(name: .customLong("no-input-copy"), help: "Decode and write every block, even when the output could start as a copy of the input with only the selected blocks rewritten.")
     var noInputCopy = false
 
-    /// Builds the engine's options for INPUT, OUTPUT and a kernel.
-    func options(input: String, output: String, kernel: Kernel) throws(EngineError) -> ApplyOptions {
-        var o = ApplyOptions(input: input, output: output, kernel: kernel)
+    /// Builds the engine's options for INPUT, OUTPUT and the `--kernel` spec, if any
+    /// (`defaultKernel` when convolving without one; an error when that is `nil` too).
+    func options(input: String, output: String, kernel: String?, defaultKernel: String? = nil) throws(EngineError) -> ApplyOptions {
+        let m: FilterMethod
+        do { m = try FilterMethod(parsing: method) } catch { throw .badOption("--method: \(error.description)") }
+        var o: ApplyOptions
+        if m == .convolve {
+            if footprint != nil {
+                throw .badOption("--footprint goes with a footprint method (--method median, min, max, …); convolve takes --kernel")
+            }
+            guard let spec = kernel ?? defaultKernel else {
+                throw .badOption("apply needs --kernel SPEC (or --method METHOD with --footprint SPEC)")
+            }
+            o = ApplyOptions(input: input, output: output, kernel: try KernelSource.resolve(spec))
+        } else {
+            if kernel != nil { throw .badOption("--kernel goes with --method convolve; --method \(m) takes --footprint") }
+            guard let footprint else {
+                throw .badOption("--method \(m) needs --footprint (square:N, rect:WxH, disk:R, a file or a matrix)")
+            }
+            o = ApplyOptions(input: input, output: output, method: m, footprint: try FootprintSource.resolve(footprint))
+        }
         o.edge = edge
         o.cval = cval
         if let bands { o.bands = try ApplyOptions.parseBands(bands) }

@@ -10,7 +10,9 @@ import Testing
     static let words = ["in.tif", "out.tif", "--kernel", "sharpen", "box:3", "1,2;3,4", "--mask", "m.tif", "--edge", "wrap",
                         "reflect", "bogus", "--cval", "1e9", "nan", "--bands", "1,3", "0", "-1", "--nodata-policy", "ignore",
                         "-ot", "Float32", "Int64", "-co", "COMPRESS=LZW", "X", "--tile-size", "1", "99999999999999999999",
-                        "--threads", "3", "--overwrite", "-q", "--json", "--", "-", ""]
+                        "--threads", "3", "--overwrite", "-q", "--json", "--", "-", "",
+                        "--method", "median", "percentile:101", "mode", "--footprint", "disk:2", "square:0",
+                        "--grow-mask", "--shrink-mask", "3"]
 
     @Test(arguments: [UInt64(11), 12, 13])
     func randomCommandLines(seed: UInt64) {
@@ -25,7 +27,7 @@ import Testing
                 do {
                     let o = try cmd.makeOptions()
                     accepted += 1
-                    #expect(o.input == cmd.input && o.kernel.values.count >= 1)
+                    #expect(o.input == cmd.input && (o.kernel?.values.count ?? o.footprint?.count ?? 0) >= 1)
                 } catch {
                     #expect(!error.description.isEmpty && !error.description.contains("\n"))
                 }

@@ -14,6 +14,10 @@ struct Selection: Sendable {
     let sources: [any SelectionSource]
     /// Select where the combined sources do not (`--invert-mask`).
     let invert: Bool
+    /// Then dilate (positive radius) or erode (negative) by a disk (`--grow-mask`, `--shrink-mask`).
+    let morphology: Int
+    /// The raster's pixels: outside them nothing is selected.
+    let raster: Window
 
     /// Prepares every source `options` names against the open input.
     /// - Throws: `EngineError` for a mask on another grid, a bad band, box or vector source.
@@ -29,13 +33,18 @@ struct Selection: Sendable {
         }
         sources = prepared
         invert = options.invertMask
+        morphology = options.selectionMorphology
+        raster = Window(width: layout.width, height: layout.height)
     }
 
     /// Whether anything restricts the selection (otherwise every pixel is selected).
-    var selects: Bool { !sources.isEmpty || invert }
+    var selects: Bool { !sources.isEmpty || invert || morphology != 0 }
 
     /// The sources as the report lists them.
-    var summaries: [String] { sources.map(\.summary) + (invert ? ["inverted"] : []) }
+    var summaries: [String] {
+        sources.map(\.summary) + (invert ? ["inverted"] : [])
+            + (morphology > 0 ? ["grown by \(morphology)"] : morphology < 0 ? ["shrunk by \(-morphology)"] : [])
+    }
 
     /// The files the sources read.
     var filesRead: [String] { sources.flatMap(\.filesRead) }
@@ -50,6 +59,8 @@ final class SelectionPlane {
     private let selection: Selection
     private let readers: [any SelectionReader]
     private let plane = GrowableBuffer<UInt8>()
+    private let reached = GrowableBuffer<UInt8>()
+    private let padded = GrowableBuffer<UInt8>()
 
     /// Opens every source's reader on the calling thread.
     init(_ selection: Selection, meter: Meter) throws {
@@ -62,10 +73,37 @@ final class SelectionPlane {
     /// when no pixel is selected. The plane is valid until the next call.
     func read(_ window: Window) throws -> (UnsafeMutablePointer<UInt8>?, nothing: Bool) {
         guard selection.selects else { return (nil, false) }
-        if !selection.invert, selection.sources.contains(where: { s in s.envelope.map { $0.intersection(window) == nil } ?? false }) {
+        let r = abs(selection.morphology)
+        // With --grow-mask / --shrink-mask, the sources are read r pixels around the window.
+        let around = Halo(left: r, top: r, right: r, bottom: r)
+        let reach = r == 0 ? window : window.padded(by: around).clamped(to: selection.raster)
+        if !selection.invert,
+           selection.sources.contains(where: { s in s.envelope.map { $0.intersection(reach) == nil } ?? false }) {
             return (nil, true)   // outside a source's envelope: nothing else is read
         }
-        let sel = plane.pointer(count: window.area)
+        let combined = (r == 0 ? plane : reached).pointer(count: reach.area)
+        let (all, any) = try combine(reach, into: combined)
+        if r == 0 { return (all ? nil : combined, !any) }
+        if !any { return (nil, true) }   // nothing to grow, nothing left by shrinking
+        // The window padded by r, unselected outside the raster (scipy's border_value=0).
+        let pw = window.width + 2 * r, ph = window.height + 2 * r
+        let p = padded.pointer(count: pw * ph)
+        p.initialize(repeating: 0, count: pw * ph)
+        for y in 0..<reach.height {
+            (p + (reach.y - window.y + r + y) * pw + reach.x - window.x + r)
+                .update(from: combined + y * reach.width, count: reach.width)
+        }
+        let out = plane.pointer(count: window.area)
+        SelectionMorphology.apply(grow: selection.morphology > 0, radius: r, padded: p, width: window.width,
+                                  height: window.height, into: out)
+        var allOut: UInt8 = 1, anyOut: UInt8 = 0
+        for i in 0..<window.area { allOut &= out[i]; anyOut |= out[i] }
+        return (allOut == 1 ? nil : out, anyOut == 0)
+    }
+
+    /// ANDs every source into `plane` over `window`, then inverts it with `--invert-mask`.
+    /// Returns whether every pixel and whether any pixel is selected.
+    private func combine(_ window: Window, into sel: UnsafeMutablePointer<UInt8>) throws -> (all: Bool, any: Bool) {
         sel.initialize(repeating: 1, count: window.area)
         for reader in readers { try reader.and(into: sel, window: window) }
         var all: UInt8 = 1, any: UInt8 = 0
@@ -75,7 +113,7 @@ final class SelectionPlane {
             all &= sel[i]
             any |= sel[i]
         }
-        return (all == 1 ? nil : sel, any == 0)
+        return (all == 1, any == 1)
     }
 
     /// The selected pixels of `tile`, a part of `window`, in a plane `read(window)` returned.
