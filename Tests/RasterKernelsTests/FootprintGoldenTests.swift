@@ -60,7 +60,8 @@ let morphologyCases = footprintGolden.morphology
         #expect(Set(footprintCases.map(\.mode)) == Set(EdgeMode.allCases.map(\.rawValue)))
         #expect(Set(footprintCases.map(\.sample)) == ["byte", "uint16", "int16", "float32", "float64"])
         #expect(footprintCases.contains { $0.width == 1 } && footprintCases.contains { $0.height == 1 })
-        #expect(footprintCases.contains { $0.nanHoles } && footprintCases.contains { !$0.nanHoles && $0.valid.contains(0) })
+        #expect(footprintCases.contains { $0.nanHoles })
+        #expect(footprintCases.contains { !$0.nanHoles && $0.valid.contains(0) })
         #expect(Set(footprintCases.flatMap { $0.expected.keys }).count == 13)
     }
 
