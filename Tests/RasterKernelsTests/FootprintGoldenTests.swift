@@ -103,4 +103,17 @@ let morphologyCases = footprintGolden.morphology
         #expect(grown == c.grown)
         #expect(shrunk == c.shrunk)
     }
+
+    @Test func morphologyDiskIsTheFootprintDisk() {
+        // One selected pixel grown by R is exactly disk:R, centred on it.
+        for r in [0, 1, 2, 5, 9] {
+            let n = 2 * r + 1
+            var plane = [UInt8](repeating: 0, count: n * n)
+            plane[r * n + r] = 1
+            let grown = SelectionMorphology.apply(grow: true, radius: r, selected: plane, width: n, height: n)
+            #expect(grown.map { $0 != 0 } == (try! Footprint.disk(radius: r)).mask, "radius \(r)")
+        }
+        let big = SelectionMorphology.apply(grow: true, radius: 300, selected: [1], width: 1, height: 1)
+        #expect(big == [1])
+    }
 }
