@@ -122,6 +122,31 @@ import Testing
         }
     }
 
+    /// Large footprints over many distinct values (the histogram's block skipping), with sparse choices
+    /// (window restarts after gaps longer than the footprint).
+    @Test(arguments: [1, 4])
+    func largeFootprintsAndSparseChoices(_ kind: Int) {
+        var rng = SplitMix(state: UInt64(kind) + 77)
+        let width = 40, height = 22
+        let (image, sample) = NeighbourhoodPropertyTests.plane(width * height, kind: kind, &rng)
+        let chosen = (0..<image.count).map { _ in UInt8(Double.random(in: 0...1, using: &rng) < 0.08 ? 1 : 0) }
+        for footprint in [try! Footprint.rectangle(width: 15, height: 14), try! Footprint.disk(radius: 7)] {
+            for method in [FilterMethod.median, .percentile(95), .minimum, .range, .variance] {
+                let reference = ReferenceNeighbourhood.apply(image: image, width: width, height: height,
+                                                             method: method, footprint: footprint, edge: .mirror)
+                let fixture = PaddedTileFixture(image: image, valid: nil, width: width, height: height,
+                                                window: Window(width: width, height: height), halo: footprint.halo,
+                                                edge: .mirror, cval: 0)
+                let op = NeighbourhoodFilter(method: method, footprint: footprint)
+                var workspace = op.makeWorkspace()
+                let out = fixture.run(op, sample: sample, chosen: chosen, useValid: false, workspace: &workspace)
+                for k in image.indices where chosen[k] != 0 {
+                    #expect(agrees(out[k], reference[k], method: method, scale: 1e6), "\(method) pixel \(k)")
+                }
+            }
+        }
+    }
+
     @Test func integerSamplesWithNonIntegerValuesFallBack() {
         // cval 0.5 on a "Byte" band: the histogram and the exact sums must notice and take another path.
         let image: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
