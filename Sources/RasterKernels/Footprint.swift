@@ -160,6 +160,13 @@ public struct Footprint: Sendable, Equatable, CustomStringConvertible {
     /// The membership at (`column`, `row`), 0-based.
     public subscript(column: Int, row: Int) -> Bool { mask[row * width + column] }
 
+    /// The membership as an inline matrix (`0,1,0;1,1,1;0,1,0`): with `spec`, what a plan, a report or a
+    /// resume fingerprint must record, since `custom:WxH` alone does not say which pixels are members.
+    public var maskText: String {
+        (0..<height).map { r in (0..<width).map { mask[r * width + $0] ? "1" : "0" }.joined(separator: ",") }
+            .joined(separator: ";")
+    }
+
     /// The canonical spec and the member count.
     public var description: String { "\(spec) (\(width)x\(height), \(count) pixel\(count == 1 ? "" : "s"))" }
 }

@@ -2,10 +2,11 @@ extension NeighbourhoodFilter {
     /// Largest integer range binned directly (value − min); wider bands are binned by sorting.
     static let directBinLimit = 1 << 20
 
-    /// Rank methods and `mode` by a sliding histogram (Huang 1979, with coarse levels as Perreault & Hébert 2007): along
-    /// a row, each step removes the values leaving each footprint row's runs and adds those entering,
+    /// Rank methods and `mode` by a sliding histogram (Huang 1979, with coarse levels as Perreault & Hébert
+    /// 2007): along a row, each step removes the values leaving each footprint row's runs and adds those entering,
     /// O(footprint height) per pixel, and a tracked pivot walks to the wanted rank over 16- and 256-bin block
-    /// counts, then at most 16 bins. Values are binned by `value − min` on integer bands, otherwise by their order in the tile
+    /// counts, then at most 16 bins. Values are binned by `value − min` on integer bands, otherwise by their
+    /// order in the tile
     /// (one sort per tile), so the result is an input value, bit for bit the direct path's.
     func applyHistogramRank(_ g: TileGeometry, sample: SampleKind, into out: UnsafeMutablePointer<Double>,
                             workspace: NeighbourhoodWorkspace) {
@@ -17,7 +18,10 @@ extension NeighbourhoodFilter {
         // `end` (both relative to the previous window's origin when stepping right).
         var starts: [Int] = [], ends: [Int] = []
         for (j, rowRuns) in footprint.rowRuns.enumerated() {
-            for r in rowRuns { starts.append(j * g.paddedWidth + r.lowerBound); ends.append(j * g.paddedWidth + r.upperBound) }
+            for r in rowRuns {
+                starts.append(j * g.paddedWidth + r.lowerBound)
+                ends.append(j * g.paddedWidth + r.upperBound)
+            }
         }
         let runCount = starts.count
         starts.withUnsafeBufferPointer { startsBuffer in
@@ -28,7 +32,10 @@ extension NeighbourhoodFilter {
                     for x in 0..<g.width where g.isChosen(x: x, y: y) {
                         let base = g.windowOrigin(x: x, y: y)
                         if last < 0 || x - last > footprint.width {
-                            if last >= 0 { h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re, runs: runCount, add: false) }
+                            if last >= 0 {
+                                h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re,
+                                         runs: runCount, add: false)
+                            }
                             h.window(base, bins: bins, starts: rs, ends: re, runs: runCount, add: true)
                         } else {
                             for b in (base - (x - last) + 1)..<(base + 1) {
@@ -49,7 +56,10 @@ extension NeighbourhoodFilter {
                             out[k] = lookup[h.select(method.rank(count: h.total)!)]
                         }
                     }
-                    if last >= 0 { h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re, runs: runCount, add: false) }
+                    if last >= 0 {
+                        h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re, runs: runCount,
+                                 add: false)
+                    }
                 }
             }
         }

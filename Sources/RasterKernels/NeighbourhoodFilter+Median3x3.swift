@@ -41,9 +41,9 @@ extension NeighbourhoodFilter {
                         for i in 0..<3 where g.isValid(base + j * pw + i) { v[n] = g.values[base + j * pw + i]; n += 1 }
                     }
                     if n == 9 { return }
+                    let values = UnsafeMutableBufferPointer(start: v, count: n)
                     row[x] = n == 0 ? g.centre(x: x, y: y)
-                        : NeighbourhoodStatistic.evaluate(.median, values: UnsafeMutableBufferPointer(start: v, count: n),
-                                                          centre: g.centre(x: x, y: y))
+                        : NeighbourhoodStatistic.evaluate(.median, values: values, centre: g.centre(x: x, y: y))
                 }
             }
         }

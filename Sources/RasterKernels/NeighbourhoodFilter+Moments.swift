@@ -78,8 +78,8 @@ extension NeighbourhoodFilter {
     private func moments(count k: Int64, sum: Int64, squares: Int64, centre: Double) -> Double {
         let mean = Double(sum) / Double(k)
         if method == .mean { return mean }
-        // k·Σx² − (Σx)² = k·T − r² with S = q·k + r (0 ≤ r < k) and T = Σ(x − q)² = Σx² − q·(S + r), exact in
-        // Int64 while it fits (it is k²·variance); Int128 otherwise (slow, for huge windows of huge values).
+        // k·Σx² − (Σx)² = k·T − r² with S = q·k + r (0 ≤ r < k) and T = Σ(x − q)² = Σx² − q·(S + r),
+        // exact in Int64 while it fits (it is k²·variance); Int128 otherwise (slow, for huge windows of huge values).
         let q = sum >= 0 ? sum / k : -((-sum + k - 1) / k)
         let r = sum - q * k
         let t = squares - q * (sum + r)

@@ -74,9 +74,9 @@ public struct NeighbourhoodFilter: TileOperation {
                     if g.isValid(p) { buffer[n] = g.values[p]; n += 1 }
                 }
                 let centre = g.centre(x: x, y: y)
+                let values = UnsafeMutableBufferPointer(start: buffer, count: n)
                 out[y * g.width + x] = n == 0 ? centre
-                    : NeighbourhoodStatistic.evaluate(method, values: UnsafeMutableBufferPointer(start: buffer, count: n),
-                                                      centre: centre)
+                    : NeighbourhoodStatistic.evaluate(method, values: values, centre: centre)
             }
         }
     }

@@ -1,9 +1,10 @@
 /// `--grow-mask R` / `--shrink-mask R`: binary dilation and erosion of a selection plane (1 = selected) by
-/// `Footprint.disk(radius: R)`, equal to `scipy.ndimage.binary_dilation` / `binary_erosion` with that disk as
-/// `structure` and the default `border_value=0`: positions outside the raster count as unselected, so
-/// shrinking also clears pixels within R of the raster's border. The caller pads the plane by R on every
-/// side with 0 outside the raster. Each pixel tests the disk's row runs against row prefix counts:
-/// O(R) per pixel, O(1) extra memory per padded row. Thread safety: stateless.
+/// the disk of `Footprint.disk(radius: R)` (any R ≥ 0, not limited to footprint sizes), equal to
+/// `scipy.ndimage.binary_dilation` / `binary_erosion` with that disk as `structure` and the default
+/// `border_value=0`: positions outside the raster count as unselected, so shrinking also clears pixels within
+/// R of the raster's border. The caller pads the plane by R on every side with 0 outside the raster. Each
+/// pixel tests the disk's row runs against row prefix counts: O(R) per pixel, 4 bytes of scratch per padded
+/// pixel. Thread safety: stateless.
 public enum SelectionMorphology {
     /// Dilates (`grow`) or erodes (`!grow`) the core of a padded selection plane.
     /// - Parameters:
@@ -14,10 +15,7 @@ public enum SelectionMorphology {
                              into out: UnsafeMutablePointer<UInt8>) {
         precondition(radius >= 0)
         let pw = width + 2 * radius, ph = height + 2 * radius
-        let disk = try! Footprint.disk(radius: min(radius, (Footprint.maximumSize - 1) / 2))
-        precondition(disk.width == 2 * radius + 1, "radius above the footprint limit")
-        // Row prefix counts of selected pixels, one row of the padded plane at a time would need R rows
-        // of context; the whole plane's prefix counts are simplest and small (4 bytes a pixel).
+        // Row prefix counts of selected pixels over the whole padded plane.
         let prefix = UnsafeMutablePointer<Int32>.allocate(capacity: ph * (pw + 1))
         defer { prefix.deallocate() }
         for r in 0..<ph {
@@ -28,7 +26,14 @@ public enum SelectionMorphology {
                 prefix[r * (pw + 1) + x + 1] = c
             }
         }
-        let runs = disk.rowRuns.enumerated().map { ($0.offset, $0.element[0]) }
+        // Row j of the disk (dy = j − R) spans R − half … R + half, half = ⌊√(R² − dy²)⌋ (as `disk:R`, any R).
+        let runs = (0...(2 * radius)).map { j -> (Int, Range<Int>) in
+            let dy = j - radius
+            var half = Int(Double(radius * radius - dy * dy).squareRoot())
+            while half * half > radius * radius - dy * dy { half -= 1 }
+            while (half + 1) * (half + 1) <= radius * radius - dy * dy { half += 1 }
+            return (j, (radius - half) ..< (radius + half + 1))
+        }
         for y in 0..<height {
             for x in 0..<width {
                 var hit = !grow

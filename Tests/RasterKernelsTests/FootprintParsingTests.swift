@@ -25,6 +25,9 @@ import Testing
         let inline = try Footprint(parsing: "0,1,0;1,1,1;0,1,0")
         #expect(inline.count == 5 && inline.spec == "custom:3x3")
         #expect(inline.rowRuns == [[1..<2], [0..<3], [1..<2]])
+        #expect(inline.maskText == "0,1,0;1,1,1;0,1,0")
+        #expect(try Footprint(parsing: inline.maskText) == inline)
+        #expect(try Footprint(parsing: "disk:1").maskText == "0,1,0;1,1,1;0,1,0")
         let file = try Footprint(parsingText: "# a ring\n1 1 1\n1 0 1\n1 1 1\n")
         #expect(file.count == 8 && !file.containsCentre && file.rowRuns[1] == [0..<1, 2..<3])
         #expect(try Footprint(parsing: "2,-1").count == 2)
@@ -40,7 +43,8 @@ import Testing
         ("square:2.5", "footprint: '2.5' is not a square side (expected a whole number of pixels from 1 to 511)"),
         ("0,0;0,0", "the footprint has no non-zero entry"),
         ("0", "the footprint has no non-zero entry"),
-        ("hexagon:3", "unknown footprint 'hexagon:3' (expected square:N, rect:WxH, disk:R, a matrix such as 0,1,0;1,1,1;0,1,0, or a file)"),
+        ("hexagon:3", "unknown footprint 'hexagon:3' (expected square:N, rect:WxH, disk:R, "
+            + "a matrix such as 0,1,0;1,1,1;0,1,0, or a file)"),
         ("1,2;3", "footprint: kernel row 2 has 1 value but row 1 has 2: a kernel must be rectangular"),
     ])
     func badFootprints(_ spec: String, _ message: String) {
@@ -61,7 +65,8 @@ import Testing
     @Test func methods() throws {
         let cases: [(String, FilterMethod)] = [
             ("convolve", .convolve), ("median", .median), ("min", .minimum), ("max", .maximum), ("range", .range),
-            ("percentile:90", .percentile(90)), ("percentile:0", .percentile(0)), ("percentile:12.5", .percentile(12.5)),
+            ("percentile:90", .percentile(90)), ("percentile:0", .percentile(0)),
+            ("percentile:12.5", .percentile(12.5)),
             ("mean", .mean), ("variance", .variance), ("stddev", .standardDeviation), ("mode", .mode),
             ("lee:4", .lee(looks: 4)), ("lee:0.5", .lee(looks: 0.5)), ("MEDIAN", .median),
         ]
@@ -82,7 +87,8 @@ import Testing
         ("lee:0", "method 'lee': '0' is not a number of looks above 0"),
         ("lee:-2", "method 'lee': '-2' is not a number of looks above 0"),
         ("median:3", "method 'median' takes no argument ('3' given)"),
-        ("blur", "unknown method 'blur' (known: convolve, median, min, max, range, percentile:P, mean, variance, stddev, mode, lee:LOOKS)"),
+        ("blur", "unknown method 'blur' (known: convolve, median, min, max, range, percentile:P, mean, variance, "
+            + "stddev, mode, lee:LOOKS)"),
     ])
     func badMethods(_ spec: String, _ message: String) {
         do { _ = try FilterMethod(parsing: spec); Issue.record("\(spec) was accepted") } catch {
@@ -100,7 +106,8 @@ import Testing
 
     @Test func percentileRankIsScipys() {
         // int(float(k) * P / 100.0), and k - 1 at 100: k = 9 → 0 at 0, 2 at 25, 8 at 90 and 100.
-        #expect([0.0, 25, 50, 90, 99.9, 100].map { FilterMethod.percentileRank(count: 9, percentile: $0) } == [0, 2, 4, 8, 8, 8])
+        let ranks = [0.0, 25, 50, 90, 99.9, 100].map { FilterMethod.percentileRank(count: 9, percentile: $0) }
+        #expect(ranks == [0, 2, 4, 8, 8, 8])
         #expect(FilterMethod.median.rank(count: 4) == 2)
         #expect(FilterMethod.percentileRank(count: 10, percentile: 70) == 7)  // 10 * 70 / 100.0 = 7.0 exactly
         #expect(FilterMethod.percentileRank(count: 3, percentile: 100.0 / 3) == 1)
