@@ -35,11 +35,13 @@ let package = Package(
 
         // MARK: - The Linux file calls (FICLONE, copy_file_range, sync_file_range)
         .target(name: "CFileSystem"),
+        // MARK: - Raw TIFF blocks written in place, their write threads and page-aligned memory
+        .target(name: "BlockOutput", dependencies: ["CFileSystem", "RasterTiling"], swiftSettings: settings),
 
         // MARK: - Where threads and handles meet
         .target(
             name: "RasterEngine",
-            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "CFileSystem"],
+            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "BlockOutput", "CFileSystem"],
             swiftSettings: settings
         ),
 
@@ -69,6 +71,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "BlockOutputTests",
+            dependencies: ["BlockOutput", "GDALKit", "RasterTiling", "TestSupport"],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "RasterEngineTests",
             dependencies: ["RasterEngine", "GDALKit", "RasterKernels", "RasterTiling", "TestSupport"],

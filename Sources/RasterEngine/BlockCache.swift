@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import BlockOutput
 import Glibc
 #else
 import Darwin

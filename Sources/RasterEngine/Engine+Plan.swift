@@ -63,7 +63,8 @@ extension Engine {
     }
 
     private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
-        let run = try PreparedRun(options, cancellation: Cancellation())
+        let input = try PreparedRun.open(options)
+        let run = try PreparedRun(options, input: input, cancellation: Cancellation())
         let layout = run.layout, profile = run.profile, filtered = run.filtered
         let block = run.plannedBlock
         let plan = run.plan(block: block)
@@ -84,7 +85,7 @@ extension Engine {
             + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes
         let writes = run.blockWrites
         // Staging: the worker's own through GDAL; the write queue's pool (a buffer per worker plus the lanes) in place.
-        let staging = (writes == .gdal ? threads : threads + ChunkWriter.writeLanes) * chunkBytes
+        let staging = (writes == .gdal ? threads : threads + InPlaceSink.writeLanes) * chunkBytes
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes
             : Int(GDALRuntime.cacheMax)
         let kernel = options.kernel

@@ -1,3 +1,4 @@
+import BlockOutput
 import Dispatch
 import Foundation
 import GDALKit
@@ -45,7 +46,7 @@ public struct ApplyReport: Sendable {
 }
 
 /// The engine: open, plan, read tiles with their halo on worker threads, convolve,
-/// composite, and let one writer write the output's blocks; then close and rename.
+/// composite, and let the output sink write the output's blocks; then close and rename.
 /// Thread safety: `apply` may be called from any thread; it owns every handle it opens.
 public enum Engine {
     /// GDAL's block cache cap when `GDAL_CACHEMAX` is not set. Input blocks go through the
@@ -58,7 +59,7 @@ public enum Engine {
     /// - Parameters:
     ///   - options: the parsed command line.
     ///   - cancellation: polled between tiles; a set flag stops the run and removes the temporary output.
-    ///   - progress: called with the fraction done, from the writer's lock (keep it short).
+    ///   - progress: called with the fraction done, under the ledger's lock (keep it short).
     /// - Returns: counts for the report.
     /// - Throws: `EngineError`, with a one-line message naming the file (and tile).
     public static func apply(_ options: ApplyOptions, cancellation: Cancellation = Cancellation(),
@@ -70,7 +71,7 @@ public enum Engine {
     static func mappingErrors<R>(_ options: ApplyOptions, _ context: String, _ body: () throws -> R) throws(EngineError) -> R {
         do {
             return try body()
-        } catch where error is EngineError || error is GDALError {
+        } catch where error is EngineError || error is GDALError || error is BlockOutputError {
             throw EngineError(wrapping: error, path: options.input, context: context)
         } catch {
             throw .badOption("\(error)")
@@ -80,7 +81,8 @@ public enum Engine {
     private static func run(_ options: ApplyOptions, cancellation: Cancellation,
                             progress: (@Sendable (Double) -> Void)?) throws -> ApplyReport {
         let start = DispatchTime.now()
-        let run = try PreparedRun(options, cancellation: cancellation)
+        let input = try PreparedRun.open(options)
+        let run = try PreparedRun(options, input: input, cancellation: cancellation)
         let layout = run.layout, profile = run.profile, copying = run.copiesInput
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
@@ -95,44 +97,15 @@ public enum Engine {
         let previous = options.resume ? file.checkpointPath.flatMap(Checkpoint.load) : nil
         let resuming = previous != nil && FileManager.default.fileExists(atPath: file.temporaryPath)
         if !resuming { file.discard() }
-        var output: Dataset? = nil
-        // An uncompressed GeoTIFF's blocks are written in place by the engine's write threads
-        // (BlockFile): GDAL only makes the file, with every block unwritten.
-        let inPlace = run.blockWrites != .gdal
-        let block: (width: Int, height: Int)
-        let nanValues: [Double]
-        if copying && !resuming {
-            block = run.plannedBlock
-            nanValues = layout.noData.map { $0 ?? 0 }
-        } else {
-            let opened = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
-                                        profile: profile, input: run.input, blocksInPlace: inPlace)
-            block = try opened.withBand(1) { $0.blockSize }
-            nanValues = try (1...layout.bandCount).map { b in try opened.withBand(b) { $0.noDataValue } ?? 0 }
-            if inPlace {
-                do { try opened.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
-            } else {
-                output = consume opened
-            }
-        }
-        let copyTask = copying && !resuming ? BackgroundCopy(options.input, to: file.temporaryPath, cancellation: cancellation) : nil
-        defer { copyTask?.stop() }   // before the temporary is discarded
-
-        // Plan: the output's blocks as the file has them.
-        let plan = run.plan(block: block)
-        var blockFile: BlockFile? = nil
-        if inPlace {
-            blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan, bands: layout.bandCount,
-                                           sampleBytes: profile.dataType.byteSize)
-            if blockFile == nil {
-                output = try gdal(file.temporaryPath, "reopening the output") { try Dataset.open(file.temporaryPath, access: .update) }
-            }
-        }
+        let output = try makeSink(run, input: consume input, file: file, resuming: resuming, cancellation: cancellation)
+        let sink = output.sink, plan = output.plan
+        defer { output.copy?.stop() }   // before the temporary is discarded
         var done: Set<Int> = []
-        var checkpoint: ChunkWriter.CheckpointPolicy? = nil
+        var checkpoint: ChunkLedger.CheckpointPolicy? = nil
         if options.resume, let path = file.checkpointPath {
             let fingerprint = Checkpoint.fingerprint(options, creationOptions: profile.creationOptions,
-                                                     plan: "chunks \(plan.chunkWidth)x\(plan.chunkHeight), tiles \(plan.tileWidth)x\(plan.tileHeight), blocks \(plan.blockWidth)x\(plan.blockHeight)\(copying ? ", input copied" : "")")
+                                                     plan: "chunks \(plan.chunkWidth)x\(plan.chunkHeight), tiles \(plan.tileWidth)x\(plan.tileHeight), "
+                                                         + "blocks \(plan.blockWidth)x\(plan.blockHeight)\(copying ? ", input copied" : "")")
             if resuming, let previous {
                 if let field = previous.firstDifference(from: fingerprint) {
                     keepPartial = true
@@ -140,41 +113,33 @@ public enum Engine {
                 }
                 done = previous.doneSet
             }
-            checkpoint = .init(path: path, partialPath: file.temporaryPath, fingerprint: fingerprint,
+            checkpoint = .init(path: path, fingerprint: fingerprint,
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
         }
         let threads = run.threads(for: plan)
         let operation = run.operation
         let blocks = BlockCache(layout: layout, plan: plan, halo: operation.halo, edge: options.edge,
                                 budget: run.blockCacheBudget)
-        let job = run.job(plan: plan, nanValues: nanValues, cancellation: cancellation, blocks: blocks)
-        let partialPath = file.temporaryPath, shownPath = options.output
-        var opener: (@Sendable () throws -> Dataset)? = nil
-        if let copyTask {
-            opener = { try openCopy(copyTask, partialPath, shownAs: shownPath) }
-        }
-        let writer = ChunkWriter(dataset: output, opener: opener, blockFile: blockFile, path: options.output, filePath: file.temporaryPath, plan: plan, bandCount: layout.bandCount,
-                                 outputType: profile.dataType, done: done, checkpoint: checkpoint, progress: progress)
+        let job = run.job(plan: plan, nanValues: output.nanValues, cancellation: cancellation, blocks: blocks)
+        let ledger = ChunkLedger(sink: sink, chunkCount: plan.chunkCount, done: done, checkpoint: checkpoint,
+                                 progress: progress)
 
-        let failure = schedule(operation, job: job, writer: writer, threads: threads, skip: done)
+        let failure = schedule(operation, job: job, sink: sink, ledger: ledger, threads: threads, skip: done)
         var writeFailure: EngineError? = nil
-        do { try writer.drain() } catch { writeFailure = error }
+        do { try sink.drain() } catch { writeFailure = EngineError(wrapping: error, path: options.output, context: "writing") }
         let stopped = failure ?? writeFailure
             ?? (cancellation.cancelledBy != 0 ? EngineError.interrupted(signal: cancellation.cancelledBy) : nil)
         if let stopped {
             if options.resume {
                 // Keep what is on disk for a later --resume: flush it and record it.
-                keepPartial = (try? writer.checkpointNow()) ?? false
+                keepPartial = (try? ledger.checkpointNow()) ?? false
             }
             throw stopped
         }
 
-        // A copy no block waited for must still be complete. Close (reports write errors),
+        // Close (reports write errors; a copy no block waited for must still be complete),
         // then make it durable and put it in place.
-        try copyTask?.wait()
-        if let ds = writer.takeDataset() {
-            do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "closing", error) }
-        }
+        try sink.close()
         if let cogOptions = run.cogOptions {
             try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions, output: options.output, cancellation: cancellation)
             try file.commit(from: file.cogPath)
@@ -202,16 +167,16 @@ public enum Engine {
                            creationOptions: run.cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, selectionSources: run.selection.summaries, passThrough: run.passThrough, blockWrites: blockFile?.writes ?? .gdal,
+                           threads: threads, selectionSources: run.selection.summaries, passThrough: run.passThrough, blockWrites: sink.writes,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
-                           stats: writer.stats, seconds: seconds)
+                           stats: ledger.stats, seconds: seconds)
     }
 
     /// Runs `threads` workers (`concurrentPerform`), each with its own handles and the
     /// operation's workspace, claiming chunks in strip order (see `BlockCache`) and handing
-    /// them to `writer`; chunks in `skip` are already done. Returns the first error.
-    private static func schedule<Op: TileOperation>(_ operation: Op, job: Job, writer: ChunkWriter, threads: Int,
-                                                    skip: Set<Int>) -> EngineError? {
+    /// them to `ledger` for `sink`; chunks in `skip` are already done. Returns the first error.
+    private static func schedule<Op: TileOperation>(_ operation: Op, job: Job, sink: any OutputSink, ledger: ChunkLedger,
+                                                    threads: Int, skip: Set<Int>) -> EngineError? {
         let plan = job.plan
         let stripChunks = job.blocks?.stripChunks ?? plan.chunksAcross
         let next = Atomic<Int>(0)
@@ -223,7 +188,7 @@ public enum Engine {
                     let k = next.add(1, ordering: .relaxed).oldValue
                     if k >= plan.chunkCount { break }
                     let i = plan.chunkIndex(order: k, stripChunks: stripChunks)
-                    if !skip.contains(i) { try worker.process(i, writer: writer) }
+                    if !skip.contains(i) { try worker.process(i, sink: sink, ledger: ledger) }
                     job.blocks?.finished(chunk: i)
                 }
             } catch {
@@ -266,32 +231,6 @@ public enum Engine {
         }
     }
 
-    /// Waits for the input's copy and opens it for update (the writer does, before its first block).
-    private static func openCopy(_ task: BackgroundCopy, _ path: String, shownAs shown: String) throws -> Dataset {
-        try task.wait()
-        return try gdal(shown, "opening the copy of the input for update") { try Dataset.open(path, access: .update) }
-    }
-
-    /// Reopens the partial output of an interrupted run, or creates the output and gives it
-    /// the input's georeferencing and metadata. With `blocksInPlace` (the caller writes the
-    /// blocks itself), a partial output is opened read-only and a new one is created with no
-    /// block written (`SPARSE_OK=TRUE`, unless the user chose).
-    private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
-                                   profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool) throws -> Dataset {
-        if resuming {
-            return try gdal(file.temporaryPath, "reopening the partial output") {
-                try Dataset.open(file.temporaryPath, access: blocksInPlace ? .readOnly : .update)
-            }
-        }
-        let sparse = blocksInPlace && profile.option("SPARSE_OK") == nil ? ["SPARSE_OK=TRUE"] : []
-        let output = try gdal(outputPath, "creating") {
-            try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
-                               dataType: profile.dataType.storageType, options: profile.creationOptions + sparse)
-        }
-        try gdal(outputPath, "copying georeferencing and metadata") { try copyDescription(from: input, to: output, layout: layout) }
-        return output
-    }
-
     /// Validates `--bands` (1-based, unique, in range); `nil` means all bands.
     static func bandList(_ bands: [Int]?, count: Int) throws -> [Int] {
         guard let bands else { return Array(1...max(1, count)) }
@@ -301,33 +240,5 @@ public enum Engine {
         }
         if Set(bands).count != bands.count { throw EngineError.badBandList("a band is listed twice") }
         return bands.sorted()
-    }
-
-    /// Copies what makes the output the input's twin: geotransform or GCPs, CRS, metadata,
-    /// and per band nodata, colour interpretation, description, scale/offset, unit, colour table.
-    static func copyDescription(from input: borrowing Dataset, to output: borrowing Dataset, layout: RasterLayout) throws {
-        if let gt = input.geoTransform { try output.setGeoTransform(gt) }
-        let wkt = input.projectionWKT
-        if !wkt.isEmpty { try output.setProjection(wkt) }
-        if input.gcpCount > 0 { try output.copyGCPs(from: input) }
-        let md = input.metadata()
-        if !md.isEmpty { try output.setMetadata(md) }
-        for b in 1...layout.bandCount {
-            try input.withBand(b) { src in
-                try output.withBand(b) { dst in
-                    if let nd = src.noDataValue { try dst.setNoDataValue(nd) }
-                    let ci = src.colorInterpretation
-                    if ci != "Undefined" { try? dst.setColorInterpretation(ci) }
-                    let desc = src.bandDescription
-                    if !desc.isEmpty { dst.setBandDescription(desc) }
-                    if let so = src.scaleOffset { try dst.setScaleOffset(scale: so.scale, offset: so.offset) }
-                    let unit = src.unitType
-                    if !unit.isEmpty { try dst.setUnitType(unit) }
-                    let bmd = src.metadata()
-                    if !bmd.isEmpty { try dst.setMetadata(bmd) }
-                    if src.hasColorTable { try dst.copyColorTable(from: src) }
-                }
-            }
-        }
     }
 }

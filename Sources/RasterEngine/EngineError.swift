@@ -1,3 +1,4 @@
+import BlockOutput
 import GDALKit
 import RasterKernels
 
@@ -58,6 +59,7 @@ extension EngineError {
     init(wrapping error: any Error, path: String, context: String) {
         switch error {
         case let e as EngineError: self = e
+        case let e as BlockOutputError: self = .fileSystem(path: e.path, context: e.context, reason: e.reason)
         case let e as GDALError: self = .gdal(path: path, context: context, e)
         default: self = .gdal(path: path, context: context, GDALError(function: "?", message: "\(error)"))
         }

@@ -1,3 +1,4 @@
+import BlockOutput
 import CFileSystem
 import Dispatch
 import Foundation

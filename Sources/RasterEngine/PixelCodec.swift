@@ -141,4 +141,22 @@ enum PixelCodec {
         }
         return clamped
     }
+
+    /// Copies `count` elements of `elementSize` bytes from `src` to every `stride` bytes of
+    /// `dst` (one band into pixel-interleaved blocks).
+    @inline(__always)
+    static func scatter(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, count: Int, elementSize: Int,
+                        stride: Int) {
+        func run<T>(_: T.Type) {
+            let s = src.assumingMemoryBound(to: T.self)
+            for x in 0..<count { (dst + x * stride).storeBytes(of: s[x], as: T.self) }
+        }
+        switch elementSize {
+        case 1: run(UInt8.self)
+        case 2: run(UInt16.self)
+        case 4: run(UInt32.self)
+        case 8: run(UInt64.self)
+        default: for x in 0..<count { (dst + x * stride).copyMemory(from: src + x * elementSize, byteCount: elementSize) }
+        }
+    }
 }

@@ -10,8 +10,6 @@ import RasterTiling
 /// the main thread's input handle); its plain values are copied into the `Job`.
 struct PreparedRun: ~Copyable {
     let options: ApplyOptions
-    /// The input, opened on the main thread to check and describe it (workers reopen it).
-    let input: Dataset
     /// The filtered bands, ascending.
     let filtered: [Int]
     let layout: RasterLayout
@@ -22,16 +20,20 @@ struct PreparedRun: ~Copyable {
     let operation: any TileOperation
     let passThrough: PassThrough
 
-    /// Prepares `options`.
-    /// - Throws: `EngineError`, one line naming the file, for anything `apply` would refuse
-    ///   before it starts (OUTPUT aside).
-    init(_ options: ApplyOptions, cancellation: Cancellation) throws {
+    /// Checks the options and opens the input on the calling thread, for `init`.
+    static func open(_ options: ApplyOptions) throws -> Dataset {
         GDALRuntime.ensureReady()
         if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
             GDALRuntime.cacheMax = Int64(Engine.defaultCacheBytes)   // masks and --where; bounded whatever the raster
         }
         try options.checkBounds()
-        let opened = try gdal(options.input, "opening") { try Dataset.open(options.input) }
+        return try gdal(options.input, "opening") { try Dataset.open(options.input) }
+    }
+
+    /// Prepares `options` on their input, opened by `open`.
+    /// - Throws: `EngineError`, one line naming the file, for anything `apply` would refuse
+    ///   before it starts (OUTPUT aside).
+    init(_ options: ApplyOptions, input opened: borrowing Dataset, cancellation: Cancellation) throws {
         let filtered = try Engine.bandList(options.bands, count: opened.bandCount)
         let layout = try RasterLayout(opened, path: options.input, filteredBands: filtered)
         for b in filtered {
@@ -58,7 +60,6 @@ struct PreparedRun: ~Copyable {
         cogOptions = decided.cog
         passThrough = decided.passThrough
         operation = options.operation
-        input = opened
     }
 
     deinit { selection.removeTemporaries() }

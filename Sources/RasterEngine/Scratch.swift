@@ -1,3 +1,5 @@
+import BlockOutput
+
 /// One worker's reusable buffers, grown as needed and never shrunk, so a run allocates
 /// (and page-faults) its working memory once per thread instead of once per tile.
 /// Thread safety: owned by one worker thread; not `Sendable`.

@@ -28,19 +28,19 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         self.meter = meter
     }
 
-    /// Computes chunk `index` and hands its pixels to `writer`: in this worker's scratch
-    /// memory (valid for the duration of the call), or, when the output file takes the
-    /// buffer as it is, in one of the writer's buffers, which the writer keeps.
-    mutating func process(_ index: Int, writer: ChunkWriter) throws {
+    /// Computes chunk `index` and hands its pixels to `ledger` for `sink`: in this worker's
+    /// scratch memory (valid for the duration of the call), or, when the sink writes the
+    /// buffer as it is, in one of the sink's buffers, which the sink keeps.
+    mutating func process(_ index: Int, sink: any OutputSink, ledger: ChunkLedger) throws {
         let started = ContinuousClock.now
         meter.reset()
         let chunk = job.plan.chunk(index)
         let os = job.outputType.byteSize
         let layout = ChunkLayout(chunk: chunk, blockWidth: job.plan.blockWidth, blockHeight: job.plan.blockHeight,
-                                 byteSize: os, byBlocks: writer.writesInPlace)
+                                 byteSize: os, byBlocks: sink.wantsBlocks)
         let size = layout.bytes(bands: job.bandCount)
-        var owned = writer.chunkBuffer(bytes: size)
-        defer { if let owned { writer.giveBack(owned) } }   // unless handed over below
+        var owned = try sink.chunkBuffer(bytes: size)
+        defer { if let owned { sink.giveBack(owned) } }   // unless handed over below
         let out = owned?.pointer ?? scratch.raw(.chunkOutput, bytes: size)
         layout.clearPadding(bands: job.bandCount, in: out)
         var stats = RunStats()
@@ -74,10 +74,12 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         let anything = rewrite?.contains(true) ?? true
         let handed = owned
         owned = nil
-        try writer.write(index: index, window: chunk, bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
-                         owned: handed, rewrite: rewrite,
-                         staging: writer.writesInPlace ? nil : scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)),
-                         stats: stats)
+        let staging = sink.stagingBytes(for: chunk)
+        let finished = FinishedChunk(index: index, window: chunk,
+                                     bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
+                                     owned: handed, rewrite: rewrite,
+                                     staging: staging > 0 ? scratch.raw(.staging, bytes: staging) : nil)
+        try ledger.write(finished, stats: stats)
     }
 
     // MARK: - Pass-through

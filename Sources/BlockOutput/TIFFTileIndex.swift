@@ -8,44 +8,44 @@ import Foundation
 /// Only what that needs is understood: classic TIFF and BigTIFF, one image (no second IFD),
 /// the tags below. Anything else makes `read` return `nil`, and the engine writes through GDAL.
 /// Thread safety: a plain value.
-struct TIFFTileIndex: Equatable {
-    var bigTIFF: Bool
-    var imageWidth: Int, imageHeight: Int
-    var tileWidth: Int, tileHeight: Int
-    var bitsPerSample: Int
-    var samplesPerPixel: Int
+public struct TIFFTileIndex: Equatable, Sendable {
+    public var bigTIFF: Bool
+    public var imageWidth: Int, imageHeight: Int
+    public var tileWidth: Int, tileHeight: Int
+    public var bitsPerSample: Int
+    public var samplesPerPixel: Int
     /// TIFF Compression (1 = none).
-    var compression: Int
+    public var compression: Int
     /// PlanarConfiguration 2: one block per band (GDAL's INTERLEAVE=BAND); else pixels interleaved.
-    var separatePlanes: Bool
+    public var separatePlanes: Bool
     /// TileOffsets and TileByteCounts, in the TIFF's order (band after band when separate).
-    var offsets: [UInt64]
-    var byteCounts: [UInt64]
+    public var offsets: [UInt64]
+    public var byteCounts: [UInt64]
     /// Where the TileOffsets and TileByteCounts values are stored, and the size of one (2, 4 or 8).
-    var offsetsField: Field
-    var byteCountsField: Field
+    public var offsetsField: Field
+    public var byteCountsField: Field
     /// The end of the header, the IFD and every value it points to: the first byte no tag uses.
-    var structureEnd: UInt64
+    public var structureEnd: UInt64
 
     /// Where an array of tag values lies in the file.
-    struct Field: Equatable {
+    public struct Field: Equatable, Sendable {
         var position: UInt64
         var size: Int
     }
 
     /// Blocks across and down the image, and the TIFF's number of block (`column`, `row`)
     /// of `band` (1-based; bands share blocks when pixels are interleaved).
-    var blocksAcross: Int { (imageWidth + tileWidth - 1) / tileWidth }
-    var blocksDown: Int { (imageHeight + tileHeight - 1) / tileHeight }
-    func blockNumber(column: Int, row: Int, band: Int) -> Int {
+    public var blocksAcross: Int { (imageWidth + tileWidth - 1) / tileWidth }
+    public var blocksDown: Int { (imageHeight + tileHeight - 1) / tileHeight }
+    public func blockNumber(column: Int, row: Int, band: Int) -> Int {
         (separatePlanes ? (band - 1) * blocksAcross * blocksDown : 0) + row * blocksAcross + column
     }
 
     /// Bytes of one block as stored uncompressed.
-    var blockBytes: Int { tileWidth * tileHeight * (separatePlanes ? 1 : samplesPerPixel) * bitsPerSample / 8 }
+    public var blockBytes: Int { tileWidth * tileHeight * (separatePlanes ? 1 : samplesPerPixel) * bitsPerSample / 8 }
 
     /// Reads the index from the open file `fd`; `nil` when it is not a TIFF this type understands.
-    static func read(_ fd: Int32) -> TIFFTileIndex? {
+    public static func read(_ fd: Int32) -> TIFFTileIndex? {
         let reader = Reader(fd: fd)
         guard let head = reader.bytes(at: 0, count: 16), head[0] == 0x49, head[1] == 0x49 else { return nil }   // "II"
         let version = le(head, 2, 2)
@@ -111,7 +111,7 @@ struct TIFFTileIndex: Equatable {
     }
 
     /// The largest value a field of `size` bytes holds.
-    static func maxValue(size: Int) -> UInt64 { size >= 8 ? .max : (1 << (8 * UInt64(size))) - 1 }
+    public static func maxValue(size: Int) -> UInt64 { size >= 8 ? .max : (1 << (8 * UInt64(size))) - 1 }
 
     private static func typeSize(_ type: Int) -> Int {
         switch type {

@@ -3,40 +3,6 @@ import Foundation
 import RasterTiling
 import Synchronization
 
-/// How the output's blocks reached the file, as the report states it.
-public enum BlockWrites: String, Sendable {
-    /// Through GDAL (`GDALWriteBlock`), by the single writer: compressed output, COG, a copied input.
-    case gdal
-    /// In place by the engine's write threads, through the page cache (blocks not a whole
-    /// number of 4 KiB pages, or a file system without O_DIRECT).
-    case inPlace = "in_place"
-    /// In place with O_DIRECT.
-    case inPlaceDirect = "in_place_direct"
-}
-
-extension BlockWrites {
-    /// How `apply` will write the blocks of an output with `profile`, before the file exists:
-    /// in place for uncompressed GeoTIFF (not COG, not a copied input), directly when a block
-    /// is a whole number of 4 KiB pages. The run may still fall back to GDAL when the file
-    /// GDAL creates is not laid out as expected (`-co ENDIANNESS=BIG`, `NBITS`, strips).
-    static func planned(profile: OutputProfile, cog: Bool, copiesInput: Bool, bands: Int) -> BlockWrites {
-        guard profile.isUncompressed && !cog && !copiesInput else { return .gdal }
-        let bw = Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256, bh = Int(profile.option("BLOCKYSIZE") ?? "256") ?? 256
-        let interleaved = bands > 1 && profile.option("INTERLEAVE") != "BAND"
-        let bytes = bw * bh * profile.dataType.byteSize * (interleaved ? bands : 1)
-        return bytes % BlockFile.alignment == 0 ? .inPlaceDirect : .inPlace
-    }
-
-    /// The words `geokernel plan` prints.
-    public var planDescription: String {
-        switch self {
-        case .gdal: return "through GDAL, one writer"
-        case .inPlace: return "in place, by 2 write threads, through the page cache"
-        case .inPlaceDirect: return "in place, by 2 write threads, O_DIRECT (page cache when the file system refuses it)"
-        }
-    }
-}
-
 /// An uncompressed tiled GeoTIFF whose blocks the engine's write threads write in place,
 /// in parallel, with `pwrite` at offsets fixed before the first block.
 ///
@@ -50,12 +16,12 @@ extension BlockWrites {
 ///
 /// Thread safety: `Sendable`. `write` may run on several threads at once: each call covers
 /// its own blocks' bytes, and positional writes on one descriptor do not share an offset.
-final class BlockFile: Sendable {
+public final class BlockFile: Sendable {
     /// The name messages give the file (OUTPUT, not the temporary it is written as).
-    let path: String
-    let index: TIFFTileIndex
+    public let path: String
+    public let index: TIFFTileIndex
     /// Whether blocks are written with O_DIRECT.
-    var direct: Bool { !directFailed.load(ordering: .relaxed) && directFD >= 0 }
+    public var direct: Bool { !directFailed.load(ordering: .relaxed) && directFD >= 0 }
     private let bufferedFD: Int32
     private let directFD: Int32
     /// Set when the file system refused a direct write: later writes go through the page cache.
@@ -63,7 +29,7 @@ final class BlockFile: Sendable {
 
     /// Direct writes need offsets, lengths and memory aligned to the device's logical block
     /// size; a page is a multiple of every usual one.
-    static let alignment = 4096
+    public static let alignment = 4096
 
     private init(path: String, index: TIFFTileIndex, bufferedFD: Int32, directFD: Int32) {
         self.path = path
@@ -86,9 +52,10 @@ final class BlockFile: Sendable {
     /// - Returns: `nil` when the file is not an uncompressed, little-endian tiled TIFF of that
     ///   shape whose blocks are either all unwritten or all in place (the engine then writes
     ///   through GDAL).
-    /// - Throws: `EngineError.fileSystem` when the file cannot be opened, extended or its
+    /// - Throws: `BlockOutputError` when the file cannot be opened, extended or its
     ///   space reserved (a full disk shows here, before any pixel is computed).
-    static func open(_ file: String, shownAs path: String, plan: TilePlan, bands: Int, sampleBytes: Int) throws(EngineError) -> BlockFile? {
+    public static func open(_ file: String, shownAs path: String, plan: TilePlan, bands: Int,
+                            sampleBytes: Int) throws(BlockOutputError) -> BlockFile? {
         let fd = Foundation.open(file, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { throw .fileSystem(path: path, context: "opening the output for block writes", reason: String(cString: strerror(errno))) }
         var kept = false
@@ -156,8 +123,8 @@ final class BlockFile: Sendable {
     /// Writes blocks `numbers` (the TIFF's block numbers) from `bytes`, where they lie one
     /// after the other (`numbers.count × index.blockBytes`); blocks that also lie back to back
     /// in the file go in one write. `bytes` must be `alignment`-aligned.
-    /// - Throws: `EngineError.fileSystem` with the system's message, naming the block.
-    func write(blocks numbers: [Int], from bytes: UnsafeRawPointer) throws(EngineError) {
+    /// - Throws: `BlockOutputError` with the system's message, naming the block.
+    public func write(blocks numbers: [Int], from bytes: UnsafeRawPointer) throws(BlockOutputError) {
         let size = index.blockBytes
         var k = 0
         while k < numbers.count {
@@ -175,7 +142,7 @@ final class BlockFile: Sendable {
         return "block \(k % index.blocksAcross),\(k / index.blocksAcross)" + (index.separatePlanes ? " of band \(n / perPlane + 1)" : "")
     }
 
-    private func writeAll(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64, describe: () -> String) throws(EngineError) {
+    private func writeAll(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64, describe: () -> String) throws(BlockOutputError) {
         var done = 0
         while done < count {
             let useDirect = direct
@@ -191,11 +158,8 @@ final class BlockFile: Sendable {
         }
     }
 
-    /// How the blocks were written (direct unless the file system refused).
-    var writes: BlockWrites { direct ? .inPlaceDirect : .inPlace }
-
     /// Makes every block written so far durable (a checkpoint relies on it).
-    func sync() throws(EngineError) {
+    public func sync() throws(BlockOutputError) {
         if fsync(bufferedFD) != 0 {
             throw .fileSystem(path: path, context: "syncing the partial output", reason: String(cString: strerror(errno)))
         }

@@ -12,23 +12,23 @@ import Synchronization
 /// Thread safety: `@unchecked Sendable`, sound because the free list and the first failure
 /// are only touched under their `Guarded` locks, and a buffer belongs to one thread at a
 /// time: the worker until `submit`, then the lane until it is put back.
-final class BlockWriteQueue: @unchecked Sendable {
+public final class BlockWriteQueue: @unchecked Sendable {
     /// A staging buffer passed from a worker to a lane.
-    struct Buffer: @unchecked Sendable {
-        let pointer: UnsafeMutableRawPointer
-        let count: Int
+    public struct Buffer: @unchecked Sendable {
+        public let pointer: UnsafeMutableRawPointer
+        public let count: Int
     }
 
     private let lanes: [DispatchQueue]
     private let next = Atomic<Int>(0)
     private let available: DispatchSemaphore
     private let free = Guarded<[Buffer]>([])
-    private let firstFailure = Guarded<EngineError?>(nil)
+    private let firstFailure = Guarded<(any Error)?>(nil)
 
     /// - Parameters:
     ///   - lanes: writes that may be under way at once.
     ///   - buffers: staging buffers in the pool (workers filling them plus writes queued).
-    init(lanes: Int, buffers: Int) {
+    public init(lanes: Int, buffers: Int) {
         self.lanes = (0..<max(1, lanes)).map { DispatchQueue(label: "geokernel.block-writes.\($0)") }
         available = DispatchSemaphore(value: max(1, buffers))
     }
@@ -40,7 +40,7 @@ final class BlockWriteQueue: @unchecked Sendable {
 
     /// A buffer of at least `bytes` bytes, page-aligned (direct writes need it; `HugePageMemory`);
     /// waits while all are out.
-    func buffer(bytes: Int) -> Buffer {
+    public func buffer(bytes: Int) -> Buffer {
         available.wait()
         let reused = free.withLock { $0.popLast() }
         if let reused, reused.count >= bytes { return reused }
@@ -51,11 +51,11 @@ final class BlockWriteQueue: @unchecked Sendable {
 
     /// Runs `write` on a lane with `buffer`, then puts the buffer back. A failure is kept
     /// (the first one) for `check` and `drain`; later writes are skipped.
-    func submit(_ buffer: Buffer, _ write: @escaping @Sendable (Buffer) throws(EngineError) -> Void) {
+    public func submit(_ buffer: Buffer, _ write: @escaping @Sendable (Buffer) throws -> Void) {
         let lane = lanes[next.add(1, ordering: .relaxed).oldValue % lanes.count]
         lane.async { [self] in
             if firstFailure.withLock({ $0 == nil }) {
-                do throws(EngineError) { try write(buffer) } catch {
+                do { try write(buffer) } catch {
                     firstFailure.withLock { if $0 == nil { $0 = error } }
                 }
             }
@@ -65,18 +65,18 @@ final class BlockWriteQueue: @unchecked Sendable {
     }
 
     /// Puts back a buffer taken with `buffer` and not submitted.
-    func giveBack(_ buffer: Buffer) {
+    public func giveBack(_ buffer: Buffer) {
         free.withLock { $0.append(buffer) }
         available.signal()
     }
 
     /// Throws the first write failure, if there was one.
-    func check() throws(EngineError) {
+    public func check() throws {
         if let e = firstFailure.withLock({ $0 }) { throw e }
     }
 
     /// Waits until every submitted write is done, then throws the first failure, if any.
-    func drain() throws(EngineError) {
+    public func drain() throws {
         for lane in lanes { lane.sync {} }
         try check()
     }

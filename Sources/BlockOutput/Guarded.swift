@@ -13,11 +13,12 @@ import Darwin
 /// Thread safety: `@unchecked Sendable` is sound because `value` is private and only read or
 /// written inside `withLock`, while the mutex is held; so a non-`Sendable` value such as the
 /// output `Dataset` is touched by one thread at a time, which is what GDAL requires.
-final class Guarded<Value: ~Copyable>: @unchecked Sendable {
+public final class Guarded<Value: ~Copyable>: @unchecked Sendable {
     private var value: Value
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init(_ value: consuming sending Value) {
+    /// Wraps `value`.
+    public init(_ value: consuming sending Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -29,7 +30,7 @@ final class Guarded<Value: ~Copyable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    func withLock<R: ~Copyable>(_ body: (inout Value) throws -> R) rethrows -> R {
+    public func withLock<R: ~Copyable>(_ body: (inout Value) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

@@ -11,11 +11,12 @@ import Darwin
 /// 4 KiB at a time; a 2 MiB huge page is one fault. Mappings are page-aligned, as direct
 /// writes need.
 /// Thread safety: stateless.
-enum HugePageMemory {
-    static let hugePage = 2 << 20
+public enum HugePageMemory {
+    /// A transparent huge page's size.
+    public static let hugePage = 2 << 20
 
     /// At least `bytes` bytes (rounded up to whole pages), zero-filled, page-aligned.
-    static func allocate(_ bytes: Int) -> UnsafeMutableRawBufferPointer {
+    public static func allocate(_ bytes: Int) -> UnsafeMutableRawBufferPointer {
         let size = max(4096, (bytes + 4095) & ~4095)
         guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
             fatalError("out of memory: cannot map \(size) bytes")
@@ -27,7 +28,7 @@ enum HugePageMemory {
     }
 
     /// Returns memory from `allocate`.
-    static func deallocate(_ buffer: UnsafeMutableRawBufferPointer) {
+    public static func deallocate(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let p = buffer.baseAddress else { return }
         munmap(p, buffer.count)
     }

@@ -1,0 +1,97 @@
+import BlockOutput
+import Foundation
+import GDALKit
+import RasterTiling
+
+/// Making the output: the temporary file, its description, and the sink that writes its blocks.
+extension Engine {
+    /// The run's output over the temporary file: created with the input's georeferencing (or
+    /// reopened when resuming, or copied from the input), the plan over its blocks, the value
+    /// NaN becomes per band, and the sink that will write it. An uncompressed GeoTIFF's blocks
+    /// are written in place by the engine (`InPlaceSink`): GDAL only makes the file, with every
+    /// block unwritten; a layout the engine does not write itself goes through GDAL.
+    static func makeSink(_ run: borrowing PreparedRun, input: consuming sending Dataset, file: OutputFile, resuming: Bool,
+                         cancellation: Cancellation) throws -> (sink: any OutputSink, plan: TilePlan,
+                                                                nanValues: [Double], copy: BackgroundCopy?) {
+        let options = run.options, layout = run.layout, profile = run.profile
+        let byteSize = profile.dataType.byteSize
+        if run.copiesInput && !resuming {
+            let plan = run.plan(block: run.plannedBlock)
+            let copy = BackgroundCopy(options.input, to: file.temporaryPath, cancellation: cancellation)
+            let sink = CopiedInputSink(copy: copy, path: options.output, filePath: file.temporaryPath, plan: plan,
+                                       bandCount: layout.bandCount, byteSize: byteSize)
+            return (sink, plan, layout.noData.map { $0 ?? 0 }, copy)
+        }
+        let inPlace = run.blockWrites != .gdal
+        var opened: Dataset? = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
+                                              profile: profile, input: input, blocksInPlace: inPlace)
+        _ = consume input   // the main thread's handle is not needed past the output's creation
+        let block = try opened!.withBand(1) { $0.blockSize }
+        let nanValues = try (1...layout.bandCount).map { b in try opened!.withBand(b) { $0.noDataValue } ?? 0 }
+        let plan = run.plan(block: block)
+        if inPlace, let ds = opened.take() {
+            do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
+            if let blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan,
+                                                  bands: layout.bandCount, sampleBytes: byteSize) {
+                let sink = InPlaceSink(file: blockFile, plan: plan, bandCount: layout.bandCount, byteSize: byteSize,
+                                       workers: run.threads(for: plan))
+                return (sink, plan, nanValues, nil)
+            }
+            opened = try gdal(file.temporaryPath, "reopening the output") {
+                try Dataset.open(file.temporaryPath, access: .update)
+            }
+        }
+        guard let dataset = opened.take() else { preconditionFailure("the output is open") }
+        let sink = GDALSink(dataset: dataset, path: options.output, filePath: file.temporaryPath, plan: plan,
+                            bandCount: layout.bandCount, byteSize: byteSize)
+        return (sink, plan, nanValues, nil)
+    }
+
+    /// Reopens the partial output of an interrupted run, or creates the output and gives it
+    /// the input's georeferencing and metadata. With `blocksInPlace` (the caller writes the
+    /// blocks itself), a partial output is opened read-only and a new one is created with no
+    /// block written (`SPARSE_OK=TRUE`, unless the user chose).
+    private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
+                                   profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool) throws -> Dataset {
+        if resuming {
+            return try gdal(file.temporaryPath, "reopening the partial output") {
+                try Dataset.open(file.temporaryPath, access: blocksInPlace ? .readOnly : .update)
+            }
+        }
+        let sparse = blocksInPlace && profile.option("SPARSE_OK") == nil ? ["SPARSE_OK=TRUE"] : []
+        let output = try gdal(outputPath, "creating") {
+            try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+                               dataType: profile.dataType.storageType, options: profile.creationOptions + sparse)
+        }
+        try gdal(outputPath, "copying georeferencing and metadata") { try copyDescription(from: input, to: output, layout: layout) }
+        return output
+    }
+
+    /// Copies what makes the output the input's twin: geotransform or GCPs, CRS, metadata,
+    /// and per band nodata, colour interpretation, description, scale/offset, unit, colour table.
+    static func copyDescription(from input: borrowing Dataset, to output: borrowing Dataset, layout: RasterLayout) throws {
+        if let gt = input.geoTransform { try output.setGeoTransform(gt) }
+        let wkt = input.projectionWKT
+        if !wkt.isEmpty { try output.setProjection(wkt) }
+        if input.gcpCount > 0 { try output.copyGCPs(from: input) }
+        let md = input.metadata()
+        if !md.isEmpty { try output.setMetadata(md) }
+        for b in 1...layout.bandCount {
+            try input.withBand(b) { src in
+                try output.withBand(b) { dst in
+                    if let nd = src.noDataValue { try dst.setNoDataValue(nd) }
+                    let ci = src.colorInterpretation
+                    if ci != "Undefined" { try? dst.setColorInterpretation(ci) }
+                    let desc = src.bandDescription
+                    if !desc.isEmpty { dst.setBandDescription(desc) }
+                    if let so = src.scaleOffset { try dst.setScaleOffset(scale: so.scale, offset: so.offset) }
+                    let unit = src.unitType
+                    if !unit.isEmpty { try dst.setUnitType(unit) }
+                    let bmd = src.metadata()
+                    if !bmd.isEmpty { try dst.setMetadata(bmd) }
+                    if src.hasColorTable { try dst.copyColorTable(from: src) }
+                }
+            }
+        }
+    }
+}
