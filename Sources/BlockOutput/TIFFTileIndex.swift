@@ -9,7 +9,6 @@ import Foundation
 /// the tags below. Anything else makes `read` return `nil`, and the engine writes through GDAL.
 /// Thread safety: a plain value.
 public struct TIFFTileIndex: Equatable, Sendable {
-    public var bigTIFF: Bool
     public var imageWidth: Int, imageHeight: Int
     public var tileWidth: Int, tileHeight: Int
     public var bitsPerSample: Int
@@ -87,7 +86,7 @@ public struct TIFFTileIndex: Equatable, Sendable {
               let offsets = values[324], let counts = values[325], let offsetsField = fields[324], let countsField = fields[325],
               width > 0, height > 0, tw > 0, th > 0, spp > 0, bits > 0,
               values[258].map({ Set($0).count == 1 }) ?? true, offsets.count == counts.count else { return nil }
-        let index = TIFFTileIndex(bigTIFF: big, imageWidth: width, imageHeight: height, tileWidth: tw, tileHeight: th,
+        let index = TIFFTileIndex(imageWidth: width, imageHeight: height, tileWidth: tw, tileHeight: th,
                              bitsPerSample: bits, samplesPerPixel: spp, compression: compression,
                              separatePlanes: planar == 2, offsets: offsets, byteCounts: counts,
                              offsetsField: offsetsField, byteCountsField: countsField, structureEnd: end)

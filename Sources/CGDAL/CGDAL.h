@@ -16,9 +16,4 @@
 /// GDAL_VERSION_NUM, which Swift cannot import (it is a function-like macro expansion).
 static inline int CGDAL_VersionNum(void) { return GDAL_VERSION_NUM; }
 
-/// Raises a CPL error with a plain message (CPLError is variadic and not imported).
-static inline void CGDAL_RaiseError(CPLErr cls, CPLErrorNum num, const char *message) {
-    CPLError(cls, num, "%s", message);
-}
-
 #endif

@@ -81,8 +81,9 @@ final class BlockCache: @unchecked Sendable {
         self.layout = layout
         blockWidth = layout.blockWidth
         blockHeight = layout.blockHeight
-        blocksAcross = (layout.width + blockWidth - 1) / blockWidth
-        blocksDown = (layout.height + blockHeight - 1) / blockHeight
+        let grid = BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: layout.width, height: layout.height)
+        blocksAcross = grid.blocksAcross
+        blocksDown = grid.blocksDown
         entryBytes = layout.bandCount * blockWidth * blockHeight * layout.readType.byteSize
         let rowsKept = (plan.chunkHeight + halo.top + halo.bottom + blockHeight - 1) / blockHeight + 2
         let stripBlocks = max(1, budget / max(1, rowsKept * entryBytes) - 2)
@@ -201,8 +202,9 @@ final class BlockCache: @unchecked Sendable {
         // Blocks another worker is decoding are left for last, so two workers whose halos
         // overlap do not queue behind each other block after block.
         var busy: [(Int, Int)] = []
-        for by in (rect.y / blockHeight)...((rect.maxY - 1) / blockHeight) {
-            for bx in (rect.x / blockWidth)...((rect.maxX - 1) / blockWidth) {
+        let grid = BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: layout.width, height: layout.height)
+        for by in grid.rows(covering: rect) {
+            for bx in grid.columns(covering: rect) {
                 guard let entry = try acquire(bx, by, waiting: false, using: input) else { busy.append((bx, by)); continue }
                 copy(bx, by, from: entry)
                 release(entry)

@@ -22,10 +22,13 @@ struct ChunkLayout {
         self.blockHeight = blockHeight
         self.byteSize = byteSize
         self.byBlocks = byBlocks
-        firstBlockX = chunk.x / blockWidth
-        firstBlockY = chunk.y / blockHeight
-        blocksAcross = (chunk.maxX + blockWidth - 1) / blockWidth - firstBlockX
-        blockCount = blocksAcross * ((chunk.maxY + blockHeight - 1) / blockHeight - firstBlockY)
+        // Which blocks a chunk covers does not depend on where the raster ends past it.
+        let grid = BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: chunk.maxX, height: chunk.maxY)
+        let columns = grid.columns(covering: chunk), rows = grid.rows(covering: chunk)
+        firstBlockX = columns.lowerBound
+        firstBlockY = rows.lowerBound
+        blocksAcross = columns.count
+        blockCount = columns.count * rows.count
     }
 
     /// Bytes of one band.

@@ -43,12 +43,6 @@ public struct Kernel: Sendable, Equatable, CustomStringConvertible {
     /// The sum of all weights.
     public var sum: Double { values.reduce(0, +) }
 
-    /// The sum of absolute weights (for accuracy bounds).
-    public var absoluteSum: Double { values.reduce(0) { $0 + abs($1) } }
-
-    /// The centre column and row (`size / 2`, scipy's centre for `origin = 0`).
-    public var centre: (x: Int, y: Int) { (width / 2, height / 2) }
-
     /// How far the kernel reaches on each side: `out[y][x]` reads input columns
     /// `x - left … x + right`, with `left = width - 1 - width/2` and `right = width/2`.
     public var halo: Halo {

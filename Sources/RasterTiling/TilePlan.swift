@@ -83,16 +83,13 @@ public struct TilePlan: Sendable, Equatable {
         return out
     }
 
+    /// The output blocks' grid.
+    public var blockGrid: BlockGrid {
+        BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: raster.width, height: raster.height)
+    }
+
     /// The output blocks of a chunk as (column, row) block indices and their windows.
     public func blocks(in chunk: Window) -> [(column: Int, row: Int, window: Window)] {
-        var out: [(Int, Int, Window)] = []
-        for by in (chunk.y / blockHeight) ..< ((chunk.maxY + blockHeight - 1) / blockHeight) {
-            for bx in (chunk.x / blockWidth) ..< ((chunk.maxX + blockWidth - 1) / blockWidth) {
-                let w = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
-                    .clamped(to: raster)
-                out.append((bx, by, w))
-            }
-        }
-        return out
+        blockGrid.blocks(covering: chunk)
     }
 }

@@ -43,25 +43,9 @@ public struct Window: Hashable, Sendable, CustomStringConvertible {
         intersection(bounds) ?? Window(x: max(bounds.x, min(x, bounds.maxX)), y: max(bounds.y, min(y, bounds.maxY)), width: 0, height: 0)
     }
 
-    /// Whether the pixel (`px`, `py`) lies inside.
-    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
-
     /// Whether `other` lies entirely inside this window.
     public func contains(_ other: Window) -> Bool {
         other.x >= x && other.y >= y && other.maxX <= maxX && other.maxY <= maxY
-    }
-
-    /// The same window expressed relative to `origin`'s top-left corner.
-    public func relative(to origin: Window) -> Window {
-        Window(x: x - origin.x, y: y - origin.y, width: width, height: height)
-    }
-
-    /// The geotransform of this window, given the raster's (rasterio `window_transform`).
-    public func geoTransform(in rasterGeoTransform: [Double]) -> [Double] {
-        precondition(rasterGeoTransform.count == 6)
-        let g = rasterGeoTransform
-        return [g[0] + Double(x) * g[1] + Double(y) * g[2], g[1], g[2],
-                g[3] + Double(x) * g[4] + Double(y) * g[5], g[4], g[5]]
     }
 
     /// `WxH+X+Y`.
@@ -77,6 +61,4 @@ public struct Halo: Hashable, Sendable {
     public init(left: Int, top: Int, right: Int, bottom: Int) {
         self.left = left; self.top = top; self.right = right; self.bottom = bottom
     }
-    /// No halo.
-    public static let zero = Halo(left: 0, top: 0, right: 0, bottom: 0)
 }

@@ -17,7 +17,7 @@ import Testing
 
     @Test func windowGeoTransform() {
         let gt = [1000.0, 10, 0, 5000, 0, -10]
-        #expect(Window(x: 3, y: 4, width: 1, height: 1).geoTransform(in: gt) == [1030, 10, 0, 4960, 0, -10])
+        #expect(GeoTransform(gt)!.of(Window(x: 3, y: 4, width: 1, height: 1)).coefficients == [1030, 10, 0, 4960, 0, -10])
     }
 }
 

@@ -34,10 +34,11 @@ final class ByteSelectionReader: SelectionReader {
 
     private func and(_ b: borrowing Band, into sel: UnsafeMutablePointer<UInt8>, window chunk: Window) throws {
         let (bw, bh) = b.blockSize
+        let grid = BlockGrid(blockWidth: bw, blockHeight: bh, width: raster.width, height: raster.height)
         let bytes = self.bytes.pointer(count: max(chunk.area, bw * bh))
-        for by in (chunk.y / bh)...((chunk.maxY - 1) / bh) {
-            for bx in (chunk.x / bw)...((chunk.maxX - 1) / bw) {
-                let block = Window(x: bx * bw, y: by * bh, width: bw, height: bh).clamped(to: raster)
+        for by in grid.rows(covering: chunk) {
+            for bx in grid.columns(covering: chunk) {
+                let block = grid.window(column: bx, row: by)
                 guard let part = block.intersection(chunk) else { continue }
                 let key = blocks?.key(b, bx, by)
                 if let key, let v = blocks?.value(for: key) {

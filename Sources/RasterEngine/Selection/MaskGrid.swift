@@ -44,7 +44,7 @@ enum MaskGrid {
         guard warp else { return path }
         let mask = try gdal(path, "opening mask") { try Dataset.open(path) }
         guard gridDifference(mask, input) != nil else { return path }
-        guard let gt = input.geoTransform, gt[2] == 0, gt[4] == 0, gt[5] < 0 else {
+        guard let gt = input.geoTransform, GeoTransform(gt)?.isNorthUp == true else {
             throw EngineError.badOption("--mask-warp needs a north-up georeferenced input; \(inputPath) has none")
         }
         guard mask.geoTransform != nil || mask.gcpCount > 0 else {
