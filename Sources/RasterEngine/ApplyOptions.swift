@@ -10,8 +10,14 @@ public struct ApplyOptions: Sendable {
     public var input: String
     /// OUTPUT: the GeoTIFF to write.
     public var output: String
-    /// The kernel, already parsed.
+    /// The kernel in pixels, already parsed (with `groundKernel`, once the engine resolved it).
     public var kernel: Kernel
+    /// A kernel preset sized in ground units, as written (`--kernel gaussian:30m`); the engine
+    /// turns it into `kernel` on the input's grid. `nil` when the kernel is in pixels.
+    public var groundKernel: GroundKernelSpec?
+    /// What `groundKernel` became on the input's grid (σ or size in pixels per axis, metres per
+    /// pixel); set by the engine (`resolvingGroundUnits(input:)`), `nil` before and without one.
+    public var groundKernelSize: GroundKernelSize?
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
     /// Resample a mask on another grid onto the input's, nearest neighbour (`--mask-warp`).

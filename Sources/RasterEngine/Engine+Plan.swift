@@ -27,6 +27,8 @@ public struct PlanReport: Sendable, Codable {
     public var threads: Int
     public var bigTIFF: Bool
     public var kernelWidth: Int, kernelHeight: Int, kernelSeparable: Bool
+    /// What a kernel sized in ground units (`gaussian:30m`) became in pixels; `nil` otherwise.
+    public var kernelGroundSize: GroundKernelSize?
     /// How blocks without selected pixels would reach the output (see `PassThrough`).
     public var passThrough: String
     /// How the output's blocks would be written (see `BlockWrites`).
@@ -38,7 +40,7 @@ public struct PlanReport: Sendable, Codable {
         return """
         Input: \(input) (\(width)x\(height), \(bands) band\(bands == 1 ? "" : "s"), \(inputType))
         Output: \(outputType), blocks \(blockWidth)x\(blockHeight), \(bigTIFF ? "BigTIFF" : "classic TIFF"); \(creationOptions.joined(separator: " "))
-        Kernel: \(kernelWidth)x\(kernelHeight)\(kernelSeparable ? ", separable" : "")
+        Kernel: \(kernelWidth)x\(kernelHeight)\(kernelSeparable ? ", separable" : "")\(kernelGroundSize.map { " (\($0))" } ?? "")
         Tiling: \(chunks) chunks of \(chunkWidth)x\(chunkHeight), tiles of \(tileWidth)x\(tileHeight), \(threads) thread\(threads == 1 ? "" : "s")
         Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) pixels selected
         Bytes: \(mib(bytesToRead)) to read, \(mib(bytesToWrite)) to write (uncompressed)
@@ -61,6 +63,7 @@ extension Engine {
         GDALRuntime.ensureReady()
         try options.checkBounds()
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
+        let options = try options.resolvingGroundUnits(input: input)
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
         let selection = try PreparedSelection(options, input: input, layout: layout)
@@ -103,7 +106,7 @@ extension Engine {
                           memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging + Engine.baseMemoryBytes,
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
-                          kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description,
+                          kernelSeparable: options.kernel.isSeparable, kernelGroundSize: options.groundKernelSize, passThrough: passThrough.description,
                           blockWrites: writes.planDescription)
     }
 }

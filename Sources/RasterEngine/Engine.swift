@@ -7,6 +7,8 @@ import Synchronization
 
 /// What a finished `apply` run did. Thread safety: a plain value, `Sendable`.
 public struct ApplyReport: Sendable {
+    /// The options as run: a ground-unit kernel resolved (`kernel`, `groundKernelSize`).
+    public var options: ApplyOptions
     /// OUTPUT as given.
     public var output: String
     /// Raster size and bands.
@@ -86,6 +88,7 @@ public enum Engine {
 
         // Open: the input, checked once here; workers reopen it on their own threads.
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
+        let options = try options.resolvingGroundUnits(input: input)   // gaussian:30m becomes pixels here
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
         let selection = try PreparedSelection(options, input: input, layout: layout)
@@ -235,7 +238,7 @@ public enum Engine {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+        return ApplyReport(options: options, output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,

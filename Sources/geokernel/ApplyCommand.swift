@@ -15,6 +15,9 @@ struct ApplyCommand: ParsableCommand {
         Pixels outside the mask, and pixels GDAL's mask marks invalid, come out bit-for-bit unchanged.
         The result equals scipy.ndimage.convolve(band, kernel, mode=EDGE) composited by the mask,
         whatever --tile-size and --threads are.
+
+        Example: smooth the water of a scene with a Gaussian of sigma 30 metres, keeping every other pixel:
+          geokernel apply scene.tif smoothed.tif --kernel gaussian:30m --mask water.tif --json
         """
     )
 
@@ -24,7 +27,7 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The GeoTIFF to write (refused if it exists, unless --overwrite).")
     var output: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss.", valueName: "SPEC"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss. Sizes may be ground lengths: gaussian:30m, box:0.09km.", valueName: "SPEC"))
     var kernel: String
 
     @OptionGroup(title: "Selection")
@@ -91,7 +94,7 @@ struct ApplyCommand: ParsableCommand {
 
     /// Maps the flags to the engine's options; every refusal is one line.
     func makeOptions() throws(EngineError) -> ApplyOptions {
-        var o = try processing.options(input: input, output: output, kernel: KernelSource.resolve(kernel))
+        var o = try processing.options(input: input, output: output, kernelSpec: kernel)
         try selection.apply(to: &o)
         o.overwrite = overwrite
         o.resume = resume

@@ -100,9 +100,15 @@ struct ProcessingOptions: ParsableArguments {
     @Flag(name: .customLong("no-input-copy"), help: "Decode and write every block, even when the output could start as a copy of the input with only the selected blocks rewritten.")
     var noInputCopy = false
 
-    /// Builds the engine's options for INPUT, OUTPUT and a kernel.
-    func options(input: String, output: String, kernel: Kernel) throws(EngineError) -> ApplyOptions {
-        var o = ApplyOptions(input: input, output: output, kernel: kernel)
+    /// Builds the engine's options for INPUT, OUTPUT and a `--kernel` spec (a spec sized in
+    /// ground units is resolved by the engine once the input is open).
+    func options(input: String, output: String, kernelSpec: String) throws(EngineError) -> ApplyOptions {
+        var o: ApplyOptions
+        if let ground = try KernelSource.groundKernel(kernelSpec) {
+            o = ApplyOptions(input: input, output: output, groundKernel: ground)
+        } else {
+            o = ApplyOptions(input: input, output: output, kernel: try KernelSource.resolve(kernelSpec))
+        }
         o.edge = edge
         o.cval = cval
         if let bands { o.bands = try ApplyOptions.parseBands(bands) }
