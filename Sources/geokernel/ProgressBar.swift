@@ -87,7 +87,8 @@ final class ProgressBar: ProgressDisplay, @unchecked Sendable {
         }
         tail += "  elapsed " + clock(elapsed)
         if let rate, rate > 0 { tail += "  ETA " + clock((1 - f) / rate) } else { tail += "  ETA --:--" }
-        let room = max(10, min(50, columns - 1 - tail.count - 2))
+        let room = min(50, columns - 1 - tail.count - 2)
+        if room < 5 { return String(tail.drop { $0 == " " }.prefix(max(1, columns - 1))) }   // too narrow for a bar
         let filled = Int(f * Double(room))
         let bar = String(repeating: "=", count: filled) + (filled < room ? ">" : "")
             + String(repeating: " ", count: max(0, room - filled - 1))
