@@ -23,7 +23,8 @@ extension ApplyOptions {
         do {
             (o.kernel, o.groundKernelSize) = try spec.resolve(on: scale)
         } catch {
-            throw .badOption("\(spec.text) on \(self.input) (\(scale.map(\.description) ?? "pixels")): \(error.description)")
+            let grid = scale.map(\.description) ?? "pixels"
+            throw .badOption("\(spec.text) on \(self.input) (\(grid)): \(error.description)")
         }
         return o
     }

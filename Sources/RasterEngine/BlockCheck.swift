@@ -19,7 +19,8 @@ public struct BlockCheck: Sendable, Codable {
 
         /// One line naming the band, the block and its pixels, then GDAL's message.
         public var description: String {
-            "\(mask ? "the mask of band \(band)" : "band \(band)"), block (\(blockX), \(blockY)) at pixels \(pixels) fails to decode: \(message)"
+            let what = mask ? "the mask of band \(band)" : "band \(band)"
+            return "\(what), block (\(blockX), \(blockY)) at pixels \(pixels) fails to decode: \(message)"
         }
     }
 
@@ -64,8 +65,10 @@ public struct BlockCheck: Sendable, Codable {
                     do {
                         try band.readBlock(x: bx, y: by, into: buffer!)
                     } catch {
-                        let rect = PixelRect(x: bx * bw, y: by * bh, width: min(bw, w - bx * bw), height: min(bh, h - by * bh))
-                        result.failure = Failure(band: index, mask: mask, blockX: bx, blockY: by, pixels: rect.description,
+                        let rect = PixelRect(x: bx * bw, y: by * bh, width: min(bw, w - bx * bw),
+                                             height: min(bh, h - by * bh))
+                        result.failure = Failure(band: index, mask: mask, blockX: bx, blockY: by,
+                                                 pixels: rect.description,
                                                  message: error.description)
                         return false
                     }
@@ -89,7 +92,8 @@ public struct BlockCheck: Sendable, Codable {
         if wantChecksums {
             let rect = PixelRect(x: 0, y: 0, width: ds.width, height: ds.height)
             for b in 1...max(1, ds.bandCount) where ds.bandCount > 0 {
-                result.checksums.append(try gdal(path, "checksumming band \(b)") { try ds.withBand(b) { try $0.checksum(rect) } })
+                let sum = try gdal(path, "checksumming band \(b)") { try ds.withBand(b) { try $0.checksum(rect) } }
+                result.checksums.append(sum)
             }
         }
         return result

@@ -37,10 +37,11 @@ public struct PlanReport: Sendable, Codable {
     /// The lines `geokernel plan` prints.
     public var text: String {
         func mib(_ b: Int) -> String { String(format: "%.1f MiB", Double(b) / 1_048_576) }
+        let groundText = kernelGroundSize.map { " (\($0))" } ?? ""
         return """
         Input: \(input) (\(width)x\(height), \(bands) band\(bands == 1 ? "" : "s"), \(inputType))
         Output: \(outputType), blocks \(blockWidth)x\(blockHeight), \(bigTIFF ? "BigTIFF" : "classic TIFF"); \(creationOptions.joined(separator: " "))
-        Kernel: \(kernelWidth)x\(kernelHeight)\(kernelSeparable ? ", separable" : "")\(kernelGroundSize.map { " (\($0))" } ?? "")
+        Kernel: \(kernelWidth)x\(kernelHeight)\(kernelSeparable ? ", separable" : "")\(groundText)
         Tiling: \(chunks) chunks of \(chunkWidth)x\(chunkHeight), tiles of \(tileWidth)x\(tileHeight), \(threads) thread\(threads == 1 ? "" : "s")
         Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) pixels selected
         Bytes: \(mib(bytesToRead)) to read, \(mib(bytesToWrite)) to write (uncompressed)
@@ -106,7 +107,8 @@ extension Engine {
                           memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging + Engine.baseMemoryBytes,
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
-                          kernelSeparable: options.kernel.isSeparable, kernelGroundSize: options.groundKernelSize, passThrough: passThrough.description,
+                          kernelSeparable: options.kernel.isSeparable, kernelGroundSize: options.groundKernelSize,
+                          passThrough: passThrough.description,
                           blockWrites: writes.planDescription)
     }
 }

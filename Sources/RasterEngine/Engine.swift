@@ -238,7 +238,8 @@ public enum Engine {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ApplyReport(options: options, output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+        return ApplyReport(options: options, output: options.output,
+                           width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,

@@ -21,7 +21,9 @@ public enum KernelSource {
             if trimmed.isEmpty { throw EngineError.kernel(.empty) }
             let isMatrix = trimmed.contains(",") || trimmed.contains(";") || Double(trimmed) != nil
             if !isMatrix {
-                if let sized = try GroundKernelSpec.parse(trimmed), !sized.length.isGround { return try sized.resolve(on: nil).kernel }
+                if let sized = try GroundKernelSpec.parse(trimmed), !sized.length.isGround {
+                    return try sized.resolve(on: nil).kernel   // box:5px
+                }
                 if KernelPreset.looksLikePreset(trimmed) { return try KernelPreset.kernel(trimmed) }
                 throw EngineError.kernelFile(path: spec, reason: "no such file, and not a preset (\(KernelPreset.names.joined(separator: ", "))) or a matrix such as 0,-1,0;-1,5,-1;0,-1,0")
             }
@@ -42,7 +44,8 @@ public enum KernelSource {
     public static func groundKernel(_ spec: String) throws(EngineError) -> GroundKernelSpec? {
         if FileManager.default.fileExists(atPath: spec) { return nil }
         do {
-            guard let sized = try GroundKernelSpec.parse(spec.trimmingCharacters(in: .whitespaces)), sized.length.isGround else {
+            let trimmed = spec.trimmingCharacters(in: .whitespaces)
+            guard let sized = try GroundKernelSpec.parse(trimmed), sized.length.isGround else {
                 return nil
             }
             return sized

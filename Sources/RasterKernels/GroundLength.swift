@@ -33,7 +33,7 @@ public struct GroundLength: Sendable, Hashable, Codable, CustomStringConvertible
         let number = String(text.dropLast(suffix.count))
         let unit: Unit
         if suffix.isEmpty { unit = .pixels } else if let u = Unit(rawValue: suffix) { unit = u } else { return nil }
-        guard number.utf8.count <= 64, !number.isEmpty, let first = number.first, first.isNumber || "+-.".contains(first),
+        guard number.utf8.count <= 64, let first = number.first, first.isNumber || "+-.".contains(first),
               number.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }), let v = Double(number), v.isFinite else {
             return nil
         }

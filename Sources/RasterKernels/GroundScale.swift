@@ -19,7 +19,9 @@ public struct GroundScale: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// A scale from metres per pixel; `nil` unless both are positive and finite.
     public init?(metresPerPixelX: Double, metresPerPixelY: Double) {
-        guard metresPerPixelX > 0, metresPerPixelY > 0, metresPerPixelX.isFinite, metresPerPixelY.isFinite else { return nil }
+        guard metresPerPixelX > 0, metresPerPixelY > 0, metresPerPixelX.isFinite, metresPerPixelY.isFinite else {
+            return nil
+        }
         self.metresPerPixelX = metresPerPixelX
         self.metresPerPixelY = metresPerPixelY
     }
@@ -47,7 +49,8 @@ public struct GroundScale: Sendable, Hashable, Codable, CustomStringConvertible 
         case let .geographic(radiansPerUnit, a, invf):
             let lat = gt[3] + gt[4] * Double(width) / 2 + gt[5] * Double(height) / 2
             let phi = max(-Double.pi / 2, min(Double.pi / 2, lat * radiansPerUnit))
-            let (parallel, meridian) = GroundScale.radiiOfCurvature(latitude: phi, semiMajor: a, inverseFlattening: invf)
+            let (parallel, meridian) = GroundScale.radiiOfCurvature(latitude: phi, semiMajor: a,
+                                                                    inverseFlattening: invf)
             kx = parallel * cos(phi) * radiansPerUnit
             ky = meridian * radiansPerUnit
         }

@@ -56,12 +56,14 @@ public struct GroundKernelSpec: Sendable, Hashable, Codable, CustomStringConvert
                 nx = try GroundKernelSpec.nearestOdd(px); ny = try GroundKernelSpec.nearestOdd(py)
             } else {
                 guard px == px.rounded(), px <= Double(Int32.max) else {
-                    throw .badPresetArgument(preset: preset, argument: length.description, expected: "a whole number of pixels")
+                    throw .badPresetArgument(preset: preset, argument: length.description,
+                                             expected: "a whole number of pixels")
                 }
                 nx = Int(px); ny = nx
             }
             return (try GroundKernelSpec.box(width: nx, height: ny),
-                    GroundKernelSize(spec: text, parameter: "size", scale: scale, pixelsX: Double(nx), pixelsY: Double(ny)))
+                    GroundKernelSize(spec: text, parameter: "size", scale: scale,
+                                     pixelsX: Double(nx), pixelsY: Double(ny)))
         default:
             return (try GroundKernelSpec.gaussian(sigmaX: px, sigmaY: py),
                     GroundKernelSize(spec: text, parameter: "sigma", scale: scale, pixelsX: px, pixelsY: py))
@@ -73,7 +75,8 @@ public struct GroundKernelSpec: Sendable, Hashable, Codable, CustomStringConvert
         guard width <= Kernel.maximumSize, height <= Kernel.maximumSize else {
             throw .tooLarge(width: width, height: height, limit: Kernel.maximumSize)
         }
-        return try Kernel(width: width, height: height, values: [Double](repeating: 1 / Double(width * height), count: width * height))
+        let n = width * height
+        return try Kernel(width: width, height: height, values: [Double](repeating: 1 / Double(n), count: n))
     }
 
     /// A Gaussian with its own σ on each axis, radius ⌈3σ⌉ each, each axis normalised to sum 1

@@ -27,7 +27,10 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The GeoTIFF to write (refused if it exists, unless --overwrite).")
     var output: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss. Sizes may be ground lengths: gaussian:30m, box:0.09km.", valueName: "SPEC"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "A kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, "
+            + "sharpen, laplacian, sobel-x, sobel-y, emboss. Sizes may be ground lengths: gaussian:30m, box:0.09km.",
+        valueName: "SPEC"))
     var kernel: String
 
     @OptionGroup(title: "Selection")

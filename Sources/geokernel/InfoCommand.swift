@@ -8,7 +8,9 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Print size, bands, types, block size, CRS, nodata and mask flags of a raster.",
         discussion: """
-        With --check, every block of every band (and of the mask band, when the file has one) is decoded; the first block that fails is named with GDAL's message and the exit code is 1. With --check --json, each band's checksum is added, the number gdalinfo -checksum prints.
+        With --check, every block of every band (and of the mask band, when the file has one) is decoded; \
+        the first block that fails is named with GDAL's message and the exit code is 1. \
+        With --check --json, each band's checksum is added, the number gdalinfo -checksum prints.
 
         Example: verify an input before a long run, and keep its checksums:
           geokernel info scene.tif --check --json
@@ -33,7 +35,10 @@ struct InfoCommand: ParsableCommand {
             summary.check = result
             if let failure = result.failure {
                 let error = EngineError.badOption("\(file): \(failure.description)")
-                if json { try Diagnostics.printJSON(CheckFailureJSON(error: error.description, path: file, failedBlock: failure)) }
+                if json {
+                    let report = CheckFailureJSON(error: error.description, path: file, failedBlock: failure)
+                    try Diagnostics.printJSON(report)
+                }
                 Diagnostics.fail(error)
             }
         }
@@ -42,7 +47,8 @@ struct InfoCommand: ParsableCommand {
         } else {
             print(summary.text)
             if let c = summary.check {
-                print("Check: \(c.blocksRead) blocks read\(c.maskRead ? " (mask blocks included)" : ""), every block decodes")
+                let mask = c.maskRead ? " (mask blocks included)" : ""
+                print("Check: \(c.blocksRead) blocks read\(mask), every block decodes")
             }
         }
     }

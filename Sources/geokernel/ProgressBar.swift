@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 
 /// A progress bar on a terminal's stderr line:
-/// `[=========>          ]  45%  12.3 Mpixel/s  elapsed 0:12  ETA 0:15` (three significant digits), redrawn by a timer at
-/// most 10 times a second (only when the text changed), erased when the run ends.
+/// `[=========>          ]  45%  12.3 Mpixel/s  elapsed 0:12  ETA 0:15` (three significant digits),
+/// redrawn by a timer at most 10 times a second (only when the text changed), erased when the run ends.
 ///
 /// Throughput is the raster's pixels (width × height, all bands at once) per second, measured
 /// from the first chunk the engine finished, so opening and planning do not count and a
@@ -99,7 +99,8 @@ final class ProgressBar: ProgressDisplay, @unchecked Sendable {
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds < 1e8 else { return "--:--" }
         let s = Int(seconds.rounded(.down))
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        if s >= 3600 { return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) }
+        return String(format: "%d:%02d", s / 60, s % 60)
     }
 
     /// The terminal's width on stderr (`TIOCGWINSZ`), 80 when unknown.

@@ -16,7 +16,8 @@ enum ProgressDisplays {
     /// A bar on a terminal (unless `-q` without `--progress`); GDAL's `0...10...` text with
     /// `--progress` elsewhere; nothing otherwise.
     /// - Parameter pixels: the raster's width × height, for the bar's throughput (`nil`: not shown).
-    static func make(quiet: Bool, requested: Bool, terminal: Bool, pixels: @autoclosure () -> Int?) -> (any ProgressDisplay)? {
+    static func make(quiet: Bool, requested: Bool, terminal: Bool,
+                     pixels: @autoclosure () -> Int?) -> (any ProgressDisplay)? {
         if quiet && !requested { return nil }
         if terminal { return ProgressBar(totalPixels: pixels()) }
         return requested ? GDALStyleProgress() : nil

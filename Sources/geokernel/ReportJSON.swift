@@ -27,7 +27,10 @@ enum ReportJSON {
     static func groundSize(_ g: GroundKernelSize?) -> [String: Any] {
         guard let g else { return [:] }
         var ground: [String: Any] = ["parameter": g.parameter, "pixels_x": g.pixelsX, "pixels_y": g.pixelsY]
-        if let s = g.scale { ground["metres_per_pixel_x"] = s.metresPerPixelX; ground["metres_per_pixel_y"] = s.metresPerPixelY }
+        if let s = g.scale {
+            ground["metres_per_pixel_x"] = s.metresPerPixelX
+            ground["metres_per_pixel_y"] = s.metresPerPixelY
+        }
         return ["spec": g.spec, "ground": ground]
     }
 

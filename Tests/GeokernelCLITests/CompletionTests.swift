@@ -12,25 +12,30 @@ import Testing
         let r = try CLI.run(["--generate-completion-script", shell])
         #expect(r.status == 0, "\(r.stderr)")
         for name in Self.subcommands { #expect(r.stdout.contains(name), "\(shell) script names \(name)") }
-        let marker = ["bash": "complete -o filenames -F _geokernel geokernel", "zsh": "#compdef geokernel", "fish": "complete -c 'geokernel'"][shell]!
+        let marker = [
+            "bash": "complete -o filenames -F _geokernel geokernel", "zsh": "#compdef geokernel",
+            "fish": "complete -c 'geokernel'",
+        ][shell]!
         #expect(r.stdout.contains(marker), "\(shell): \(marker)")
     }
 
     /// The bash script really completes: `geokernel ap<TAB>` offers `apply`, and
     /// `geokernel apply in out --ker<TAB>` offers `--kernel`.
     @Test func bashCompletesSubcommandsAndOptions() throws {
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("geokernel-\(UUID().uuidString).bash")
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "geokernel-\(UUID().uuidString).bash")
         defer { try? FileManager.default.removeItem(at: script) }
-        try CLI.run(["--generate-completion-script", "bash"]).stdout.write(to: script, atomically: true, encoding: .utf8)
+        try CLI.run(["--generate-completion-script", "bash"]).stdout.write(
+            to: script, atomically: true, encoding: .utf8)
         func complete(_ words: [String]) throws -> [String] {
             let line = words.joined(separator: " ")
             let program = """
-            source '\(script.path)'
-            COMP_WORDS=(\(words.map { "'\($0)'" }.joined(separator: " "))); COMP_CWORD=\(words.count - 1)
-            COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}
-            _geokernel geokernel '\(words.last!)' '\(words[words.count - 2])'
-            printf '%s\\n' "${COMPREPLY[@]}"
-            """
+                source '\(script.path)'
+                COMP_WORDS=(\(words.map { "'\($0)'" }.joined(separator: " "))); COMP_CWORD=\(words.count - 1)
+                COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}
+                _geokernel geokernel '\(words.last!)' '\(words[words.count - 2])'
+                printf '%s\\n' "${COMPREPLY[@]}"
+                """
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
             p.arguments = ["-c", program]

@@ -12,15 +12,21 @@ import Testing
     /// A 2-band tiled DEFLATE GeoTIFF with an internal per-dataset mask.
     func maskedFile(_ name: String) throws -> String {
         let path = dir.appendingPathComponent(name).path
-        let w = 40, h = 30
-        let ds = try Dataset.create(path, width: w, height: h, bandCount: 2, dataType: .uint16,
-                                    options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE"])
+        let w = 40
+        let h = 30
+        let ds = try Dataset.create(
+            path, width: w, height: h, bandCount: 2, dataType: .uint16,
+            options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE"])
         GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
         defer { GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", nil) }
         try ds.withBand(1) { try $0.createMaskBand(.perDataset) }
         let rect = PixelRect(x: 0, y: 0, width: w, height: h)
         for b in 1...2 {
-            try ds.withBand(b) { try $0.write(rect, values: Fixture.values(width: w, height: h, seed: UInt64(b), type: .uint16).map { UInt16($0) }) }
+            try ds.withBand(b) {
+                try $0.write(
+                    rect, values: Fixture.values(width: w, height: h, seed: UInt64(b), type: .uint16).map { UInt16($0) }
+                )
+            }
         }
         let mask: [UInt8] = (0..<(w * h)).map { i in i % w < 5 && i / w < 5 ? 0 : 255 }
         try ds.withBand(1) { band in try band.withMaskBand { try $0.write(rect, values: mask) } }
@@ -34,10 +40,15 @@ import Testing
         return try ds.withBand(1) { band in
             func ranges(_ b: borrowing Band) -> [(x: Int, y: Int, end: Int)] {
                 let (nx, ny) = b.blockCount
-                return (0..<ny).flatMap { y in (0..<nx).map { x in
-                    (x, y, Int(b.metadataItem("BLOCK_OFFSET_\(x)_\(y)", domain: "TIFF") ?? "0")!
-                           + Int(b.metadataItem("BLOCK_SIZE_\(x)_\(y)", domain: "TIFF") ?? "0")!)
-                } }
+                return (0..<ny).flatMap { y in
+                    (0..<nx).map { x in
+                        (
+                            x, y,
+                            Int(b.metadataItem("BLOCK_OFFSET_\(x)_\(y)", domain: "TIFF") ?? "0")!
+                                + Int(b.metadataItem("BLOCK_SIZE_\(x)_\(y)", domain: "TIFF") ?? "0")!
+                        )
+                    }
+                }
             }
             return mask ? try band.withMaskBand { ranges($0) } : ranges(band)
         }
@@ -63,7 +74,8 @@ import Testing
         let text = try CLI.run(["info", path, "--check"])
         #expect(text.status == 0, "\(text.stderr)")
         // 3x2 blocks, for each of 2 bands and the mask.
-        #expect(text.stdout.contains("Check: 18 blocks read (mask blocks included), every block decodes"), "\(text.stdout)")
+        #expect(
+            text.stdout.contains("Check: 18 blocks read (mask blocks included), every block decodes"), "\(text.stdout)")
         let r = try CLI.run(["info", path, "--check", "--json"])
         #expect(r.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
@@ -85,20 +97,28 @@ import Testing
     /// bytes pass the end of the file, with GDAL's message.
     @Test func aTruncatedFileNamesTheFailingBlock() throws {
         let path = dir.appendingPathComponent("cut.tif").path
-        let w = 100, h = 60
-        try Fixture.write(path, width: w, height: h, type: .uint16, bands: [Fixture.values(width: w, height: h, seed: 4, type: .uint16)],
-                          options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE"])
+        let w = 100
+        let h = 60
+        try Fixture.write(
+            path, width: w, height: h, type: .uint16,
+            bands: [Fixture.values(width: w, height: h, seed: 4, type: .uint16)],
+            options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE"])
         let ranges = try blockRanges(path, mask: false)
-        let victim = ranges[16]   // block (2, 2): 7 blocks a row
+        let victim = ranges[16]  // block (2, 2): 7 blocks a row
         let cut = victim.end - 20
         #expect(truncate(path, off_t(cut)) == 0)
         let first = try #require(ranges.first { $0.end > cut })
-        let x0 = first.x * 16, y0 = first.y * 16
+        let x0 = first.x * 16
+        let y0 = first.y * 16
         let window = "\(min(16, w - x0))x\(min(16, h - y0))+\(x0)+\(y0)"
         let r = try CLI.run(["info", path, "--check"])
         #expect(r.status == 1)
-        #expect(r.stderr.hasPrefix("geokernel: error: \(path): band 1, block (\(first.x), \(first.y)) at pixels \(window) fails to decode: "),
-                "\(r.stderr)")
+        #expect(
+            r.stderr.hasPrefix(
+                "geokernel: error: \(path): band 1, block (\(first.x), \(first.y)) at pixels \(window) "
+                    + "fails to decode: "
+            ),
+            "\(r.stderr)")
         #expect(r.stderr.contains("[GDALReadBlock]") && r.stderr.split(separator: "\n").count == 1)
         #expect(r.stdout.isEmpty, "no partial output")
         let j = try CLI.run(["info", path, "--check", "--json"])
@@ -106,7 +126,8 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any] ?? [:]
         let failed = object["failed_block"] as? [String: Any] ?? [:]
         #expect(object["ok"] as? Bool == false && object["exit_code"] as? Int == 1)
-        #expect(failed["blockX"] as? Int == first.x && failed["blockY"] as? Int == first.y && failed["band"] as? Int == 1)
+        #expect(
+            failed["blockX"] as? Int == first.x && failed["blockY"] as? Int == first.y && failed["band"] as? Int == 1)
         #expect(failed["mask"] as? Bool == false && failed["pixels"] as? String == window)
         // Opening still works, so plain info does not notice; only --check does.
         #expect(try CLI.run(["info", path]).status == 0)
@@ -114,7 +135,8 @@ import Testing
 
     @Test func aTruncatedMaskIsNamedToo() throws {
         let path = try maskedFile("cutmask.tif")
-        let bands = try blockRanges(path, mask: false), mask = try blockRanges(path, mask: true)
+        let bands = try blockRanges(path, mask: false)
+        let mask = try blockRanges(path, mask: true)
         let cut = mask[4].end - 3
         try #require(bands.allSatisfy { $0.end <= cut }, "the mask's blocks come after the bands' in GDAL's layout")
         #expect(truncate(path, off_t(cut)) == 0)
@@ -128,9 +150,16 @@ import Testing
         let garbage = dir.appendingPathComponent("garbage.tif").path
         try Data("not a tiff".utf8).write(to: URL(fileURLWithPath: garbage))
         let g = try CLI.run(["info", garbage, "--check"])
-        #expect(g.status == 1 && g.stderr.hasPrefix("geokernel: error: ") && g.stderr.contains("garbage.tif"), "\(g.stderr)")
-        guard Corpus.isAvailable else { print("skipped the corpus file: no ../shared/corpus"); return }
+        #expect(
+            g.status == 1 && g.stderr.hasPrefix("geokernel: error: ") && g.stderr.contains("garbage.tif"), "\(g.stderr)"
+        )
+        guard Corpus.isAvailable else {
+            print("skipped the corpus file: no ../shared/corpus")
+            return
+        }
         let r = try CLI.run(["info", Corpus.path("gdal__byte_truncated.tif"), "--check"])
-        #expect(r.status == 1 && r.stderr.contains("band 1, block (") && r.stderr.contains("fails to decode"), "\(r.stderr)")
+        #expect(
+            r.status == 1 && r.stderr.contains("band 1, block (") && r.stderr.contains("fails to decode"), "\(r.stderr)"
+        )
     }
 }

@@ -1,14 +1,23 @@
 import Foundation
-@testable import geokernel
 import TestSupport
 import Testing
+
+@testable import geokernel
 
 /// Collects what a progress display writes.
 final class Collected: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [String] = []
-    func append(_ s: String) { lock.lock(); parts.append(s); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return parts }
+    func append(_ s: String) {
+        lock.lock()
+        parts.append(s)
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return parts
+    }
 }
 
 /// Progress: GDAL's own text off a terminal with `--progress`, a bar on a real terminal (tmux).
@@ -50,22 +59,30 @@ final class Collected: @unchecked Sendable {
     }
 
     @Test func barLine() {
-        let line = ProgressBar.line(fraction: 0.42, elapsed: 12.4, rate: 0.42 / 12, totalPixels: 100_000_000, columns: 100)
-        #expect(line.contains(" 42%") && line.contains("3.5 Mpixel/s") && line.contains("elapsed 0:12") && line.contains("ETA 0:16"), "\(line)")
+        let line = ProgressBar.line(
+            fraction: 0.42, elapsed: 12.4, rate: 0.42 / 12, totalPixels: 100_000_000, columns: 100)
+        #expect(
+            line.contains(" 42%") && line.contains("3.5 Mpixel/s") && line.contains("elapsed 0:12")
+                && line.contains("ETA 0:16"), "\(line)")
         #expect(line.hasPrefix("[") && line.count <= 99)
         let bar = line.prefix { $0 != "]" }
         #expect(bar.filter { $0 == "=" }.count == Int(0.42 * Double(bar.count - 1)), "\(bar)")
         let early = ProgressBar.line(fraction: 0, elapsed: 0.3, rate: nil, totalPixels: nil, columns: 40)
-        #expect(early.contains("0%") && early.contains("ETA --:--") && !early.contains("Mpixel") && early.count <= 39, "\(early)")
-        #expect(ProgressBar.clock(3725) == "1:02:05" && ProgressBar.clock(65) == "1:05" && ProgressBar.clock(.infinity) == "--:--")
+        #expect(
+            early.contains("0%") && early.contains("ETA --:--") && !early.contains("Mpixel") && early.count <= 39,
+            "\(early)")
+        #expect(
+            ProgressBar.clock(3725) == "1:02:05" && ProgressBar.clock(65) == "1:05"
+                && ProgressBar.clock(.infinity) == "--:--")
     }
 
     func raster(_ size: Int) throws -> (input: String, kernel: String) {
         let input = dir.appendingPathComponent("in\(size).tif").path
         var v = Fixture.values(width: size, height: size, seed: 7, type: .float32)
         for i in stride(from: 0, to: v.count, by: 37) { v[i] = -9999 }
-        try Fixture.write(input, width: size, height: size, type: .float32, bands: [v], noData: -9999,
-                          options: ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"])
+        try Fixture.write(
+            input, width: size, height: size, type: .float32, bands: [v], noData: -9999,
+            options: ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"])
         // A 25x25 kernel that is not separable, and nodata everywhere (the masked loop), so the
         // run lasts seconds in a debug build.
         let kernel = dir.appendingPathComponent("k25.txt").path
@@ -88,10 +105,13 @@ final class Collected: @unchecked Sendable {
         #expect(plain.status == 0 && plain.stderr.isEmpty, "no progress off a terminal without --progress")
         let quiet = try CLI.run(["apply", input, out, "--kernel", "box:3", "--overwrite", "-q", "--progress", "--json"])
         #expect(quiet.status == 0 && quiet.stderr == Self.done)
-        #expect((try? JSONSerialization.jsonObject(with: Data(quiet.stdout.utf8))) != nil, "stdout keeps only the report")
+        #expect(
+            (try? JSONSerialization.jsonObject(with: Data(quiet.stdout.utf8))) != nil, "stdout keeps only the report")
         let refused = try CLI.run(["apply", input, out, "--kernel", "box:3", "--progress"])
-        #expect(refused.status == 1 && refused.stderr.hasPrefix("geokernel: error: ") && refused.stderr.split(separator: "\n").count == 1,
-                "\(refused.stderr)")
+        #expect(
+            refused.status == 1 && refused.stderr.hasPrefix("geokernel: error: ")
+                && refused.stderr.split(separator: "\n").count == 1,
+            "\(refused.stderr)")
     }
 
     /// The bar in a real terminal: tmux runs the command in a 120x30 window; the pane is read
@@ -104,7 +124,8 @@ final class Collected: @unchecked Sendable {
         let (input, kernel) = try raster(300)
         let out = dir.appendingPathComponent("bar.tif").path
         let session = "geokernel-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let command = "'\(CLI.executable.path)' apply '\(input)' '\(out)' --kernel '\(kernel)' --threads 1 --tile-size 32; echo \"exit=$?\"; sleep 600"
+        let command = "'\(CLI.executable.path)' apply '\(input)' '\(out)' --kernel '\(kernel)' --threads 1 --tile-size 32; "
+            + "echo \"exit=$?\"; sleep 600"
         // tmux's output goes to a file (the server new-session starts would hold a pipe open), and it
         // starts with no signal blocked: a test runner's threads block most, and a tmux server
         // inheriting that mask never hears of its pane's command.
@@ -113,10 +134,13 @@ final class Collected: @unchecked Sendable {
             var attr = posix_spawnattr_t()
             posix_spawnattr_init(&attr)
             defer { posix_spawnattr_destroy(&attr) }
-            var none = sigset_t(), reset = sigset_t()
+            var none = sigset_t()
+            var reset = sigset_t()
             sigemptyset(&none)
             sigemptyset(&reset)
-            for sig in [SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU] { sigaddset(&reset, sig) }
+            for sig in [SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU] {
+                sigaddset(&reset, sig)
+            }
             posix_spawnattr_setsigmask(&attr, &none)
             posix_spawnattr_setsigdefault(&attr, &reset)
             posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
@@ -140,11 +164,16 @@ final class Collected: @unchecked Sendable {
         let bar = /^\[[= >]+\] +(\d+)%  [0-9.e+-]+ Mpixel\/s  elapsed \d+:\d\d  ETA (\d+:\d\d|--:--) *$/
         var seen: [String] = []
         var finalPane = ""
-        for _ in 0..<6000 {   // up to ten minutes: the run ends long before on any machine
+        for _ in 0..<6000 {  // up to ten minutes: the run ends long before on any machine
             let pane = try tmux(["capture-pane", "-p", "-t", session])
-            if pane.contains("exit=") { finalPane = pane; break }
+            if pane.contains("exit=") {
+                finalPane = pane
+                break
+            }
             for line in pane.split(separator: "\n") {
-                if let m = try? bar.wholeMatch(in: String(line)), let p = Int(m.1), p > 0, p < 100 { seen.append(String(line)) }
+                if let m = try? bar.wholeMatch(in: String(line)), let p = Int(m.1), p > 0, p < 100 {
+                    seen.append(String(line))
+                }
             }
             usleep(100_000)
         }
@@ -152,7 +181,10 @@ final class Collected: @unchecked Sendable {
         #expect(seen.allSatisfy { $0.count < 120 }, "the bar fits the window")
         #expect(finalPane.contains("exit=0"), "\(finalPane)")
         let lines = finalPane.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("wrote \(out)") == true, "the summary replaced the bar on its line: \(finalPane)")
-        #expect(!finalPane.contains("ETA") && !finalPane.contains("Mpixel") && !finalPane.contains("%"), "bar erased: \(finalPane)")
+        #expect(
+            lines.first?.hasPrefix("wrote \(out)") == true, "the summary replaced the bar on its line: \(finalPane)")
+        #expect(
+            !finalPane.contains("ETA") && !finalPane.contains("Mpixel") && !finalPane.contains("%"),
+            "bar erased: \(finalPane)")
     }
 }

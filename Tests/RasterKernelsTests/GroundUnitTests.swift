@@ -5,8 +5,10 @@ import Testing
 /// The pure parts of ground-unit sizes: parsing lengths, the metres per pixel of a geotransform,
 /// and what `gaussian:L` / `box:L` become on a grid (GDAL-free; the CLI suite checks real files).
 @Suite struct GroundUnitTests {
-    @Test(arguments: [("30m", 30.0, GroundLength.Unit.metres), ("0.5km", 0.5, .kilometres), ("12.5px", 12.5, .pixels),
-                      ("7", 7, .pixels), ("1e2m", 100, .metres), ("-3m", -3, .metres), (".5m", 0.5, .metres)])
+    @Test(arguments: [
+        ("30m", 30.0, GroundLength.Unit.metres), ("0.5km", 0.5, .kilometres), ("12.5px", 12.5, .pixels),
+        ("7", 7, .pixels), ("1e2m", 100, .metres), ("-3m", -3, .metres), (".5m", 0.5, .metres),
+    ])
     func parsesLengths(_ text: String, _ value: Double, _ unit: GroundLength.Unit) throws {
         let l = try #require(GroundLength(parsing: text))
         #expect(l.value == value && l.unit == unit)
@@ -30,30 +32,42 @@ import Testing
     }
 
     @Test func projectedScaleIsThePixelSizeTimesTheUnit() throws {
-        let s = try #require(GroundScale(geoTransform: [500000, 10, 0, 5000000, 0, -10], width: 10, height: 10, units: .linear(metresPerUnit: 1)))
+        let s = try #require(
+            GroundScale(
+                geoTransform: [500000, 10, 0, 5_000_000, 0, -10], width: 10, height: 10,
+                units: .linear(metresPerUnit: 1)))
         #expect(s.metresPerPixelX == 10 && s.metresPerPixelY == 10 && s.isSquare)
         // US survey feet: 1200/3937 m each.
-        let ft = try #require(GroundScale(geoTransform: [0, 100, 0, 0, 0, -50], width: 10, height: 10,
-                                          units: .linear(metresPerUnit: 1200.0 / 3937)))
+        let ft = try #require(
+            GroundScale(
+                geoTransform: [0, 100, 0, 0, 0, -50], width: 10, height: 10,
+                units: .linear(metresPerUnit: 1200.0 / 3937)))
         #expect(abs(ft.metresPerPixelX - 100 * 1200.0 / 3937) < 1e-12 && !ft.isSquare)
         // A rotated grid: the step along a row is (6, 8) units long, i.e. 10.
-        let r = try #require(GroundScale(geoTransform: [0, 6, -8, 0, 8, 6], width: 4, height: 4, units: .linear(metresPerUnit: 1)))
+        let r = try #require(
+            GroundScale(geoTransform: [0, 6, -8, 0, 8, 6], width: 4, height: 4, units: .linear(metresPerUnit: 1)))
         #expect(abs(r.metresPerPixelX - 10) < 1e-12 && abs(r.metresPerPixelY - 10) < 1e-12)
-        #expect(GroundScale(geoTransform: [0, 0, 0, 0, 0, -1], width: 4, height: 4, units: .linear(metresPerUnit: 1)) == nil)
+        #expect(
+            GroundScale(geoTransform: [0, 0, 0, 0, 0, -1], width: 4, height: 4, units: .linear(metresPerUnit: 1)) == nil
+        )
     }
 
     /// At the equator a degree of longitude is a·π/180 on WGS 84 (111 319.49 m) and a degree of
     /// latitude is the meridian radius there, a(1−e²)·π/180 (110 574.28 m); at 60° a degree of
     /// longitude is about half the equator's.
     @Test func geographicScaleUsesTheEllipsoidAtTheCentreLatitude() throws {
-        let wgs84 = GroundScale.CRSUnits.geographic(radiansPerUnit: .pi / 180, semiMajorMetres: 6378137, inverseFlattening: 298.257223563)
+        let wgs84 = GroundScale.CRSUnits.geographic(
+            radiansPerUnit: .pi / 180, semiMajorMetres: 6_378_137, inverseFlattening: 298.257223563)
         let eq = try #require(GroundScale(geoTransform: [10, 1, 0, 0.5, 0, -1], width: 1, height: 1, units: wgs84))
         #expect(abs(eq.metresPerPixelX - 111_319.490_79) < 0.01)
         #expect(abs(eq.metresPerPixelY - 110_574.275_8) < 0.01)
         // A 2x2 raster whose centre is at 60° N.
-        let north = try #require(GroundScale(geoTransform: [10, 0.001, 0, 60.001, 0, -0.001], width: 2, height: 2, units: wgs84))
-        let f = 1 / 298.257223563, e2 = f * (2 - f), phi = 60 * Double.pi / 180
-        let n = 6378137 / (1 - e2 * sin(phi) * sin(phi)).squareRoot()
+        let north = try #require(
+            GroundScale(geoTransform: [10, 0.001, 0, 60.001, 0, -0.001], width: 2, height: 2, units: wgs84))
+        let f = 1 / 298.257223563
+        let e2 = f * (2 - f)
+        let phi = 60 * Double.pi / 180
+        let n = 6_378_137 / (1 - e2 * sin(phi) * sin(phi)).squareRoot()
         #expect(abs(north.metresPerPixelX - n * cos(phi) * .pi / 180 * 0.001) < 1e-9)
         #expect(north.metresPerPixelX < north.metresPerPixelY / 1.9 && !north.isSquare)
     }
@@ -76,13 +90,17 @@ import Testing
         #expect(k.width == 19 && k.height == 11 && k.isSeparable)
         #expect(abs(k.sum - 1) < 1e-12)
         func g(_ d: Int, _ s: Double) -> Double { exp(-Double(d * d) / (2 * s * s)) }
-        let gx = (-9...9).map { g($0, 3) }, gy = (-5...5).map { g($0, 1.5) }
-        let sx = gx.reduce(0, +), sy = gy.reduce(0, +)
+        let gx = (-9...9).map { g($0, 3) }
+        let gy = (-5...5).map { g($0, 1.5) }
+        let sx = gx.reduce(0, +)
+        let sy = gy.reduce(0, +)
         #expect(abs(k[9, 5] - 1 / (sx * sy)) < 1e-15, "centre weight")
         #expect(abs(k[0, 0] - gx[0] * gy[0] / (sx * sy)) < 1e-18, "corner weight")
     }
 
-    @Test(arguments: [(90.0, 30.0, 3), (100, 30, 3), (59.9, 30, 1), (60, 30, 3), (120, 30, 5), (150, 30, 5), (10, 30, 1)])
+    @Test(arguments: [
+        (90.0, 30.0, 3), (100, 30, 3), (59.9, 30, 1), (60, 30, 3), (120, 30, 5), (150, 30, 5), (10, 30, 1),
+    ])
     func boxIsTheNearestOddSize(_ metres: Double, _ pixel: Double, _ expected: Int) throws {
         let spec = try #require(try GroundKernelSpec.parse("box:\(metres)m"))
         let scale = GroundScale(metresPerPixelX: pixel, metresPerPixelY: pixel)
