@@ -16,8 +16,8 @@ struct ApplyCommand: ParsableCommand {
         The result equals scipy.ndimage.convolve(band, kernel, mode=EDGE) composited by the mask,
         whatever --tile-size and --threads are.
 
-        Example: smooth the water of a scene with a Gaussian of sigma 30 metres, keeping every other pixel:
-          geokernel apply scene.tif smoothed.tif --kernel gaussian:30m --mask water.tif --json
+        Example: smooth the water with a Gaussian of sigma 30 metres:
+          geokernel apply scene.tif smoothed.tif --kernel gaussian:30m --mask water.tif
         """
     )
 
