@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs what GeoKernel needs on Debian 12 when it is missing: GDAL's headers and library
-# (libgdal-dev, which brings libgdal32) and pkg-config. Swift itself must already be there.
+# (libgdal-dev, which brings libgdal32) and pkg-config; for the tests, gdalinfo (gdal-bin: the
+# info --check checksums are compared with it) and tmux (the progress bar is tested in a real
+# terminal). Swift itself must already be there.
 set -euo pipefail
 need=()
 dpkg -s libgdal-dev >/dev/null 2>&1 || need+=(libgdal-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v gdalinfo >/dev/null 2>&1 || need+=(gdal-bin)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} (apt-get)" >&2
   SUDO=""

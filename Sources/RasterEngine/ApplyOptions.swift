@@ -21,6 +21,15 @@ public struct ApplyOptions: Sendable {
     /// pixels before filtering (`--grow-mask`, `--shrink-mask`).
     public var growMask: Int?
     public var shrinkMask: Int?
+    /// A kernel preset sized in ground units, as written (`--kernel gaussian:30m`); the engine
+    /// turns it into `kernel` on the input's grid. `nil` when the kernel is in pixels.
+    public var groundKernel: GroundKernelSpec?
+    /// What `groundKernel` became on the input's grid (σ or size in pixels per axis, metres per
+    /// pixel); set by the engine (`resolvingGroundUnits(input:)`), `nil` before and without one.
+    public var groundKernelSize: GroundKernelSize?
+    /// A footprint sized in ground units, as written (`--footprint disk:50m`); the engine turns
+    /// it into `footprint` on the input's grid (whose spec then names it).
+    public var groundFootprint: GroundFootprintSpec?
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
     /// Resample a mask on another grid onto the input's, nearest neighbour (`--mask-warp`).

@@ -44,6 +44,8 @@ public struct DatasetSummary: Sendable, Codable {
     public var imageStructure: [String: String]
     /// Per-band facts.
     public var bands: [BandSummary]
+    /// What `info --check` found (every block read, checksums); `nil` without `--check`.
+    public var check: BlockCheck?
 
     /// Opens `path` read-only and describes it.
     /// - Throws: `EngineError.gdal` carrying GDAL's message when the file cannot be read.

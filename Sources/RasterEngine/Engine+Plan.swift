@@ -32,6 +32,8 @@ public struct PlanReport: Sendable, Codable {
     public var halo: [Int]
     /// The convolution kernel's size (0 for footprint methods) and whether it is separable.
     public var kernelWidth: Int, kernelHeight: Int, kernelSeparable: Bool
+    /// What a kernel sized in ground units (`gaussian:30m`) became in pixels; `nil` otherwise.
+    public var kernelGroundSize: GroundKernelSize?
     /// How blocks without selected pixels would reach the output (see `PassThrough`).
     public var passThrough: String
     /// How the output's blocks would be written (see `BlockWrites`).
@@ -40,10 +42,11 @@ public struct PlanReport: Sendable, Codable {
     /// The lines `geokernel plan` prints.
     public var text: String {
         func mib(_ b: Int) -> String { String(format: "%.1f MiB", Double(b) / 1_048_576) }
+        let groundText = kernelGroundSize.map { " (\($0))" } ?? ""
         return """
         Input: \(input) (\(width)x\(height), \(bands) band\(bands == 1 ? "" : "s"), \(inputType))
         Output: \(outputType), blocks \(blockWidth)x\(blockHeight), \(bigTIFF ? "BigTIFF" : "classic TIFF"); \(creationOptions.joined(separator: " "))
-        Operation: \(operation)\(kernelSeparable ? ", separable" : ""); halo \(halo.map(String.init).joined(separator: ","))
+        Operation: \(operation)\(kernelSeparable ? ", separable" : "")\(groundText); halo \(halo.map(String.init).joined(separator: ","))
         Tiling: \(chunks) chunks of \(chunkWidth)x\(chunkHeight), tiles of \(tileWidth)x\(tileHeight), \(threads) thread\(threads == 1 ? "" : "s")
         Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) pixels selected
         Bytes: \(mib(bytesToRead)) to read, \(mib(bytesToWrite)) to write (uncompressed)
@@ -65,6 +68,7 @@ extension Engine {
     private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
         let input = try PreparedRun.open(options)
         let run = try PreparedRun(options, input: input, cancellation: Cancellation())
+        let options = run.options   // as run: a kernel in ground units resolved
         let layout = run.layout, profile = run.profile, filtered = run.filtered
         let block = run.plannedBlock
         let plan = run.plan(block: block)
@@ -103,7 +107,8 @@ extension Engine {
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           operation: options.operationSummary, halo: [h.left, h.top, h.right, h.bottom],
                           kernelWidth: kernel?.width ?? 0, kernelHeight: kernel?.height ?? 0,
-                          kernelSeparable: kernel?.isSeparable ?? false, passThrough: run.passThrough.description,
+                          kernelSeparable: kernel?.isSeparable ?? false, kernelGroundSize: options.groundKernelSize,
+                          passThrough: run.passThrough.description,
                           blockWrites: writes.planDescription)
     }
 }

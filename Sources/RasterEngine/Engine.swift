@@ -8,6 +8,8 @@ import Synchronization
 
 /// What a finished `apply` run did. Thread safety: a plain value, `Sendable`.
 public struct ApplyReport: Sendable {
+    /// The options as run: a ground-unit kernel resolved (`kernel`, `groundKernelSize`).
+    public var options: ApplyOptions
     /// OUTPUT as given.
     public var output: String
     /// Raster size and bands.
@@ -83,6 +85,7 @@ public enum Engine {
         let start = DispatchTime.now()
         let input = try PreparedRun.open(options)
         let run = try PreparedRun(options, input: input, cancellation: cancellation)
+        let options = run.options   // as run: a kernel in ground units resolved
         let layout = run.layout, profile = run.profile, copying = run.copiesInput
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
@@ -162,7 +165,8 @@ public enum Engine {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+        return ApplyReport(options: options, output: options.output,
+                           width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: run.cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,

@@ -21,6 +21,9 @@ public enum KernelSource {
             if trimmed.isEmpty { throw EngineError.kernel(.empty) }
             let isMatrix = trimmed.contains(",") || trimmed.contains(";") || Double(trimmed) != nil
             if !isMatrix {
+                if let sized = try GroundKernelSpec.parse(trimmed), !sized.length.isGround {
+                    return try sized.resolve(on: nil).kernel   // box:5px
+                }
                 if KernelPreset.looksLikePreset(trimmed) { return try KernelPreset.kernel(trimmed) }
                 throw EngineError.kernelFile(path: spec, reason: "no such file, and not a preset (\(KernelPreset.names.joined(separator: ", "))) or a matrix such as 0,-1,0;-1,5,-1;0,-1,0")
             }
@@ -31,6 +34,23 @@ public enum KernelSource {
             throw e
         } catch {
             throw .kernelFile(path: spec, reason: "\(error)")
+        }
+    }
+
+    /// The spec when it is a preset sized in ground units (`gaussian:30m`, `box:0.09km`) and
+    /// no file has that name: the engine resolves it once the input is open. `nil` otherwise
+    /// (then `resolve(_:)` gives the kernel now).
+    /// - Throws: `EngineError.kernel` for a sized preset with a unit that is not m, km or px.
+    public static func groundKernel(_ spec: String) throws(EngineError) -> GroundKernelSpec? {
+        if FileManager.default.fileExists(atPath: spec) { return nil }
+        do {
+            let trimmed = spec.trimmingCharacters(in: .whitespaces)
+            guard let sized = try GroundKernelSpec.parse(trimmed), sized.length.isGround else {
+                return nil
+            }
+            return sized
+        } catch {
+            throw .kernel(error)
         }
     }
 
@@ -69,5 +89,13 @@ public enum FootprintSource {
         } catch {
             throw .badOption("--footprint: \(error)")
         }
+    }
+}
+
+extension FootprintSource {
+    /// The spec when it is a shape sized in ground units (`disk:50m`, `square:120m`) and no file
+    /// has that name: the engine resolves it once the input is open. `nil` otherwise.
+    public static func ground(_ spec: String) -> GroundFootprintSpec? {
+        FileManager.default.fileExists(atPath: spec) ? nil : GroundFootprintSpec.parse(spec)
     }
 }

@@ -33,7 +33,8 @@ struct PreparedRun: ~Copyable {
     /// Prepares `options` on their input, opened by `open`.
     /// - Throws: `EngineError`, one line naming the file, for anything `apply` would refuse
     ///   before it starts (OUTPUT aside).
-    init(_ options: ApplyOptions, input opened: borrowing Dataset, cancellation: Cancellation) throws {
+    init(_ given: ApplyOptions, input opened: borrowing Dataset, cancellation: Cancellation) throws {
+        let options = try given.resolvingGroundUnits(input: opened)   // gaussian:30m becomes pixels here
         let filtered = try Engine.bandList(options.bands, count: opened.bandCount)
         let layout = try RasterLayout(opened, path: options.input, filteredBands: filtered)
         for b in filtered {

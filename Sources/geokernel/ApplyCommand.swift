@@ -15,6 +15,9 @@ struct ApplyCommand: ParsableCommand {
         Pixels outside the mask, and pixels GDAL's mask marks invalid, come out bit-for-bit unchanged.
         The result equals scipy.ndimage.convolve(band, kernel, mode=EDGE) composited by the mask,
         whatever --tile-size and --threads are.
+
+        Example: smooth the water with a Gaussian of sigma 30 metres:
+          geokernel apply scene.tif smoothed.tif --kernel gaussian:30m --mask water.tif
         """
     )
 
@@ -24,7 +27,11 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The GeoTIFF to write (refused if it exists, unless --overwrite).")
     var output: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --method convolve (the default): a kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss.", valueName: "SPEC"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With --method convolve (the default): a kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: "
+            + "identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss. Sizes may be ground lengths: "
+            + "gaussian:30m, box:0.09km.",
+        valueName: "SPEC"))
     var kernel: String?
 
     @OptionGroup(title: "Selection")
@@ -39,8 +46,11 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Keep a partial output and checkpoint when interrupted, and continue an interrupted run of the same command from them.")
     var resume = false
 
-    @Flag(name: .shortAndLong, help: "No progress and no summary.")
+    @Flag(name: .shortAndLong, help: "No progress (unless --progress) and no summary.")
     var quiet = false
+
+    @Flag(help: "Show progress also when stderr is not a terminal, as GDAL's tools do: 0...10...20 ... 100 - done.")
+    var progress = false
 
     @Flag(help: "Print a JSON report on stdout at the end.")
     var json = false
@@ -61,19 +71,17 @@ struct ApplyCommand: ParsableCommand {
         }
         defer { signalSources.forEach { $0.cancel() } }
 
-        let showProgress = !quiet && Diagnostics.stderrIsTerminal
-        let progress: (@Sendable (Double) -> Void)? = showProgress ? { @Sendable (fraction: Double) in
-            let percent = Int(fraction * 100)
-            FileHandle.standardError.write(Data("\r\(percent)%".utf8))
-        } : nil
+        let display = ProgressDisplays.make(quiet: quiet, requested: progress, terminal: Diagnostics.stderrIsTerminal,
+                                            pixels: (try? DatasetSummary(path: input)).map { $0.width * $0.height })
+        let onProgress: (@Sendable (Double) -> Void)? = display.map { d in { @Sendable f in d.update(f) } }
         let report: ApplyReport
         do {
-            report = try Engine.apply(options, cancellation: cancellation, progress: progress)
+            report = try Engine.apply(options, cancellation: cancellation, progress: onProgress)
         } catch {
-            if showProgress { Diagnostics.printError("") }
+            display?.finish(completed: false)
             fail(error, options: options)
         }
-        if showProgress { Diagnostics.printError("") }
+        display?.finish(completed: true)
         if json {
             print(ReportJSON.render(report, options: options))
         } else if !quiet {

@@ -7,7 +7,12 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what apply would do: tiling, tiles visited, bytes to read and write, memory bound, BigTIFF.",
-        discussion: "Reads only the metadata and the selection sources (mask, --where bands); writes nothing."
+        discussion: """
+        Reads only the metadata and the selection sources (mask, --where bands); writes nothing.
+
+        Example: what a 5x5 box over the water would cost, as JSON:
+          geokernel plan scene.tif --mask water.tif --kernel box:5 --json
+        """
     )
 
     @Argument(help: "Any raster GDAL opens.")

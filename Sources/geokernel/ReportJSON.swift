@@ -1,5 +1,6 @@
 import Foundation
 import RasterEngine
+import RasterKernels
 
 /// The `--json` report of `geokernel apply`: one object on stdout.
 enum ReportJSON {
@@ -11,8 +12,19 @@ enum ReportJSON {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A kernel sized in ground units: the spec as written and what it became in pixels.
+    static func groundSize(_ g: GroundKernelSize?) -> [String: Any] {
+        guard let g else { return [:] }
+        var ground: [String: Any] = ["parameter": g.parameter, "pixels_x": g.pixelsX, "pixels_y": g.pixelsY]
+        if let s = g.scale {
+            ground["metres_per_pixel_x"] = s.metresPerPixelX
+            ground["metres_per_pixel_y"] = s.metresPerPixelY
+        }
+        return ["spec": g.spec, "ground": ground]
+    }
+
     static func render(_ r: ApplyReport, options: ApplyOptions) -> String {
-        let k = options.kernel
+        let k = r.options.kernel
         let object: [String: Any] = [
             "input": options.input,
             "output": r.output,
@@ -21,13 +33,15 @@ enum ReportJSON {
             "output_type": r.outputType.name,
             "input_types": r.inputTypes.map(\.name),
             "creation_options": r.creationOptions,
-            "kernel": k.map { k in ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable] as Any }
-                ?? NSNull(),
-            "method": "\(options.method)",
-            "footprint": options.footprint.map { f in
+            "kernel": k.map { k in
+                ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable]
+                    .merging(groundSize(r.options.groundKernelSize)) { a, _ in a } as Any
+            } ?? NSNull(),
+            "method": "\(r.options.method)",
+            "footprint": r.options.footprint.map { f in
                 ["spec": f.spec, "width": f.width, "height": f.height, "pixels": f.count] as Any
             } ?? NSNull(),
-            "operation": options.operationSummary,
+            "operation": r.options.operationSummary,
             "mask_sources": r.selectionSources,
             "edge": options.edge.rawValue,
             "nodata_policy": options.nodataPolicy.rawValue,

@@ -127,13 +127,21 @@ struct ProcessingOptions: ParsableArguments {
             guard let spec = kernel ?? defaultKernel else {
                 throw .badOption("apply needs --kernel SPEC (or --method METHOD with --footprint SPEC)")
             }
-            o = ApplyOptions(input: input, output: output, kernel: try KernelSource.resolve(spec))
+            if let ground = try KernelSource.groundKernel(spec) {
+                o = ApplyOptions(input: input, output: output, groundKernel: ground)
+            } else {
+                o = ApplyOptions(input: input, output: output, kernel: try KernelSource.resolve(spec))
+            }
         } else {
             if kernel != nil { throw .badOption("--kernel goes with --method convolve; --method \(m) takes --footprint") }
             guard let footprint else {
                 throw .badOption("--method \(m) needs --footprint (square:N, rect:WxH, disk:R, a file or a matrix)")
             }
-            o = ApplyOptions(input: input, output: output, method: m, footprint: try FootprintSource.resolve(footprint))
+            if let ground = FootprintSource.ground(footprint) {
+                o = ApplyOptions(input: input, output: output, method: m, groundFootprint: ground)
+            } else {
+                o = ApplyOptions(input: input, output: output, method: m, footprint: try FootprintSource.resolve(footprint))
+            }
         }
         o.edge = edge
         o.cval = cval
