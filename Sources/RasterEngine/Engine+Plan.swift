@@ -31,6 +31,8 @@ public struct PlanReport: Sendable, Codable {
     public var passThrough: String
     /// How the output's blocks would be written (see `BlockWrites`).
     public var blockWrites: String
+    /// The quick look `--preview` would write, if any.
+    public var preview: String? = nil
 
     /// The lines `geokernel plan` prints.
     public var text: String {
@@ -45,7 +47,7 @@ public struct PlanReport: Sendable, Codable {
         Pass-through: \(passThrough)
         Block writes: \(blockWrites)
         Memory: at most about \(mib(memoryBound))
-        """
+        """ + (preview.map { "\nPreview: \($0)" } ?? "")
     }
 }
 
@@ -60,6 +62,7 @@ extension Engine {
     private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
         GDALRuntime.ensureReady()
         try options.checkBounds()
+        try options.preview?.check(notAnyOf: [options.input])   // #16 preview
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
         let filtered = try bandList(options.bands, count: input.bandCount)
         let layout = try RasterLayout(input, path: options.input, filteredBands: filtered)
@@ -104,6 +107,6 @@ extension Engine {
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
                           kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description,
-                          blockWrites: writes.planDescription)
+                          blockWrites: writes.planDescription, preview: options.preview?.path)
     }
 }

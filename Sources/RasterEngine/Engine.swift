@@ -83,6 +83,7 @@ public enum Engine {
             GDALRuntime.cacheMax = Int64(defaultCacheBytes)   // halo re-reads come from here; bounded whatever the raster
         }
         try options.checkBounds()
+        try options.preview?.check(notAnyOf: [options.input, options.output])   // #16 preview
 
         // Open: the input, checked once here; workers reopen it on their own threads.
         let input = try gdal(options.input, "opening") { try Dataset.open(options.input) }
@@ -164,9 +165,10 @@ public enum Engine {
             budget = Int(mib * 1_048_576)
         }
         let blocks = BlockCache(layout: layout, plan: plan, halo: options.kernel.halo, edge: options.edge, budget: budget)
+        let canvas = try previewCanvas(options, layout: layout, outputType: profile.dataType, nanValues: nanValues)   // #16
         let job = Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered,
                       outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copying,
-                      blocks: blocks)
+                      blocks: blocks, preview: canvas)
         let partialPath = file.temporaryPath, shownPath = options.output
         var opener: (@Sendable () throws -> Dataset)? = nil
         if let copyTask {
@@ -235,7 +237,7 @@ public enum Engine {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+        let report = ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
@@ -243,6 +245,8 @@ public enum Engine {
                            threads: threads, passThrough: passThrough, blockWrites: blockFile?.writes ?? .gdal,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: writer.stats, seconds: seconds)
+        _ = try finishPreview(canvas, options, report: report)   // #16 preview: after the run, from the canvas
+        return report
     }
 
     /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final

@@ -39,6 +39,8 @@ struct Job: Sendable {
     var copiesInput = false
     /// The input's decoded blocks shared by the workers (`nil`: read through GDAL directly).
     var blocks: BlockCache? = nil
+    /// The quick look the workers feed (`--preview`), `nil` without one.
+    var preview: PreviewCanvas? = nil
 
     var bandCount: Int { layout.bandCount }
     var readType: RasterDataType { layout.readType }

@@ -48,13 +48,15 @@ struct PreparedSelection: Sendable {
 extension Job {
     /// The job for `options` on a prepared input, plan and selection.
     init(_ options: ApplyOptions, layout: RasterLayout, plan: TilePlan, selection: PreparedSelection, filtered: [Int],
-         outputType: RasterDataType, nanValues: [Double], cancellation: Cancellation, copiesInput: Bool = false, blocks: BlockCache? = nil) {
+         outputType: RasterDataType, nanValues: [Double], cancellation: Cancellation, copiesInput: Bool = false, blocks: BlockCache? = nil,
+         preview: PreviewCanvas? = nil) {
         self.init(inputPath: options.input, maskPath: selection.maskPath, maskNoData: selection.maskNoData,
                   maskIsByte: selection.maskIsByte, maskBand: options.maskBand, polygonMaskPath: selection.polygonMaskPath,
                   invert: options.invertMask, whereExpression: options.whereExpression, bbox: selection.bbox,
                   layout: layout, plan: plan, taps: Taps(options.kernel), halo: options.kernel.halo, edge: options.edge,
                   cval: options.cval, policy: options.nodataPolicy, filteredBands: filtered,
                   copiedBands: (1...layout.bandCount).filter { !filtered.contains($0) }, outputType: outputType,
-                  nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput, blocks: blocks)
+                  nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput, blocks: blocks,
+                  preview: preview)
     }
 }

@@ -69,6 +69,7 @@ struct TileWorker: ~Copyable {
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try readSelection(chunk)
+        job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)   // #16 preview hook
         // With a copied input, only blocks holding a selected pixel are written; the tiles
         // of the others are neither read nor copied.
         let blocks = job.copiesInput ? job.plan.blocks(in: chunk) : []
@@ -285,6 +286,7 @@ struct TileWorker: ~Copyable {
                 try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs, bandSpacing: tile.area * rs)
             }
         }
+        job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)   // #16 preview hook
         let row = scratch.typed(.row, Double.self, count: tile.width)
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
@@ -472,6 +474,8 @@ struct TileWorker: ~Copyable {
                     filtered += tile.width
                 }
             }
+            job.preview?.record(tile: tile, band: b, input: padded + halo.top * pw + halo.left, inputStride: pw,
+                                output: result, outputStride: tile.width)   // #16 preview hook
             stats.pixelsClamped[b - 1] += clamped
             stats.pixelsFiltered += filtered
             stats.pixelsChanged += changed

@@ -7,6 +7,6 @@ struct GeoKernelCommand: ParsableCommand {
         commandName: "geokernel",
         abstract: "Apply a convolution kernel to selected pixels of a huge georeferenced raster, tile by tile.",
         version: "0.1.0",
-        subcommands: [ApplyCommand.self, PlanCommand.self, InfoCommand.self]
+        subcommands: [ApplyCommand.self, PlanCommand.self, InfoCommand.self, PreviewCommand.self]
     )
 }

@@ -22,6 +22,9 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup(title: "Processing and output")
     var processing: ProcessingOptions
 
+    @OptionGroup(title: "Quick look")
+    var look: PreviewFlags
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -30,6 +33,7 @@ struct PlanCommand: ParsableCommand {
         do {
             var o = try processing.options(input: input, output: "", kernel: KernelSource.resolve(kernel))
             try selection.apply(to: &o)
+            o.preview = try look.request()
             report = try Engine.plan(o)
         } catch {
             Diagnostics.fail(error)

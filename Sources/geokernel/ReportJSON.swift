@@ -56,6 +56,7 @@ enum ReportJSON {
             "bytes_written": r.bytesWritten,
             "peak_memory_bytes": r.peakMemoryBytes,
             "checksums": r.checksums,
+            "preview": options.preview?.path as Any? ?? NSNull(),
             "ok": true,
             "exit_code": 0,
         ]
