@@ -40,7 +40,7 @@ public struct Stretch: Sendable, Equatable {
         let t = (v - low) / (high - low)
         if !(t > 0) { return 0 }   // NaN too
         if t >= 1 { return 255 }
-        return UInt8((t * 255).rounded())
+        return UInt8(t * 255 + 0.5)
     }
 
     /// The stretch's width.

@@ -37,8 +37,10 @@ extension Engine {
 
     /// Writes the quick look of a finished run: fills the cells no worker recorded when that
     /// is cheap (`previewFillPixels`), then draws and writes the PNG with the run's provenance.
-    static func finishPreview(_ canvas: PreviewCanvas?, _ options: ApplyOptions, report: ApplyReport) throws -> PreviewReport? {
+    /// - Returns: the seconds it took, `nil` without `--preview`.
+    static func finishPreview(_ canvas: PreviewCanvas?, _ options: ApplyOptions, report: ApplyReport) throws -> Double? {
         guard let canvas, let request = options.preview else { return nil }
+        let started = ContinuousClock.now
         let grid = canvas.grid
         if canvas.unknownCount > 0 && grid.rasterWidth * grid.rasterHeight <= previewFillPixels {
             let input = try gdal(options.input, "opening for the preview") { try Dataset.open(options.input) }
@@ -56,7 +58,8 @@ extension Engine {
                  ("PIXELS_SELECTED", "\(s.pixelsSelected) of \(report.width * report.height)"),
                  ("TILES", "\(s.tilesTotal) in all, \(s.tilesConvolved) convolved, \(s.tilesSkipped) skipped"),
                  ("PASS_THROUGH", report.passThrough == .inputCopied ? "input_copied" : "rewritten")]
-        return try writeQuickLook(canvas.planes(), request: request, text: text)
+        _ = try writeQuickLook(canvas.planes(), request: request, text: text)
+        return Meter.seconds(ContinuousClock.now - started)
     }
 
     // MARK: - Shared
@@ -110,12 +113,9 @@ extension Engine {
         do {
             let ds = try Dataset.inMemory(width: image.width, height: image.height, bandCount: 4, dataType: .byte)
             let rect = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
-            for b in 1...4 {
-                try ds.withBand(b) { band in
-                    try band.write(rect, values: image.planes[b - 1])
-                    try band.setColorInterpretation(["Red", "Green", "Blue", "Alpha"][b - 1])
-                }
-            }
+            let layout = BufferLayout(dataType: .byte, width: image.width, height: image.height)
+            try image.pixels.withUnsafeBytes { try ds.write(bands: [1, 2, 3, 4], rect, from: $0, layout: layout) }
+            for b in 1...4 { try ds.withBand(b) { try $0.setColorInterpretation(["Red", "Green", "Blue", "Alpha"][b - 1]) } }
             try ds.setMetadata(items)
             try ds.writePNG(to: temporary, zlevel: 1)
         } catch {

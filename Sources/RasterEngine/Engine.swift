@@ -40,6 +40,8 @@ public struct ApplyReport: Sendable {
     public var stats: RunStats
     /// Wall time of the run.
     public var seconds: Double
+    /// Wall time spent writing the quick look after the run (`--preview`), `nil` without one.
+    public var previewSeconds: Double? = nil
 }
 
 /// The engine: open, plan, read tiles with their halo on worker threads, convolve,
@@ -237,7 +239,7 @@ public enum Engine {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        let report = ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+        var report = ApplyReport(output: options.output, width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
@@ -245,7 +247,7 @@ public enum Engine {
                            threads: threads, passThrough: passThrough, blockWrites: blockFile?.writes ?? .gdal,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: writer.stats, seconds: seconds)
-        _ = try finishPreview(canvas, options, report: report)   // #16 preview: after the run, from the canvas
+        report.previewSeconds = try finishPreview(canvas, options, report: report)   // #16 preview, from the canvas
         return report
     }
 

@@ -8,9 +8,11 @@ import RasterTiling
 /// they copy, and each chunk's selection. Cells of blocks the run never reads (a copied input's
 /// untouched blocks, chunks done before a `--resume`) stay unknown until `fill` samples them.
 ///
-/// Thread safety: `Sendable`. Every `record` gathers its samples on the calling thread, then
-/// stores them under one lock (`Guarded`), once per tile and band: a few hundred locks a run.
-final class PreviewCanvas: Sendable {
+/// Thread safety: `@unchecked Sendable` is sound because the sample buffers are private, fixed
+/// in size, allocated in `init` and freed in `deinit`, and read or written only inside
+/// `lock.withLock` (a pthread mutex). Every `record` gathers its samples on the calling thread
+/// first, then stores them under the lock, once per chunk, tile and band: a few thousand locks a run.
+final class PreviewCanvas: @unchecked Sendable {
     /// The grid sampled.
     let grid: SampleGrid
     /// 1-based input bands shown, and per shown band its nodata (as the band's mask compares it).
@@ -19,9 +21,12 @@ final class PreviewCanvas: Sendable {
     /// The output's type and per band the value NaN becomes, so recorded output values are the stored ones.
     private let outputType: RasterDataType
     private let nanValues: [Double]
-    private let state: Guarded<SamplePlanes>
-    /// Per shown band, 1 where the input's sample is recorded.
-    private let filled: Guarded<[[UInt8]]>
+    private let lock = Guarded(0)
+    /// Per shown band `k`, cell `c` at `k × count + c`: input and output values.
+    private let input: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>
+    /// Per cell: validity of input and output, selection, and how many shown bands are recorded.
+    private let inputValid: UnsafeMutablePointer<UInt8>, outputValid: UnsafeMutablePointer<UInt8>
+    private let selected: UnsafeMutablePointer<UInt8>, recorded: UnsafeMutablePointer<UInt8>
 
     /// A canvas for a raster, showing `bands`.
     init(grid: SampleGrid, bands: [Int], noData: [Double?], outputType: RasterDataType, nanValues: [Double]) {
@@ -30,10 +35,24 @@ final class PreviewCanvas: Sendable {
         self.noData = noData
         self.outputType = outputType
         self.nanValues = nanValues
-        var planes = SamplePlanes(width: grid.width, height: grid.height, bands: bands.count, withOutput: true)
-        planes.known = Array(repeating: 0, count: grid.count)
-        state = Guarded(planes)
-        filled = Guarded(Array(repeating: Array(repeating: 0, count: grid.count), count: bands.count))
+        let n = grid.count
+        input = .allocate(capacity: n * bands.count)
+        output = .allocate(capacity: n * bands.count)
+        input.initialize(repeating: 0, count: n * bands.count)
+        output.initialize(repeating: 0, count: n * bands.count)
+        inputValid = .allocate(capacity: n)
+        outputValid = .allocate(capacity: n)
+        selected = .allocate(capacity: n)
+        recorded = .allocate(capacity: n)
+        inputValid.initialize(repeating: 1, count: n)
+        outputValid.initialize(repeating: 1, count: n)
+        selected.initialize(repeating: 0, count: n)
+        recorded.initialize(repeating: 0, count: n)
+    }
+
+    deinit {
+        for p in [input, output] { p.deallocate() }
+        for p in [inputValid, outputValid, selected, recorded] { p.deallocate() }
     }
 
     // MARK: - Feeding (worker threads)
@@ -51,9 +70,9 @@ final class PreviewCanvas: Sendable {
                 values.append(nothing ? 0 : selection.map { $0[y * chunk.width + grid.columns[i] - chunk.x] } ?? 1)
             }
         }
-        state.withLock { p in
+        lock.withLock { _ in
             var k = 0
-            for j in rows { for i in cols { p.selected[j * grid.width + i] = values[k]; k += 1 } }
+            for j in rows { for i in cols { selected[j * grid.width + i] = values[k]; k += 1 } }
         }
     }
 
@@ -112,57 +131,62 @@ final class PreviewCanvas: Sendable {
         return out
     }
 
-    private func store(_ k: Int, _ rows: Range<Int>, _ cols: Range<Int>, input: [Double], output: [Double]) {
-        let nd = noData[k]
-        let complete: [Int] = filled.withLock { f in
-            var done: [Int] = []
-            for j in rows {
-                for i in cols {
-                    let c = j * grid.width + i
-                    f[k][c] = 1
-                    if f.allSatisfy({ $0[c] != 0 }) { done.append(c) }
-                }
-            }
-            return done
-        }
-        state.withLock { p in
+    private func store(_ k: Int, _ rows: Range<Int>, _ cols: Range<Int>, input ins: [Double], output outs: [Double]) {
+        let nd = noData[k] ?? .nan, n = grid.count, w = grid.width
+        let inBand = input + k * n, outBand = output + k * n
+        lock.withLock { _ in
             var m = 0
             for j in rows {
-                for i in cols {
-                    let c = j * grid.width + i
-                    p.input[k][c] = input[m]
-                    p.output![k][c] = output[m]
-                    let v = input[m], o = output[m]
-                    if v.isNaN || v == nd { p.inputValid[c] = 0 }
-                    if o.isNaN || o == nd { p.outputValid[c] = 0 }
+                for c in (j * w + cols.lowerBound)..<(j * w + cols.upperBound) {
+                    let v = ins[m], o = outs[m]
+                    inBand[c] = v
+                    outBand[c] = o
+                    if v != v || v == nd { inputValid[c] = 0 }
+                    if o != o || o == nd { outputValid[c] = 0 }
+                    recorded[c] &+= 1
                     m += 1
                 }
             }
-            for c in complete { p.known[c] = 1 }
         }
     }
 
     // MARK: - After the run
 
-    /// The planes as recorded. Call after every worker has finished.
-    func planes() -> SamplePlanes { state.withLock { $0 } }
+    /// The planes as recorded (a cell is known once every shown band is). Call after every
+    /// worker has finished.
+    func planes() -> SamplePlanes {
+        lock.withLock { _ in
+            let n = grid.count, bc = bands.count
+            var p = SamplePlanes(width: grid.width, height: grid.height, bands: bc, withOutput: true)
+            p.input = (0..<bc).map { Array(UnsafeBufferPointer(start: input + $0 * n, count: n)) }
+            p.output = (0..<bc).map { Array(UnsafeBufferPointer(start: output + $0 * n, count: n)) }
+            p.inputValid = Array(UnsafeBufferPointer(start: inputValid, count: n))
+            p.outputValid = Array(UnsafeBufferPointer(start: outputValid, count: n))
+            p.selected = Array(UnsafeBufferPointer(start: selected, count: n))
+            p.known = (0..<n).map { recorded[$0] >= UInt8(bc) ? 1 : 0 }
+            return p
+        }
+    }
 
-    /// Number of cells no tile recorded (untouched blocks of a copied input, resumed chunks).
-    var unknownCount: Int { state.withLock { p in p.known.reduce(0) { $0 + (1 - Int($1)) } } }
+    /// Number of cells not every shown band recorded (untouched blocks of a copied input, resumed chunks).
+    var unknownCount: Int {
+        lock.withLock { _ in (0..<grid.count).reduce(0) { $0 + (recorded[$1] >= UInt8(bands.count) ? 0 : 1) } }
+    }
 
     /// Fills the unknown cells from decimated samples of the input and, for chunks an earlier
     /// run computed (`--resume`), of the output; without `output` the output is the input there
     /// (a copied input's untouched blocks hold the input's bytes).
-    func fill(input: [[Double]], output: [[Double]]?, valid: [UInt8]) {
-        state.withLock { p in
-            for c in 0..<p.count where p.known[c] == 0 {
+    func fill(input values: [[Double]], output: [[Double]]?, valid: [UInt8]) {
+        lock.withLock { _ in
+            let n = grid.count
+            for c in 0..<n where recorded[c] < UInt8(bands.count) {
                 for k in bands.indices {
-                    p.input[k][c] = input[k][c]
-                    p.output![k][c] = (output ?? input)[k][c]
+                    input[k * n + c] = values[k][c]
+                    self.output[k * n + c] = (output ?? values)[k][c]
                 }
-                p.inputValid[c] = valid[c]
-                p.outputValid[c] = valid[c]
-                p.known[c] = 1
+                inputValid[c] = valid[c]
+                outputValid[c] = valid[c]
+                recorded[c] = UInt8(bands.count)
             }
         }
     }

@@ -16,9 +16,10 @@ public struct PreviewRequest: Sendable, Equatable {
     public var commandLine: String
     public var version: String
 
-    /// Largest panel side accepted, and the default.
+    /// Largest panel side accepted, and the default (512: at 1024 the PNG encoding alone, ~4 Mpixel through
+    /// libpng and zlib, cost up to half of a fast 16384² run; see Docs/preview.md).
     public static let maximumPanelSide = 1024
-    public static let defaultPanelSide = 1024
+    public static let defaultPanelSide = 512
 
     /// A request with the default panel size.
     public init(path: String, bands: [Int]? = nil, panelSide: Int = PreviewRequest.defaultPanelSide,

@@ -12,7 +12,7 @@ struct PreviewFlags: ParsableArguments {
     @Option(name: .customLong("preview-bands"), help: ArgumentHelp("Bands shown as red,green,blue (e.g. 4,3,2) or one band as grey; default the first three (band 1 with fewer).", valueName: "LIST"))
     var bands: String?
 
-    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 1024).")
+    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 512).")
     var size: Int = PreviewRequest.defaultPanelSide
 
     /// The engine's request, `nil` without `--preview`.
@@ -73,7 +73,7 @@ struct PreviewCommand: ParsableCommand {
     @Option(name: .customLong("preview-bands"), help: ArgumentHelp("Bands shown as red,green,blue (e.g. 4,3,2) or one band as grey; default the first three (band 1 with fewer).", valueName: "LIST"))
     var bands: String?
 
-    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 1024).")
+    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 512).")
     var size: Int = PreviewRequest.defaultPanelSide
 
     @Flag(help: "Print one JSON object describing the PNG.")

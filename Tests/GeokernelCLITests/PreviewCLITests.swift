@@ -142,12 +142,15 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let look = try PNG(png)
         for (_, p) in look.panels { #expect(p.w == 48 && p.h == 32) }
-        // A wide raster drawn by `preview`: 1024 on the long side, decimated reads only.
+        // A wide raster drawn by `preview`: 512 on the long side by default, at most 1024.
         let wide = path("wide.tif")
         try Fixture.write(wide, width: 2100, height: 900, type: .byte, bands: [(0..<(2100 * 900)).map { Double($0 % 2100 / 9 % 256) }],
                           options: ["TILED=YES"])
         let big = path("wide.png")
-        let p = try CLI.run(["preview", wide, "-o", big, "--json"])
+        let small = try CLI.run(["preview", wide, "-o", big, "--json"])
+        #expect(small.status == 0 && small.stdout.contains("\"width\":1032"), "\(small.stdout)\(small.stderr)")
+        #expect(try PNG(big).panels["input"]!.h == 219)
+        let p = try CLI.run(["preview", wide, "-o", big, "--preview-size", "1024"])
         #expect(p.status == 0, "\(p.stderr)")
         let wideLook = try PNG(big)
         #expect(wideLook.panels.count == 2 && wideLook.panels["input"]!.w == 1024 && wideLook.panels["input"]!.h == 439)
@@ -205,7 +208,7 @@ import Testing
         // Float32 south-up with nodata -9999 (half the raster): nodata transparent, the rest opaque.
         let lat = Corpus.path("riotiler__inverted_lat.tif")
         let latPNG = path("lat.png")
-        #expect(try CLI.run(["preview", lat, "-o", latPNG]).status == 0)
+        #expect(try CLI.run(["preview", lat, "-o", latPNG, "--preview-size", "720"]).status == 0)
         let values = try Dataset.open(lat).withBand(1) { try $0.read(PixelRect(x: 0, y: 0, width: 720, height: 360), as: Float.self) }
         let latLook = try PNG(latPNG)
         var wrong = 0
