@@ -4,7 +4,8 @@ extension Dataset {
     /// Creates a raster held in memory only (GDAL's `MEM` driver, `GDALCreate` with an empty name).
     /// - Throws: `GDALError` with GDAL's message (out of memory, bad size).
     /// Thread safety: the new dataset belongs to the calling thread.
-    public static func inMemory(width: Int, height: Int, bandCount: Int, dataType: RasterDataType) throws(GDALError) -> Dataset {
+    public static func inMemory(width: Int, height: Int, bandCount: Int,
+                                dataType: RasterDataType) throws(GDALError) -> Dataset {
         try create("", driver: "MEM", width: width, height: height, bandCount: bandCount, dataType: dataType)
     }
 

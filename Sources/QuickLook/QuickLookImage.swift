@@ -120,7 +120,8 @@ public struct QuickLookImage: Sendable {
                 }
                 grey = 40 + 0.6 * grey   // dimmed, so the tint stands out
                 if s.selected[i] != 0 {
-                    c.put(p.x + x, p.y + y, UInt8(0.35 * grey + 0.65 * tr), UInt8(0.35 * grey + 0.65 * tg), UInt8(0.35 * grey + 0.65 * tb))
+                    let base = 0.35 * grey
+                    c.put(p.x + x, p.y + y, UInt8(base + 0.65 * tr), UInt8(base + 0.65 * tg), UInt8(base + 0.65 * tb))
                 } else {
                     let v = UInt8(grey)
                     c.put(p.x + x, p.y + y, v, v, v)
@@ -147,7 +148,7 @@ public struct QuickLookImage: Sendable {
     /// The 98th percentile of the non-zero differences, drawn white; `nil` when all are zero.
     private static func white(_ d: [Double], _ s: SamplePlanes) -> Double? {
         var nonzero: [Double] = []
-        for i in 0..<s.count where d[i] > 0 && d[i].isFinite && s.known[i] != 0 && s.inputValid[i] != 0 && s.outputValid[i] != 0 {
+        for i in 0..<s.count where d[i] > 0 && d[i].isFinite && s.known[i] & s.inputValid[i] & s.outputValid[i] != 0 {
             nonzero.append(d[i])
         }
         guard !nonzero.isEmpty else { return nil }

@@ -30,7 +30,9 @@ public struct Stretch: Sendable, Equatable {
             seen += 1
         }
         picked.sort()
-        func at(_ f: Double) -> Double { picked[min(picked.count - 1, max(0, Int((f * Double(picked.count - 1)).rounded())))] }
+        func at(_ f: Double) -> Double {
+            picked[min(picked.count - 1, max(0, Int((f * Double(picked.count - 1)).rounded())))]
+        }
         return Stretch(low: at(lower), high: at(upper))
     }
 

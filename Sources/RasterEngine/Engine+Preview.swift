@@ -30,7 +30,8 @@ extension Engine {
         let bands = try request.shownBands(count: layout.bandCount)
         let grid = SampleGrid(rasterWidth: layout.width, rasterHeight: layout.height, maximumSide: request.panelSide)
         let noData = bands.map { b in
-            TileWorker.nodataComparand(flags: layout.maskFlags[b - 1], type: layout.bandTypes[b - 1], noData: layout.noData[b - 1])
+            TileWorker.nodataComparand(flags: layout.maskFlags[b - 1], type: layout.bandTypes[b - 1],
+                                       noData: layout.noData[b - 1])
         }
         return PreviewCanvas(grid: grid, bands: bands, noData: noData, outputType: outputType, nanValues: nanValues)
     }
@@ -38,7 +39,8 @@ extension Engine {
     /// Writes the quick look of a finished run: fills the cells no worker recorded when that
     /// is cheap (`previewFillPixels`), then draws and writes the PNG with the run's provenance.
     /// - Returns: the seconds it took, `nil` without `--preview`.
-    static func finishPreview(_ canvas: PreviewCanvas?, _ options: ApplyOptions, report: ApplyReport) throws -> Double? {
+    static func finishPreview(_ canvas: PreviewCanvas?, _ options: ApplyOptions,
+                              report: ApplyReport) throws -> Double? {
         guard let canvas, let request = options.preview else { return nil }
         let started = ContinuousClock.now
         let grid = canvas.grid
@@ -65,7 +67,8 @@ extension Engine {
     // MARK: - Shared
 
     /// The provenance every quick look carries: command, version, method and kernel, selection, bands.
-    static func provenance(_ options: ApplyOptions, request: PreviewRequest, bands: [Int]) -> [(key: String, value: String)] {
+    static func provenance(_ options: ApplyOptions, request: PreviewRequest,
+                           bands: [Int]) -> [(key: String, value: String)] {
         let k = options.kernel
         var weights = ""
         if k.width * k.height <= 81 {
@@ -77,14 +80,20 @@ extension Engine {
         if let m = options.mask { sources.append("mask \(m) band \(options.maskBand)") }
         if let p = options.polygons { sources.append("polygons \(p)") }
         if options.whereExpression != nil { sources.append("where") }
-        if let b = options.bbox { sources.append("bbox \(b.map { String($0) }.joined(separator: ","))" + (options.bboxCRS.map { " (\($0))" } ?? "")) }
+        if let b = options.bbox {
+            let crs = options.bboxCRS.map { " (\($0))" } ?? ""
+            sources.append("bbox \(b.map { String($0) }.joined(separator: ","))" + crs)
+        }
         if options.invertMask { sources.append("inverted") }
         return [("COMMAND", request.commandLine),
                 ("VERSION", "geokernel \(request.version), GDAL \(GDALRuntime.version)"),
                 ("INPUT", options.input),
-                ("METHOD", "convolution, kernel \(k.width)x\(k.height), sum \(String(format: "%g", k.sum))\(k.isSeparable ? ", separable" : "")\(weights); edge \(options.edge.rawValue), nodata policy \(options.nodataPolicy.rawValue)"),
+                ("METHOD", "convolution, kernel \(k.width)x\(k.height), sum \(String(format: "%g", k.sum))"
+                    + "\(k.isSeparable ? ", separable" : "")\(weights); edge \(options.edge.rawValue),"
+                    + " nodata policy \(options.nodataPolicy.rawValue)"),
                 ("SELECTION", sources.isEmpty ? "every pixel" : sources.joined(separator: " AND ")),
-                ("BANDS", bands.map(String.init).joined(separator: ",") + (bands.count == 3 ? " as red, green, blue" : " as grey"))]
+                ("BANDS", bands.map(String.init).joined(separator: ",")
+                    + (bands.count == 3 ? " as red, green, blue" : " as grey"))]
     }
 
     /// Draws `samples` and writes the PNG through GDAL: a MEM dataset (red, green, blue,
@@ -93,7 +102,9 @@ extension Engine {
     static func writeQuickLook(_ samples: SamplePlanes, request: PreviewRequest,
                                text: [(key: String, value: String)]) throws -> PreviewReport {
         let image = QuickLookImage(samples)
-        let panels = image.panels.map { p in "\(p.name) \(p.window.x),\(p.window.y),\(p.window.width),\(p.window.height)" }
+        let panels = image.panels.map { p in
+            "\(p.name) \(p.window.x),\(p.window.y),\(p.window.width),\(p.window.height)"
+        }
         let stretch = image.stretches.map { String(format: "%g..%g", $0.low, $0.high) }.joined(separator: "; ")
         let unknown = samples.known.reduce(0) { $0 + (1 - Int($1)) }
         let selected = samples.selected.reduce(0) { $0 + Int($1) }
@@ -104,10 +115,12 @@ extension Engine {
         ]
         if samples.output != nil {
             let white = image.differenceWhite.map { String(format: "%g", $0) } ?? "none (every difference is zero)"
-            items.append(("DIFFERENCE", "black = zero; white = \(white) of the stretch range; any non-zero at least \(QuickLookImage.differenceFloor)/255"))
+            items.append(("DIFFERENCE", "black = zero; white = \(white) of the stretch range;"
+                          + " any non-zero at least \(QuickLookImage.differenceFloor)/255"))
         }
         if unknown > 0 {
-            items.append(("NOT_SAMPLED", "\(unknown) samples in blocks the run never read (copied from the input, or done before --resume): hatched; geokernel preview INPUT OUTPUT draws them"))
+            items.append(("NOT_SAMPLED", "\(unknown) samples in blocks the run never read (copied from the input,"
+                          + " or done before --resume): hatched; geokernel preview INPUT OUTPUT draws them"))
         }
         let temporary = request.path + ".geokernel-tmp-\(getpid()).png"
         do {
@@ -115,7 +128,9 @@ extension Engine {
             let rect = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
             let layout = BufferLayout(dataType: .byte, width: image.width, height: image.height)
             try image.pixels.withUnsafeBytes { try ds.write(bands: [1, 2, 3, 4], rect, from: $0, layout: layout) }
-            for b in 1...4 { try ds.withBand(b) { try $0.setColorInterpretation(["Red", "Green", "Blue", "Alpha"][b - 1]) } }
+            for (b, name) in ["Red", "Green", "Blue", "Alpha"].enumerated() {
+                try ds.withBand(b + 1) { try $0.setColorInterpretation(name) }
+            }
             try ds.setMetadata(items)
             try ds.writePNG(to: temporary, zlevel: 1)
         } catch {

@@ -26,7 +26,8 @@ extension Engine {
         let selection = try PreparedSelection(options, input: input, layout: layout)
         defer { selection.removeTemporaries() }
         let grid = SampleGrid(rasterWidth: layout.width, rasterHeight: layout.height, maximumSide: request.panelSide)
-        var samples = SamplePlanes(width: grid.width, height: grid.height, bands: bands.count, withOutput: output != nil)
+        var samples = SamplePlanes(width: grid.width, height: grid.height, bands: bands.count,
+                                   withOutput: output != nil)
         (samples.input, samples.inputValid) = try PreviewSampling.bands(input, bands, grid: grid, path: options.input)
         samples.selected = try PreviewSampling.selection(options, selection, input: input, grid: grid)
         var text = provenance(options, request: request, bands: bands)
@@ -37,7 +38,9 @@ extension Engine {
                 throw EngineError.badOption("\(output) is not on the pixel grid of \(options.input): \(reason)")
             }
             guard out.bandCount >= (bands.max() ?? 1) else {
-                throw EngineError.badOption("\(output) has \(out.bandCount) band\(out.bandCount == 1 ? "" : "s"); the preview shows band \(bands.max() ?? 1)")
+                let plural = out.bandCount == 1 ? "" : "s"
+                throw EngineError.badOption("\(output) has \(out.bandCount) band\(plural);"
+                                            + " the preview shows band \(bands.max() ?? 1)")
             }
             (samples.output, samples.outputValid) = try PreviewSampling.bands(out, bands, grid: grid, path: output)
             text.append(("OUTPUT", output))

@@ -125,9 +125,12 @@ final class PreviewCanvas: @unchecked Sendable {
         let bytes = UnsafeMutableRawPointer.allocate(byteCount: max(1, values.count * 8), alignment: 8)
         defer { bytes.deallocate() }
         values.withUnsafeBufferPointer { v in
-            _ = PixelCodec.encode(v.baseAddress!, count: v.count, as: outputType, nanValue: nanValues[band - 1], into: bytes)
+            _ = PixelCodec.encode(v.baseAddress!, count: v.count, as: outputType, nanValue: nanValues[band - 1],
+                                  into: bytes)
         }
-        out.withUnsafeMutableBufferPointer { PixelCodec.decode(outputType, bytes, count: $0.count, into: $0.baseAddress!) }
+        out.withUnsafeMutableBufferPointer { o in
+            PixelCodec.decode(outputType, bytes, count: o.count, into: o.baseAddress!)
+        }
         return out
     }
 

@@ -39,7 +39,8 @@ public struct PreviewRequest: Sendable, Equatable {
             throw .badOption("--preview-bands: give one band (grey) or three (red, green, blue), not \(bands.count)")
         }
         for b in bands where b < 1 || b > count {
-            throw .badOption("--preview-bands: band \(b) does not exist; the input has \(count) band\(count == 1 ? "" : "s")")
+            let plural = count == 1 ? "" : "s"
+            throw .badOption("--preview-bands: band \(b) does not exist; the input has \(count) band\(plural)")
         }
         return bands
     }
@@ -49,12 +50,14 @@ public struct PreviewRequest: Sendable, Equatable {
     /// - Throws: `EngineError` with a one-line reason.
     func check(notAnyOf others: [String]) throws(EngineError) {
         guard (1...PreviewRequest.maximumPanelSide).contains(panelSide) else {
-            throw .badOption("--preview-size must be between 1 and \(PreviewRequest.maximumPanelSide), not \(panelSide)")
+            let most = PreviewRequest.maximumPanelSide
+            throw .badOption("--preview-size must be between 1 and \(most), not \(panelSide)")
         }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
-        if path.isEmpty || path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue) {
+        let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        if path.isEmpty || path.hasSuffix("/") || isFolder {
             throw .badOption("preview \(path): not a file name")
         }
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {

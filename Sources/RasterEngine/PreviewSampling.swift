@@ -9,14 +9,17 @@ import RasterTiling
 /// Thread safety: plain functions; each uses the datasets it is lent on the calling thread.
 enum PreviewSampling {
     /// The shown bands' values and validity (GDAL's mask band, and NaN) at the grid's pixels.
-    static func bands(_ ds: borrowing Dataset, _ bands: [Int], grid: SampleGrid, path: String) throws -> (values: [[Double]], valid: [UInt8]) {
+    static func bands(_ ds: borrowing Dataset, _ bands: [Int], grid: SampleGrid,
+                      path: String) throws -> (values: [[Double]], valid: [UInt8]) {
         var valid = [UInt8](repeating: 1, count: grid.count)
         var values: [[Double]] = []
         for b in bands {
             let v: [Double] = try gdal(path, "reading band \(b) decimated to \(grid.width)x\(grid.height)") {
                 try ds.withBand(b) { band in
                     if !band.maskFlags.contains(.allValid) {
-                        let m: [UInt8] = try band.withMaskBand { try $0.readResampled(width: grid.width, height: grid.height) }
+                        let m: [UInt8] = try band.withMaskBand { mask in
+                            try mask.readResampled(width: grid.width, height: grid.height)
+                        }
                         for i in m.indices where m[i] == 0 { valid[i] = 0 }
                     }
                     return try band.readResampled(width: grid.width, height: grid.height, as: Double.self)
@@ -69,7 +72,9 @@ enum PreviewSampling {
         let g = box.geoTransform, b = box.bounds
         var transform: CoordinateTransform? = nil
         if let crs = box.crs {
-            do { transform = try CoordinateTransform(from: box.rasterWKT, to: crs) } catch { throw EngineError.badOption("--bbox-crs: \(error.message)") }
+            do { transform = try CoordinateTransform(from: box.rasterWKT, to: crs) } catch {
+                throw EngineError.badOption("--bbox-crs: \(error.message)")
+            }
         }
         for j in 0..<grid.height {
             let py = Double(grid.rows[j]) + 0.5

@@ -15,7 +15,8 @@ public struct SampleGrid: Sendable, Equatable {
     public init(rasterWidth: Int, rasterHeight: Int, maximumSide: Int) {
         let w = max(1, rasterWidth), h = max(1, rasterHeight), side = max(1, maximumSide)
         let scale = min(1.0, Double(side) / Double(max(w, h)))
-        let gw = max(1, min(w, Int((Double(w) * scale).rounded()))), gh = max(1, min(h, Int((Double(h) * scale).rounded())))
+        let gw = max(1, min(w, Int((Double(w) * scale).rounded())))
+        let gh = max(1, min(h, Int((Double(h) * scale).rounded())))
         self.rasterWidth = w
         self.rasterHeight = h
         width = gw

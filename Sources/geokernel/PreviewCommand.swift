@@ -6,14 +6,18 @@ import RasterKernels
 /// `--preview PATH.png`, `--preview-bands LIST`, `--preview-size N`: the quick look of `apply`
 /// (and what `plan` reports). Shared by `apply` and `plan`.
 struct PreviewFlags: ParsableArguments {
-    @Option(help: ArgumentHelp("Also write a quick look: input, selection, output and |output - input| side by side, one PNG.", valueName: "PATH.png"))
+    @Option(help: ArgumentHelp("Also write a quick look: input, selection, output and |output - input| side by side.",
+                               valueName: "PATH.png"))
     var preview: String?
 
-    @Option(name: .customLong("preview-bands"), help: ArgumentHelp("Bands shown as red,green,blue (e.g. 4,3,2) or one band as grey; default the first three (band 1 with fewer).", valueName: "LIST"))
+    @Option(name: .customLong("preview-bands"), help: ArgumentHelp(PreviewFlags.bandsHelp, valueName: "LIST"))
     var bands: String?
 
     @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 512).")
     var size: Int = PreviewRequest.defaultPanelSide
+
+    static let bandsHelp = "Bands shown as red,green,blue (e.g. 4,3,2) or one band as grey;"
+        + " default the first three (band 1 with fewer)."
 
     /// The engine's request, `nil` without `--preview`.
     func request() throws(EngineError) -> PreviewRequest? {
@@ -29,7 +33,8 @@ struct PreviewFlags: ParsableArguments {
         var list: [Int]? = nil
         if let bands {
             do { list = try ApplyOptions.parseBands(bands) } catch {
-                throw .badOption("--preview-bands: " + error.description.replacingOccurrences(of: "--bands: ", with: ""))
+                let reason = error.description.replacingOccurrences(of: "--bands: ", with: "")
+                throw .badOption("--preview-bands: " + reason)
             }
         }
         return PreviewRequest(path: path, bands: list, panelSide: size, commandLine: commandLine,
@@ -52,8 +57,8 @@ struct PreviewCommand: ParsableCommand {
         commandName: "preview",
         abstract: "Draw a quick look of INPUT, its selection, OUTPUT and |OUTPUT - INPUT| as one PNG.",
         discussion: """
-        Reads INPUT and OUTPUT decimated (at most 1024 samples on the long side, nearest neighbour; from \
-        overviews when the files have them), never at full resolution. Without OUTPUT, draws INPUT and \
+        Reads INPUT and OUTPUT decimated (512 samples on the long side by default, at most 1024; nearest \
+        neighbour, from overviews when the files have them), never at full resolution. Without OUTPUT, draws INPUT and \
         its selection only. Example: geokernel preview scene.tif scene_smoothed.tif --mask water.tif -o look.png
         """
     )
@@ -67,10 +72,11 @@ struct PreviewCommand: ParsableCommand {
     @OptionGroup(title: "Selection")
     var selection: SelectionOptions
 
-    @Option(name: .customShort("o"), help: ArgumentHelp("The PNG to write (replaced if it exists).", valueName: "PATH.png"))
+    @Option(name: .customShort("o"), help: ArgumentHelp("The PNG to write (replaced if it exists).",
+                                                        valueName: "PATH.png"))
     var png: String
 
-    @Option(name: .customLong("preview-bands"), help: ArgumentHelp("Bands shown as red,green,blue (e.g. 4,3,2) or one band as grey; default the first three (band 1 with fewer).", valueName: "LIST"))
+    @Option(name: .customLong("preview-bands"), help: ArgumentHelp(PreviewFlags.bandsHelp, valueName: "LIST"))
     var bands: String?
 
     @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 512).")

@@ -22,7 +22,9 @@ import Testing
             width = ds.width
             height = ds.height
             planes = try (1...ds.bandCount).map { b in
-                try ds.withBand(b) { try $0.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: UInt8.self) }
+                try ds.withBand(b) { band in
+                    try band.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: UInt8.self)
+                }
             }
             for (k, v) in ds.metadata() { text[k] = v }
             for item in (text["PANELS"] ?? "").split(separator: ";") {
@@ -122,9 +124,12 @@ import Testing
         // starts as a copy and most blocks are never read; the preview still draws them.
         let w = 256, h = 256
         let input = path("tiled.tif"), mask = path("corner.tif"), out = path("copied.tif"), png = path("copied.png")
-        try Fixture.write(input, width: w, height: h, type: .uint16, bands: [Fixture.values(width: w, height: h, seed: 3, type: .uint16)])
-        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [(0..<(w * h)).map { $0 % w < 40 && $0 / w < 40 ? 1 : 0 }])
-        let r = try CLI.run(["apply", input, out, "--kernel", "box:3", "--mask", mask, "--tile-size", "32", "--preview", png, "--json"])
+        let values = Fixture.values(width: w, height: h, seed: 3, type: .uint16)
+        try Fixture.write(input, width: w, height: h, type: .uint16, bands: [values])
+        let corner: [Double] = (0..<(w * h)).map { $0 % w < 40 && $0 / w < 40 ? 1 : 0 }
+        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [corner])
+        let r = try CLI.run(["apply", input, out, "--kernel", "box:3", "--mask", mask, "--tile-size", "32",
+                             "--preview", png, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("\"pass_through\":\"input_copied\""), "\(r.stdout)")
         let look = try PNG(png)
@@ -138,13 +143,15 @@ import Testing
     @Test func panelsAreAtMostTheRequestedSide() throws {
         let (input, mask, _) = try scene()
         let png = path("small.png")
-        let r = try CLI.run(["apply", input, path("o.tif"), "--kernel", "box:3", "--mask", mask, "--preview", png, "--preview-size", "48", "-q"])
+        let r = try CLI.run(["apply", input, path("o.tif"), "--kernel", "box:3", "--mask", mask,
+                             "--preview", png, "--preview-size", "48", "-q"])
         #expect(r.status == 0, "\(r.stderr)")
         let look = try PNG(png)
         for (_, p) in look.panels { #expect(p.w == 48 && p.h == 32) }
         // A wide raster drawn by `preview`: 512 on the long side by default, at most 1024.
         let wide = path("wide.tif")
-        try Fixture.write(wide, width: 2100, height: 900, type: .byte, bands: [(0..<(2100 * 900)).map { Double($0 % 2100 / 9 % 256) }],
+        let ramp = (0..<(2100 * 900)).map { Double($0 % 2100 / 9 % 256) }
+        try Fixture.write(wide, width: 2100, height: 900, type: .byte, bands: [ramp],
                           options: ["TILED=YES"])
         let big = path("wide.png")
         let small = try CLI.run(["preview", wide, "-o", big, "--json"])
@@ -163,7 +170,8 @@ import Testing
         let text = try CLI.run(["plan", input, "--mask", mask, "--preview", png])
         #expect(text.status == 0 && text.stdout.contains("Preview: \(png)"), "\(text.stdout)\(text.stderr)")
         let json = try CLI.run(["plan", input, "--mask", mask, "--preview", png, "--json"])
-        #expect(json.stdout.contains("\"preview\":\"\(png.replacingOccurrences(of: "/", with: "\\/"))\""), "\(json.stdout)")
+        let escaped = png.replacingOccurrences(of: "/", with: "\\/")
+        #expect(json.stdout.contains("\"preview\":\"\(escaped)\""), "\(json.stdout)")
         #expect(!FileManager.default.fileExists(atPath: png), "plan writes nothing")
     }
 
@@ -177,15 +185,19 @@ import Testing
             (["preview", input, "-o", path("c.png"), "--preview-bands", "1,2"], "one band (grey) or three"),
             (["preview", input, "-o", input], "same file"),
             (["preview", input, path("missing-out.tif"), "-o", path("d.png")], "missing-out.tif"),
-            (["apply", input, path("never.tif"), "--kernel", "box:3", "--preview", path("no/folder/x.png")], "does not exist"),
-            (["apply", input, path("never.tif"), "--kernel", "box:3", "--preview", path("e.png"), "--preview-size", "2000"], "--preview-size"),
+            (["apply", input, path("never.tif"), "--kernel", "box:3", "--preview", path("no/folder/x.png")],
+             "does not exist"),
+            (["apply", input, path("never.tif"), "--kernel", "box:3", "--preview", path("e.png"),
+              "--preview-size", "2000"], "--preview-size"),
         ]
         for (args, expected) in cases {
             let r = try CLI.run(args)
             let lines = r.stderr.split(separator: "\n")
-            #expect(r.status == 1 && lines.count == 1 && r.stderr.contains(expected), "\(args): \(r.status) \(r.stderr)")
+            #expect(r.status == 1 && lines.count == 1 && r.stderr.contains(expected),
+                    "\(args): \(r.status) \(r.stderr)")
         }
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") || $0 == "never.tif" }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".png") || $0 == "never.tif" }
         #expect(left.isEmpty, "\(left)")
     }
 
@@ -200,7 +212,9 @@ import Testing
         let look = try PNG(png)
         #expect(look.text["BANDS"] == "4,3,2 as red, green, blue")
         #expect(look.panels["input"]!.w == 300 && look.panels.count == 2)
-        let nir = try Dataset.open(naip).withBand(4) { try $0.read(PixelRect(x: 0, y: 0, width: 300, height: 300), as: UInt8.self) }
+        let nir = try Dataset.open(naip).withBand(4) { b in
+            try b.read(PixelRect(x: 0, y: 0, width: 300, height: 300), as: UInt8.self)
+        }
         for i in stride(from: 0, to: 300 * 300, by: 97) {
             let s = look.pixel("selection", i % 300, i / 300)
             #expect((s[0] > s[1] + 40) == (nir[i] > 120), "pixel \(i): nir \(nir[i]), drawn \(s)")
@@ -209,10 +223,14 @@ import Testing
         let lat = Corpus.path("riotiler__inverted_lat.tif")
         let latPNG = path("lat.png")
         #expect(try CLI.run(["preview", lat, "-o", latPNG, "--preview-size", "720"]).status == 0)
-        let values = try Dataset.open(lat).withBand(1) { try $0.read(PixelRect(x: 0, y: 0, width: 720, height: 360), as: Float.self) }
+        let values = try Dataset.open(lat).withBand(1) { b in
+            try b.read(PixelRect(x: 0, y: 0, width: 720, height: 360), as: Float.self)
+        }
         let latLook = try PNG(latPNG)
         var wrong = 0
-        for i in values.indices where (latLook.pixel("input", i % 720, i / 720)[3] == 0) != (values[i] == -9999) { wrong += 1 }
+        for i in values.indices where (latLook.pixel("input", i % 720, i / 720)[3] == 0) != (values[i] == -9999) {
+            wrong += 1
+        }
         #expect(values.contains(-9999) && wrong == 0, "\(wrong) pixels")
         // Overviews: a 1024x1024 file drawn at 256 reads an overview; nodata (80 %) stays transparent.
         let web = Corpus.path("riotiler__web.tif")

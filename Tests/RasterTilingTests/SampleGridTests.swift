@@ -26,7 +26,8 @@ import Testing
         var hits = [Int](repeating: 0, count: g.count)
         for y in stride(from: 0, to: 250, by: tile) {
             for x in stride(from: 0, to: 333, by: tile) {
-                let (rows, cols) = g.cells(in: Window(x: x, y: y, width: min(tile, 333 - x), height: min(tile, 250 - y)))
+                let window = Window(x: x, y: y, width: min(tile, 333 - x), height: min(tile, 250 - y))
+                let (rows, cols) = g.cells(in: window)
                 for j in rows { for i in cols { hits[j * g.width + i] += 1 } }
             }
         }
