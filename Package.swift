@@ -30,6 +30,8 @@ let package = Package(
         // MARK: - Pure Swift: geometry of tiles, and the kernels
         .target(name: "RasterTiling", swiftSettings: settings),
         .target(name: "RasterKernels", dependencies: ["RasterTiling", "CKernels"], swiftSettings: settings),
+        // The quick look's picture: stretch, panels, tint (no GDAL, no files).
+        .target(name: "QuickLook", dependencies: ["RasterTiling"], swiftSettings: settings),
         // The convolution's inner loop, built for AVX-512, AVX2 and baseline x86-64, picked at run time.
         .target(name: "CKernels"),
 
@@ -41,7 +43,7 @@ let package = Package(
         // MARK: - Where threads and handles meet
         .target(
             name: "RasterEngine",
-            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "BlockOutput", "CFileSystem"],
+            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "BlockOutput", "QuickLook", "CFileSystem"],
             swiftSettings: settings
         ),
 

@@ -84,6 +84,7 @@ run("geokernel full gauss9 -> Float32", geokernel(scene, GAUSS9, "full", ["-ot",
 run("geokernel full 3x3 own format", geokernel(scene, "sharpen", "full"))
 run("geokernel blob1 3x3 own format", geokernel(scene, "sharpen", "blob1"))
 run("geokernel full 3x3 own format --resume", geokernel(scene, "sharpen", "full", ["--resume"]))
+run("geokernel full 3x3 own format --preview", geokernel(scene, "sharpen", "full", ["--preview", f"{D}/out/look.png"]))
 run("gdal_translate DEFLATE+PREDICTOR=2", ["gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE",
     "-co", "PREDICTOR=2", "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER", deflate, out], ANCHOR_ENV)
 run("geokernel DEFLATE full 3x3", geokernel(deflate, "sharpen", "full"))
@@ -127,6 +128,7 @@ ratios = {
     "5. peak RSS MiB, 16384 default options (<= 256)": cases["geokernel full 3x3 own format"]["rss"],
     "7. box15 / 3x3, full Float32 (<= 1.5)": c("geokernel full box15 -> Float32") / c("geokernel full 3x3 -> Float32"),
     "checkpoint cost: --resume / plain (< 1.05)": c("geokernel full 3x3 own format --resume") / c("geokernel full 3x3 own format"),
+    "quick look cost: --preview / plain (<= 1.05)": c("geokernel full 3x3 own format --preview") / c("geokernel full 3x3 own format"),
 }
 for k, d in decodes.items():
     ratios[f"6. blocks decoded / blocks needed, {k} (<= 1.05)"] = d["blocks_decoded"] / d["blocks_needed"]

@@ -8,6 +8,8 @@ swift build -c release --product geokernel
 bin=$(swift build -c release --show-bin-path)/geokernel
 mkdir -p .build/sample
 out=.build/sample/scene_denoised.tif
-"$bin" apply Samples/scene.tif "$out" --kernel Samples/denoise_5x5.txt --mask Samples/water_mask.tif --overwrite
+"$bin" apply Samples/scene.tif "$out" --kernel Samples/denoise_5x5.txt --mask Samples/water_mask.tif --overwrite \
+  --preview .build/sample/scene_denoised_preview.png --preview-size 320
 "$bin" info "$out"
 echo "result: $(pwd)/$out"
+echo "quick look: $(pwd)/.build/sample/scene_denoised_preview.png"

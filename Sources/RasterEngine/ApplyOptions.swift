@@ -81,6 +81,8 @@ public struct ApplyOptions: Sendable {
     public var checksums = false
     /// Seconds between checkpoints with `resume` (each flushes the partial GeoTIFF).
     public var checkpointSeconds: Double = 5
+    /// A quick look to write at the end (`--preview`); changes no pixel, so not in the resume fingerprint.
+    public var preview: PreviewRequest?
 
     /// Creates options with the defaults of the command line, convolving with `kernel`.
     public init(input: String, output: String, kernel: Kernel) {

@@ -38,6 +38,8 @@ public struct PlanReport: Sendable, Codable {
     public var passThrough: String
     /// How the output's blocks would be written (see `BlockWrites`).
     public var blockWrites: String
+    /// The quick look `--preview` would write, if any.
+    public var preview: String? = nil
 
     /// The lines `geokernel plan` prints.
     public var text: String {
@@ -53,7 +55,7 @@ public struct PlanReport: Sendable, Codable {
         Pass-through: \(passThrough)
         Block writes: \(blockWrites)
         Memory: at most about \(mib(memoryBound))
-        """
+        """ + (preview.map { "\nPreview: \($0)" } ?? "")
     }
 }
 
@@ -69,6 +71,7 @@ extension Engine {
         let input = try PreparedRun.open(options)
         let run = try PreparedRun(options, input: input, cancellation: Cancellation())
         let options = run.options   // as run: a kernel in ground units resolved
+        try options.preview?.check(notAnyOf: [options.input])
         let layout = run.layout, profile = run.profile, filtered = run.filtered
         let block = run.plannedBlock
         let plan = run.plan(block: block)
@@ -109,6 +112,6 @@ extension Engine {
                           kernelWidth: kernel?.width ?? 0, kernelHeight: kernel?.height ?? 0,
                           kernelSeparable: kernel?.isSeparable ?? false, kernelGroundSize: options.groundKernelSize,
                           passThrough: run.passThrough.description,
-                          blockWrites: writes.planDescription)
+                          blockWrites: writes.planDescription, preview: options.preview?.path)
     }
 }

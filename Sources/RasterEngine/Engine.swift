@@ -45,6 +45,8 @@ public struct ApplyReport: Sendable {
     public var stats: RunStats
     /// Wall time of the run.
     public var seconds: Double
+    /// Wall time spent writing the quick look after the run (`--preview`), `nil` without one.
+    public var previewSeconds: Double? = nil
 }
 
 /// The engine: open, plan, read tiles with their halo on worker threads, convolve,
@@ -86,6 +88,7 @@ public enum Engine {
         let input = try PreparedRun.open(options)
         let run = try PreparedRun(options, input: input, cancellation: cancellation)
         let options = run.options   // as run: a kernel in ground units resolved
+        try options.preview?.check(notAnyOf: [options.input, options.output])
         let layout = run.layout, profile = run.profile, copying = run.copiesInput
 
         // The output: a temporary file beside OUTPUT, renamed at the end.
@@ -123,7 +126,9 @@ public enum Engine {
         let operation = run.operation
         let blocks = BlockCache(layout: layout, plan: plan, halo: operation.halo, edge: options.edge,
                                 budget: run.blockCacheBudget)
-        let job = run.job(plan: plan, nanValues: output.nanValues, cancellation: cancellation, blocks: blocks)
+        let canvas = try previewCanvas(options, layout: layout, outputType: profile.dataType, nanValues: output.nanValues)
+        let job = run.job(plan: plan, nanValues: output.nanValues, cancellation: cancellation, blocks: blocks,
+                          preview: canvas)
         let ledger = ChunkLedger(sink: sink, chunkCount: plan.chunkCount, done: done, checkpoint: checkpoint,
                                  progress: progress)
 
@@ -165,7 +170,7 @@ public enum Engine {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ApplyReport(options: options, output: options.output,
+        var report = ApplyReport(options: options, output: options.output,
                            width: layout.width, height: layout.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: run.cogOptions ?? profile.creationOptions,
@@ -174,6 +179,8 @@ public enum Engine {
                            threads: threads, selectionSources: run.selection.summaries, passThrough: run.passThrough, blockWrites: sink.writes,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: ledger.stats, seconds: seconds)
+        report.previewSeconds = try finishPreview(canvas, options, report: report)   // after the output is in place
+        return report
     }
 
     /// Runs `threads` workers (`concurrentPerform`), each with its own handles and the

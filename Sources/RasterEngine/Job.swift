@@ -30,6 +30,8 @@ struct Job: Sendable {
     var copiesInput = false
     /// The input's decoded blocks shared by the workers (`nil`: read through GDAL directly).
     var blocks: BlockCache? = nil
+    /// The quick look the workers feed (`--preview`), `nil` without one.
+    var preview: PreviewCanvas? = nil
 
     /// Per band (index 0 = band 1): the kind of numbers it holds, for the operation.
     var samples: [SampleKind] { layout.samples }
@@ -69,11 +71,12 @@ extension Job {
     /// The job for `options` on a prepared input, plan and selection.
     init(_ options: ApplyOptions, layout: RasterLayout, plan: TilePlan, selection: Selection, filtered: [Int],
          halo: Halo, outputType: RasterDataType, nanValues: [Double], cancellation: Cancellation,
-         copiesInput: Bool = false, blocks: BlockCache? = nil) {
+         copiesInput: Bool = false, blocks: BlockCache? = nil, preview: PreviewCanvas? = nil) {
         self.init(inputPath: options.input, selection: selection,
                   layout: layout, plan: plan, halo: halo, edge: options.edge,
                   cval: options.cval, leavesInvalidOut: options.nodataPolicy == .renormalize, filteredBands: filtered,
                   copiedBands: (1...layout.bandCount).filter { !filtered.contains($0) }, outputType: outputType,
-                  nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput, blocks: blocks)
+                  nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput, blocks: blocks,
+                  preview: preview)
     }
 }

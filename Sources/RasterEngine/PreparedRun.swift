@@ -103,9 +103,10 @@ struct PreparedRun: ~Copyable {
     }
 
     /// The job every worker shares.
-    func job(plan: TilePlan, nanValues: [Double], cancellation: Cancellation, blocks: BlockCache?) -> Job {
+    func job(plan: TilePlan, nanValues: [Double], cancellation: Cancellation, blocks: BlockCache?,
+             preview: PreviewCanvas? = nil) -> Job {
         Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
             outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput,
-            blocks: blocks)
+            blocks: blocks, preview: preview)
     }
 }

@@ -68,6 +68,23 @@ struct RasterLayout: Sendable {
     }
 }
 
+extension RasterLayout {
+    /// The value a pixel (as Double) equals exactly when GDAL's nodata mask calls it invalid,
+    /// when the band's only mask is its nodata value (`GMF_NODATA`): the nodata cast to the
+    /// band's type as GDAL casts it (truncated for integers, rounded to Float32); NaN for a
+    /// NaN nodata (the NaN test does it). `nil` when GDAL's mask band must be read instead
+    /// (other masks; GDAL 3.6 shows Int8 as Byte with its own rules).
+    static func nodataComparand(flags: MaskFlags, type: RasterDataType, noData: Double?) -> Double? {
+        guard flags == .nodata, let nd = noData, type != .int8 else { return nil }
+        if nd.isNaN { return type.isFloatingPoint ? .nan : nil }   // NaN pixels are invalid anyway
+        switch type {
+        case .float64: return nd
+        case .float32: return Double(Float(nd))
+        default: return nd.rounded(.towardZero)
+        }
+    }
+}
+
 /// Runs a GDALKit call and wraps its error with the file and what was being done.
 @inline(__always)
 func gdal<R: ~Copyable>(_ path: String, _ context: @autoclosure () -> String, _ body: () throws -> R) throws -> R {

@@ -100,7 +100,7 @@ extension TileWorker {
         }
 
         let flags = layout.maskFlags[b - 1]
-        let nodata = TileWorker.nodataComparand(flags: flags, type: layout.bandTypes[b - 1], noData: layout.noData[b - 1])
+        let nodata = RasterLayout.nodataComparand(flags: flags, type: layout.bandTypes[b - 1], noData: layout.noData[b - 1])
         let usesMask = !flags.contains(.allValid) && nodata == nil
         var hasNaN = false
         if layout.bandTypes[b - 1].isFloatingPoint {
@@ -159,21 +159,6 @@ extension TileWorker {
             for x in 0..<tile.width { all &= crow[x] }
         }
         return all == 1 ? nil : chosen
-    }
-
-    /// The value a pixel (as Double) equals exactly when GDAL's nodata mask calls it invalid,
-    /// when the band's only mask is its nodata value (`GMF_NODATA`): the nodata cast to the
-    /// band's type as GDAL casts it (truncated for integers, rounded to Float32); NaN for a
-    /// NaN nodata (the NaN test does it). `nil` when GDAL's mask band must be read instead
-    /// (other masks; GDAL 3.6 shows Int8 as Byte with its own rules).
-    static func nodataComparand(flags: MaskFlags, type: RasterDataType, noData: Double?) -> Double? {
-        guard flags == .nodata, let nd = noData, type != .int8 else { return nil }
-        if nd.isNaN { return type.isFloatingPoint ? .nan : nil }   // NaN pixels are invalid anyway
-        switch type {
-        case .float64: return nd
-        case .float32: return Double(Float(nd))
-        default: return nd.rounded(.towardZero)
-        }
     }
 
     /// Reads `rect` of the input's `bands` in the read type, band `k` of the list at

@@ -46,6 +46,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try selection.read(chunk)
+        job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)   // the quick look's selection
         // With a copied input, only blocks holding a selected pixel are written; the tiles
         // of the others are neither read nor copied.
         let blocks = job.copiesInput ? job.plan.blocks(in: chunk) : []
@@ -94,6 +95,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                 try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs, bandSpacing: tile.area * rs)
             }
         }
+        job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)   // the quick look: tiles copied through
         let row = scratch.typed(.row, Double.self, count: tile.width)
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
@@ -136,6 +138,9 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
             operation.apply(padded, into: result, workspace: &workspace)
             composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b, layout: layout,
                       into: out, stats: &stats)
+            job.preview?.record(tile: tile, band: b,   // the quick look's input and output
+                                input: planes.values + gathered.halo.top * gathered.paddedWidth + gathered.halo.left,
+                                inputStride: gathered.paddedWidth, output: result, outputStride: tile.width)
         }
     }
 }

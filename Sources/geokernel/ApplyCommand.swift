@@ -40,6 +40,9 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup(title: "Processing and output")
     var processing: ProcessingOptions
 
+    @OptionGroup(title: "Quick look")
+    var look: PreviewFlags
+
     @Flag(help: "Replace OUTPUT if it exists.")
     var overwrite = false
 
@@ -104,6 +107,7 @@ struct ApplyCommand: ParsableCommand {
         o.overwrite = overwrite
         o.resume = resume
         o.checksums = json
+        o.preview = try look.request()
         if let text = ProcessInfo.processInfo.environment["GEOKERNEL_CHECKPOINT_SECONDS"] {
             guard let v = Double(text), v >= 0, v.isFinite else {
                 throw .badOption("GEOKERNEL_CHECKPOINT_SECONDS must be a number of seconds, not '\(text)'")

@@ -27,6 +27,9 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup(title: "Processing and output")
     var processing: ProcessingOptions
 
+    @OptionGroup(title: "Quick look")
+    var look: PreviewFlags
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -35,6 +38,7 @@ struct PlanCommand: ParsableCommand {
         do {
             var o = try processing.options(input: input, output: "", kernel: kernel, defaultKernel: "identity")
             try selection.apply(to: &o)
+            o.preview = try look.request()
             report = try Engine.plan(o)
         } catch {
             Diagnostics.fail(error)

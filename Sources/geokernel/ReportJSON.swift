@@ -65,6 +65,8 @@ enum ReportJSON {
             "bytes_written": r.bytesWritten,
             "peak_memory_bytes": r.peakMemoryBytes,
             "checksums": r.checksums,
+            "preview": options.preview?.path as Any? ?? NSNull(),
+            "preview_seconds": r.previewSeconds as Any? ?? NSNull(),
             "ok": true,
             "exit_code": 0,
         ]

@@ -1,0 +1,151 @@
+import Foundation
+import GDALKit
+import QuickLook
+import RasterKernels
+import RasterTiling
+
+/// What a quick look wrote. Thread safety: a plain value, `Sendable`.
+public struct PreviewReport: Sendable, Codable {
+    /// The PNG written and its size in pixels.
+    public var path: String
+    public var width: Int, height: Int
+    /// Each panel's name and place (`x,y,width,height`), in reading order.
+    public var panels: [String]
+    /// Sample grid cells, those selected, and those not sampled (drawn hatched).
+    public var samples: Int, samplesSelected: Int, samplesUnknown: Int
+}
+
+extension Engine {
+    /// Rasters up to this many pixels have the cells `apply` never read (a copied input's
+    /// untouched blocks) filled by a decimated read after the run; larger ones leave them
+    /// hatched, since that read decodes every block (see Docs/preview.md).
+    static let previewFillPixels = 16 << 20
+
+    // MARK: - apply --preview
+
+    /// The canvas the workers feed, when `--preview` is given.
+    static func previewCanvas(_ options: ApplyOptions, layout: RasterLayout, outputType: RasterDataType,
+                              nanValues: [Double]) throws -> PreviewCanvas? {
+        guard let request = options.preview else { return nil }
+        let bands = try request.shownBands(count: layout.bandCount)
+        let grid = SampleGrid(rasterWidth: layout.width, rasterHeight: layout.height, maximumSide: request.panelSide)
+        let noData = bands.map { b in
+            RasterLayout.nodataComparand(flags: layout.maskFlags[b - 1], type: layout.bandTypes[b - 1],
+                                       noData: layout.noData[b - 1])
+        }
+        return PreviewCanvas(grid: grid, bands: bands, noData: noData, outputType: outputType, nanValues: nanValues)
+    }
+
+    /// Writes the quick look of a finished run: fills the cells no worker recorded when that
+    /// is cheap (`previewFillPixels`), then draws and writes the PNG with the run's provenance.
+    /// - Returns: the seconds it took, `nil` without `--preview`.
+    static func finishPreview(_ canvas: PreviewCanvas?, _ options: ApplyOptions,
+                              report: ApplyReport) throws -> Double? {
+        guard let canvas, let request = options.preview else { return nil }
+        let started = ContinuousClock.now
+        let grid = canvas.grid
+        if canvas.unknownCount > 0 && grid.rasterWidth * grid.rasterHeight <= previewFillPixels {
+            let input = try gdal(options.input, "opening for the preview") { try Dataset.open(options.input) }
+            let (values, valid) = try PreviewSampling.bands(input, canvas.bands, grid: grid, path: options.input)
+            var output: [[Double]]? = nil
+            if report.chunksResumed > 0 {   // chunks of an earlier run: their output is not the input
+                let out = try gdal(options.output, "opening for the preview") { try Dataset.open(options.output) }
+                output = try PreviewSampling.bands(out, canvas.bands, grid: grid, path: options.output).values
+            }
+            canvas.fill(input: values, output: output, valid: valid)
+        }
+        let s = report.stats
+        var text = provenance(options, request: request, bands: canvas.bands)
+        text += [("OUTPUT", options.output),
+                 ("PIXELS_SELECTED", "\(s.pixelsSelected) of \(report.width * report.height)"),
+                 ("TILES", "\(s.tilesTotal) in all, \(s.tilesConvolved) convolved, \(s.tilesSkipped) skipped"),
+                 ("PASS_THROUGH", report.passThrough == .inputCopied ? "input_copied" : "rewritten")]
+        _ = try writeQuickLook(canvas.planes(), request: request, text: text)
+        return Meter.seconds(ContinuousClock.now - started)
+    }
+
+    // MARK: - Shared
+
+    /// The provenance every quick look carries: command, version, method and kernel, selection, bands.
+    static func provenance(_ options: ApplyOptions, request: PreviewRequest,
+                           bands: [Int]) -> [(key: String, value: String)] {
+        var method = options.operationSummary
+        if let k = options.kernel, options.method == .convolve {
+            var weights = ""
+            if k.width * k.height <= 81 {
+                let rows = (0..<k.height).map { r in
+                    (0..<k.width).map { c in String(format: "%g", k.values[r * k.width + c]) }.joined(separator: ",")
+                }
+                weights = "; weights " + rows.joined(separator: ";")
+            }
+            method = "convolution, kernel \(k.width)x\(k.height), sum \(String(format: "%g", k.sum))"
+                + "\(k.isSeparable ? ", separable" : "")\(weights)"
+        }
+        var sources: [String] = []
+        if let m = options.mask { sources.append("mask \(m) band \(options.maskBand)") }
+        if let p = options.polygons { sources.append("polygons \(p)") }
+        if options.whereExpression != nil { sources.append("where") }
+        if let b = options.bbox {
+            let crs = options.bboxCRS.map { " (\($0))" } ?? ""
+            sources.append("bbox \(b.map { String($0) }.joined(separator: ","))" + crs)
+        }
+        if options.invertMask { sources.append("inverted") }
+        return [("COMMAND", request.commandLine),
+                ("VERSION", "geokernel \(request.version), GDAL \(GDALRuntime.version)"),
+                ("INPUT", options.input),
+                ("METHOD", "\(method); edge \(options.edge.rawValue), nodata policy \(options.nodataPolicy.rawValue)"),
+                ("SELECTION", sources.isEmpty ? "every pixel" : sources.joined(separator: " AND ")),
+                ("BANDS", bands.map(String.init).joined(separator: ",")
+                    + (bands.count == 3 ? " as red, green, blue" : " as grey"))]
+    }
+
+    /// Draws `samples` and writes the PNG through GDAL: a MEM dataset (red, green, blue,
+    /// alpha), its metadata the text chunks, copied by the PNG driver to a temporary file
+    /// beside the target and renamed over it (no partial file on failure).
+    static func writeQuickLook(_ samples: SamplePlanes, request: PreviewRequest,
+                               text: [(key: String, value: String)]) throws -> PreviewReport {
+        let image = QuickLookImage(samples)
+        let panels = image.panels.map { p in
+            "\(p.name) \(p.window.x),\(p.window.y),\(p.window.width),\(p.window.height)"
+        }
+        let stretch = image.stretches.map { String(format: "%g..%g", $0.low, $0.high) }.joined(separator: "; ")
+        let unknown = samples.known.reduce(0) { $0 + (1 - Int($1)) }
+        let selected = samples.selected.reduce(0) { $0 + Int($1) }
+        var items = text + [
+            ("PANELS", panels.joined(separator: "; ")),
+            ("STRETCH", "2-98 % of the input's valid samples, shared by input and output: \(stretch)"),
+            ("SAMPLES", "\(samples.width)x\(samples.height) nearest-neighbour samples, \(selected) selected"),
+        ]
+        if samples.output != nil {
+            let white = image.differenceWhite.map { String(format: "%g", $0) } ?? "none (every difference is zero)"
+            items.append(("DIFFERENCE", "black = zero; white = \(white) of the stretch range;"
+                          + " any non-zero at least \(QuickLookImage.differenceFloor)/255"))
+        }
+        if unknown > 0 {
+            items.append(("NOT_SAMPLED", "\(unknown) samples in blocks the run never read (copied from the input,"
+                          + " or done before --resume): hatched; geokernel preview INPUT OUTPUT draws them"))
+        }
+        let temporary = request.path + ".geokernel-tmp-\(getpid()).png"
+        do {
+            let ds = try Dataset.inMemory(width: image.width, height: image.height, bandCount: 4, dataType: .byte)
+            let rect = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
+            let layout = BufferLayout(dataType: .byte, width: image.width, height: image.height)
+            try image.pixels.withUnsafeBytes { try ds.write(bands: [1, 2, 3, 4], rect, from: $0, layout: layout) }
+            for (b, name) in ["Red", "Green", "Blue", "Alpha"].enumerated() {
+                try ds.withBand(b + 1) { try $0.setColorInterpretation(name) }
+            }
+            try ds.setMetadata(items)
+            try ds.writePNG(to: temporary, zlevel: 1)
+        } catch {
+            unlink(temporary)
+            throw EngineError(wrapping: error, path: request.path, context: "writing the preview")
+        }
+        guard rename(temporary, request.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw EngineError.fileSystem(path: request.path, context: "writing the preview", reason: reason)
+        }
+        return PreviewReport(path: request.path, width: image.width, height: image.height, panels: panels,
+                             samples: samples.count, samplesSelected: selected, samplesUnknown: unknown)
+    }
+}

@@ -1,0 +1,197 @@
+import BlockOutput
+import GDALKit
+import QuickLook
+import RasterTiling
+
+/// A quick look filled while `apply` runs: a fixed grid of samples (`SampleGrid`) that the
+/// workers feed from what they already hold, so the preview costs no read of its own — the
+/// input and composited output of every convolved tile, the pixels of every pass-through tile
+/// they copy, and each chunk's selection. Cells of blocks the run never reads (a copied input's
+/// untouched blocks, chunks done before a `--resume`) stay unknown until `fill` samples them.
+///
+/// Thread safety: `@unchecked Sendable` is sound because the sample buffers are private, fixed
+/// in size, allocated in `init` and freed in `deinit`, and read or written only inside
+/// `lock.withLock` (a pthread mutex). Every `record` gathers its samples on the calling thread
+/// first, then stores them under the lock, once per chunk, tile and band: a few thousand locks a run.
+final class PreviewCanvas: @unchecked Sendable {
+    /// The grid sampled.
+    let grid: SampleGrid
+    /// 1-based input bands shown, and per shown band its nodata (as the band's mask compares it).
+    let bands: [Int]
+    private let noData: [Double?]
+    /// The output's type and per band the value NaN becomes, so recorded output values are the stored ones.
+    private let outputType: RasterDataType
+    private let nanValues: [Double]
+    private let lock = Guarded(0)
+    /// Per shown band `k`, cell `c` at `k × count + c`: input and output values.
+    private let input: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>
+    /// Per cell: validity of input and output, selection, and how many shown bands are recorded.
+    private let inputValid: UnsafeMutablePointer<UInt8>, outputValid: UnsafeMutablePointer<UInt8>
+    private let selected: UnsafeMutablePointer<UInt8>, recorded: UnsafeMutablePointer<UInt8>
+
+    /// A canvas for a raster, showing `bands`.
+    init(grid: SampleGrid, bands: [Int], noData: [Double?], outputType: RasterDataType, nanValues: [Double]) {
+        self.grid = grid
+        self.bands = bands
+        self.noData = noData
+        self.outputType = outputType
+        self.nanValues = nanValues
+        let n = grid.count
+        input = .allocate(capacity: n * bands.count)
+        output = .allocate(capacity: n * bands.count)
+        input.initialize(repeating: 0, count: n * bands.count)
+        output.initialize(repeating: 0, count: n * bands.count)
+        inputValid = .allocate(capacity: n)
+        outputValid = .allocate(capacity: n)
+        selected = .allocate(capacity: n)
+        recorded = .allocate(capacity: n)
+        inputValid.initialize(repeating: 1, count: n)
+        outputValid.initialize(repeating: 1, count: n)
+        selected.initialize(repeating: 0, count: n)
+        recorded.initialize(repeating: 0, count: n)
+    }
+
+    deinit {
+        for p in [input, output] { p.deallocate() }
+        for p in [inputValid, outputValid, selected, recorded] { p.deallocate() }
+    }
+
+    // MARK: - Feeding (worker threads)
+
+    /// Records the chunk's selection: `selection` row-major over `chunk` (1 = selected),
+    /// `nil` with `nothing` false meaning every pixel is selected.
+    func record(chunk: Window, selection: UnsafePointer<UInt8>?, nothing: Bool) {
+        let (rows, cols) = grid.cells(in: chunk)
+        guard !rows.isEmpty, !cols.isEmpty else { return }
+        var values: [UInt8] = []
+        values.reserveCapacity(rows.count * cols.count)
+        for j in rows {
+            let y = grid.rows[j] - chunk.y
+            for i in cols {
+                values.append(nothing ? 0 : selection.map { $0[y * chunk.width + grid.columns[i] - chunk.x] } ?? 1)
+            }
+        }
+        lock.withLock { _ in
+            var k = 0
+            for j in rows { for i in cols { selected[j * grid.width + i] = values[k]; k += 1 } }
+        }
+    }
+
+    /// Records band `band` of a convolved tile after compositing: `input` and `output` point
+    /// at the tile's top-left pixel (as Double), rows `inputStride` and `outputStride` apart.
+    func record(tile: Window, band: Int, input: UnsafePointer<Double>, inputStride: Int,
+                output: UnsafePointer<Double>, outputStride: Int) {
+        guard let k = bands.firstIndex(of: band) else { return }
+        let (rows, cols) = grid.cells(in: tile)
+        guard !rows.isEmpty, !cols.isEmpty else { return }
+        var ins: [Double] = [], outs: [Double] = []
+        ins.reserveCapacity(rows.count * cols.count)
+        outs.reserveCapacity(rows.count * cols.count)
+        for j in rows {
+            let y = grid.rows[j] - tile.y
+            for i in cols {
+                let x = grid.columns[i] - tile.x
+                ins.append(input[y * inputStride + x])
+                outs.append(output[y * outputStride + x])
+            }
+        }
+        store(k, rows, cols, input: ins, output: stored(outs, band: band))
+    }
+
+    /// Records a pass-through tile's pixels of `bands` (the output is the input there):
+    /// `raw` holds them in `type`, band `n` of the list at `raw + n × tile.area × size`.
+    func record(tile: Window, bands list: [Int], raw: UnsafeRawPointer, type: RasterDataType) {
+        let (rows, cols) = grid.cells(in: tile)
+        guard !rows.isEmpty, !cols.isEmpty else { return }
+        let size = type.byteSize
+        for (n, band) in list.enumerated() {
+            guard let k = bands.firstIndex(of: band) else { continue }
+            var ins = [Double](repeating: 0, count: rows.count * cols.count)
+            var m = 0
+            for j in rows {
+                let y = grid.rows[j] - tile.y
+                for i in cols {
+                    let x = grid.columns[i] - tile.x
+                    PixelCodec.decode(type, raw + (n * tile.area + y * tile.width + x) * size, count: 1, into: &ins[m])
+                    m += 1
+                }
+            }
+            store(k, rows, cols, input: ins, output: stored(ins, band: band))
+        }
+    }
+
+    /// The values as the output stores them (rounded and clamped to its type), as Double.
+    private func stored(_ values: [Double], band: Int) -> [Double] {
+        var out = values
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: max(1, values.count * 8), alignment: 8)
+        defer { bytes.deallocate() }
+        values.withUnsafeBufferPointer { v in
+            _ = PixelCodec.encode(v.baseAddress!, count: v.count, as: outputType, nanValue: nanValues[band - 1],
+                                  into: bytes)
+        }
+        out.withUnsafeMutableBufferPointer { o in
+            PixelCodec.decode(outputType, bytes, count: o.count, into: o.baseAddress!)
+        }
+        return out
+    }
+
+    private func store(_ k: Int, _ rows: Range<Int>, _ cols: Range<Int>, input ins: [Double], output outs: [Double]) {
+        let nd = noData[k] ?? .nan, n = grid.count, w = grid.width
+        let inBand = input + k * n, outBand = output + k * n
+        lock.withLock { _ in
+            var m = 0
+            for j in rows {
+                for c in (j * w + cols.lowerBound)..<(j * w + cols.upperBound) {
+                    let v = ins[m], o = outs[m]
+                    inBand[c] = v
+                    outBand[c] = o
+                    if v != v || v == nd { inputValid[c] = 0 }
+                    if o != o || o == nd { outputValid[c] = 0 }
+                    recorded[c] &+= 1
+                    m += 1
+                }
+            }
+        }
+    }
+
+    // MARK: - After the run
+
+    /// The planes as recorded (a cell is known once every shown band is). Call after every
+    /// worker has finished.
+    func planes() -> SamplePlanes {
+        lock.withLock { _ in
+            let n = grid.count, bc = bands.count
+            var p = SamplePlanes(width: grid.width, height: grid.height, bands: bc, withOutput: true)
+            p.input = (0..<bc).map { Array(UnsafeBufferPointer(start: input + $0 * n, count: n)) }
+            p.output = (0..<bc).map { Array(UnsafeBufferPointer(start: output + $0 * n, count: n)) }
+            p.inputValid = Array(UnsafeBufferPointer(start: inputValid, count: n))
+            p.outputValid = Array(UnsafeBufferPointer(start: outputValid, count: n))
+            p.selected = Array(UnsafeBufferPointer(start: selected, count: n))
+            p.known = (0..<n).map { recorded[$0] >= UInt8(bc) ? 1 : 0 }
+            return p
+        }
+    }
+
+    /// Number of cells not every shown band recorded (untouched blocks of a copied input, resumed chunks).
+    var unknownCount: Int {
+        lock.withLock { _ in (0..<grid.count).reduce(0) { $0 + (recorded[$1] >= UInt8(bands.count) ? 0 : 1) } }
+    }
+
+    /// Fills the unknown cells from decimated samples of the input and, for chunks an earlier
+    /// run computed (`--resume`), of the output; without `output` the output is the input there
+    /// (a copied input's untouched blocks hold the input's bytes).
+    func fill(input values: [[Double]], output: [[Double]]?, valid: [UInt8]) {
+        lock.withLock { _ in
+            let n = grid.count
+            for c in 0..<n where recorded[c] < UInt8(bands.count) {
+                for k in bands.indices {
+                    input[k * n + c] = values[k][c]
+                    self.output[k * n + c] = (output ?? values)[k][c]
+                }
+                inputValid[c] = valid[c]
+                outputValid[c] = valid[c]
+                recorded[c] = UInt8(bands.count)
+            }
+        }
+    }
+}
