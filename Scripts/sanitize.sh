@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash Scripts/setup.sh
 echo "== ThreadSanitizer"
 TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan --disable-xctest \
-  --filter "SeamTests|GDALKitCoreTests|BadInputTests|RunFailureTests|BlockDecodeTests|InputCopyTests|BlockWriteTests|PreviewCLITests"
+  --filter "SeamTests|MethodSeamTests|GDALKitCoreTests|BadInputTests|RunFailureTests|BlockDecodeTests|InputCopyTests|BlockWriteTests|BlockWriteQueueTests|PreviewCLITests"
 echo "== AddressSanitizer"
 LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan.supp swift test --sanitize=address --scratch-path .build-asan --disable-xctest \
-  --filter "SeamTests|GDALKitCoreTests|FuzzTests|ScipyGoldenTests|BadInputTests|MutatedCorpusTests|BlockWriteTests"
+  --filter "SeamTests|MethodSeamTests|GDALKitCoreTests|FuzzTests|ScipyGoldenTests|BadInputTests|MutatedCorpusTests|BlockWriteTests|BlockFileTests|TIFFTileIndexTests"
