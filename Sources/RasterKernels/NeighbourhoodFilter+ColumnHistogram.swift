@@ -7,7 +7,7 @@ extension NeighbourhoodFilter {
     static let cacheTarget = 1 << 21
     /// Narrowest strip the cache target may ask for (narrower strips repeat more column updates).
     static let minimumStrip = 24
-    /// Tiles of at most this many distinct values take the column histograms (at most two levels of counters).
+    /// Integer tiles spanning at most this many values take the column histograms (at most two levels of counters).
     static let fewKeys = 1024
     /// Footprints at least this high take the column histograms whatever the number of distinct values.
     static let tallFootprint = 48
@@ -23,8 +23,9 @@ extension NeighbourhoodFilter {
     /// Returns `false` (nothing written) when the path does not fit: not a rectangle, more pixels than the UInt16
     /// counters hold, strips that would not fit `columnHistogramBudget`; and, unless `force`, where the sliding
     /// histogram measured faster: chosen pixels sparser than one in `height / 2` of their bounding box (its
-    /// restarts cost less), or a tile of more than `fewKeys` distinct values under a footprint less than
-    /// `tallFootprint` high (many levels of counters, touched at random, cost more than its O(height) walk).
+    /// restarts cost less), or, under a footprint less than `tallFootprint` high, a float band or an integer tile
+    /// spanning more than `fewKeys` values (three or more levels of counters, touched at random, cost more than
+    /// its O(height) walk at those heights).
     /// - Parameter stripWidth: forces the strips' width (tests), otherwise chosen for the cache.
     func applyColumnHistogram(_ g: TileGeometry, sample: SampleKind, into out: UnsafeMutablePointer<Double>,
                               workspace: NeighbourhoodWorkspace, force: Bool = false,
@@ -35,10 +36,12 @@ extension NeighbourhoodFilter {
         let tall = fh >= NeighbourhoodFilter.tallFootprint
         if !force {
             if 2 * chosenCount * max(fh, 2) < 4 * box.width * box.height { return false }
-            if sample == .float && !tall { return false }
+            if !tall {  // few keys needed: look at the integer span before keying
+                guard case let .integer(lo, hi) = sample, let (_, span) = TileKeys.integerSpan(g, lo: lo, hi: hi),
+                      span <= NeighbourhoodFilter.fewKeys else { return false }
+            }
         }
         let keys = TileKeys(g, sample: sample, workspace: workspace)
-        if !force && !tall && keys.count > NeighbourhoodFilter.fewKeys { return false }
         let rows = box.height + fh - 1
         func bytes(_ columns: Int) -> Int {
             64 * columns * StripHistogram.layout(binCount: min(keys.count, columns * rows)).segments

@@ -50,9 +50,13 @@ public struct NeighbourhoodFilter: TileOperation {
                 applyDirect(g, into: out, workspace: workspace)
             }
         case .mode:
+            if footprint.count > NeighbourhoodFilter.directRankLimit,
+               applyColumnHistogram(g, sample: tile.sample, into: out, workspace: workspace) {
+                break
+            }
             if footprint.count <= NeighbourhoodFilter.directModeLimit {
                 applyDirect(g, into: out, workspace: workspace)
-            } else if !applyColumnHistogram(g, sample: tile.sample, into: out, workspace: workspace) {
+            } else {
                 applyHistogramRank(g, sample: tile.sample, into: out, workspace: workspace)
             }
         case .convolve:

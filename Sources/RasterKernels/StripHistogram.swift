@@ -13,8 +13,6 @@
 /// Column histograms are left all zero after a strip (every add is removed), so they are zeroed only when
 /// allocated. Thread safety: a view of one worker's scratch arrays.
 struct StripHistogram {
-    /// One segment's 32 counters (one cache line), added and subtracted as a vector.
-    typealias Segment = SIMD32<UInt16>
     /// Largest footprint count the UInt16 kernel counters hold.
     static let maximumCount = Int(UInt16.max)
     /// Bits of a bin index per level: segments of 32 counters.
@@ -35,8 +33,10 @@ struct StripHistogram {
     let kernel: UnsafeMutablePointer<UInt16>
     /// Per segment, the time (`rowBase + x`) its kernel counters were last brought up to date.
     let marks: UnsafeMutablePointer<Int>
-    /// Per level: shift from a bin to its bin at that level, and the index of the level's first segment.
+    /// Per level: shift from a bin to its bin at that level, and the index of its first segment.
     private let shift: UnsafeMutablePointer<Int>, first: UnsafeMutablePointer<Int>
+    /// Per level: the number of its segments.
+    private let count: UnsafeMutablePointer<Int>
     /// Time of window position 0 on the current row (larger than every mark of earlier rows).
     private var rowBase = 0
 
@@ -66,14 +66,16 @@ struct StripHistogram {
         kernel = workspace.kernelCounts.pointer(segments << StripHistogram.bits)
         marks = workspace.marks.pointer(segments)
         marks.initialize(repeating: -1, count: segments)
-        let layout = workspace.layout.pointer(2 * StripHistogram.maximumLevels)
+        let layout = workspace.layout.pointer(3 * StripHistogram.maximumLevels)
         shift = layout
         first = layout + StripHistogram.maximumLevels
+        count = layout + 2 * StripHistogram.maximumLevels
         var m = 0
         for l in 0..<levels {
             shift[l] = StripHistogram.bits * (levels - 1 - l)
             first[l] = m
-            m += StripHistogram.parents(level: l, levels: levels, binCount: binCount)
+            count[l] = StripHistogram.parents(level: l, levels: levels, binCount: binCount)
+            m += count[l]
         }
         rowBase = columnCount + 2
     }
@@ -108,18 +110,14 @@ struct StripHistogram {
         marks[index] = t
         let dst = UnsafeMutableRawPointer(kernel + (index << StripHistogram.bits))
         let src = UnsafeRawPointer(columns + ((index * columnCount) << StripHistogram.bits))
+        var sum = Segment()
         if last >= rowBase && 2 * (t - last) <= width {
-            var sum = dst.load(as: Segment.self)
-            for c in (last - rowBase + 1)...x {
-                sum = sum &+ src.load(fromByteOffset: (c + width - 1) << 6, as: Segment.self)
-                    &- src.load(fromByteOffset: (c - 1) << 6, as: Segment.self)
-            }
-            dst.storeBytes(of: sum, as: Segment.self)
+            sum.load(dst)
+            for c in (last - rowBase + 1)...x { sum.slide(entering: src + ((c + width - 1) << 6), leaving: src + ((c - 1) << 6)) }
         } else {
-            var sum = Segment()
-            for c in x..<(x + width) { sum = sum &+ src.load(fromByteOffset: c << 6, as: Segment.self) }
-            dst.storeBytes(of: sum, as: Segment.self)
+            for c in x..<(x + width) { sum.add(src + (c << 6)) }
         }
+        sum.store(dst)
     }
 
     /// The number of values in the window whose left column is `x`.
@@ -130,13 +128,27 @@ struct StripHistogram {
         return n
     }
 
-    /// The bin holding the value of 0-based rank `r` in the window at `x` (`r < total(x:)`).
+    /// The bin holding the value of 0-based rank `r` in the window at `x` (`r < total(x:)`). At the bottom level
+    /// the walk's neighbour segments are brought up to date too: a rank moving by a segment from one pixel to the
+    /// next then finds its segment one step behind instead of rebuilding it from `width` columns.
     @inline(__always) func select(_ r: Int, x: Int) -> Int {
         var s = 0, rest = r
         for l in 0..<levels {
             sync(level: l, segment: s, x: x)
+            if l > 0 && l == levels - 1 {
+                if s > 0 { sync(level: l, segment: s - 1, x: x) }
+                if s + 1 < count[l] { sync(level: l, segment: s + 1, x: x) }
+            }
             let counts = kernel + ((first[l] + s) << StripHistogram.bits)
+            // Groups of 8 counters summed as vectors, then at most 8 counters one by one.
+            let raw = UnsafeRawPointer(counts)
             var j = 0
+            var group = Int(raw.load(as: SIMD8<UInt16>.self).wrappedSum())
+            while j < 24 && rest >= group {
+                rest -= group
+                j += 8
+                group = Int(raw.load(fromByteOffset: 2 * j, as: SIMD8<UInt16>.self).wrappedSum())
+            }
             while rest >= Int(counts[j]) { rest -= Int(counts[j]); j += 1 }
             s = s * 32 + j
         }
@@ -162,5 +174,50 @@ struct StripHistogram {
                 visit(level: l + 1, segment: s * 32 + j, x: x, best: &best, bestCount: &bestCount)
             }
         }
+    }
+}
+
+/// One segment's 32 UInt16 counters (one cache line) as eight words in registers, added and subtracted four
+/// lanes at a time (SWAR). Exact: no lane ever carries or borrows into the next, since a kernel's counters
+/// never exceed 65535 and a leaving column's counters are part of the sum they are taken from.
+/// Thread safety: a plain value.
+struct Segment {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+    var w4: UInt64 = 0, w5: UInt64 = 0, w6: UInt64 = 0, w7: UInt64 = 0
+
+    /// Replaces the words by the 64 bytes at `p`.
+    @inline(__always) mutating func load(_ p: UnsafeRawPointer) {
+        w0 = p.load(as: UInt64.self); w1 = p.load(fromByteOffset: 8, as: UInt64.self)
+        w2 = p.load(fromByteOffset: 16, as: UInt64.self); w3 = p.load(fromByteOffset: 24, as: UInt64.self)
+        w4 = p.load(fromByteOffset: 32, as: UInt64.self); w5 = p.load(fromByteOffset: 40, as: UInt64.self)
+        w6 = p.load(fromByteOffset: 48, as: UInt64.self); w7 = p.load(fromByteOffset: 56, as: UInt64.self)
+    }
+
+    /// Adds the 32 counters at `p`.
+    @inline(__always) mutating func add(_ p: UnsafeRawPointer) {
+        w0 &+= p.load(as: UInt64.self); w1 &+= p.load(fromByteOffset: 8, as: UInt64.self)
+        w2 &+= p.load(fromByteOffset: 16, as: UInt64.self); w3 &+= p.load(fromByteOffset: 24, as: UInt64.self)
+        w4 &+= p.load(fromByteOffset: 32, as: UInt64.self); w5 &+= p.load(fromByteOffset: 40, as: UInt64.self)
+        w6 &+= p.load(fromByteOffset: 48, as: UInt64.self); w7 &+= p.load(fromByteOffset: 56, as: UInt64.self)
+    }
+
+    /// Adds the counters at `entering` and subtracts those at `leaving`.
+    @inline(__always) mutating func slide(entering e: UnsafeRawPointer, leaving l: UnsafeRawPointer) {
+        w0 = w0 &- l.load(as: UInt64.self) &+ e.load(as: UInt64.self)
+        w1 = w1 &- l.load(fromByteOffset: 8, as: UInt64.self) &+ e.load(fromByteOffset: 8, as: UInt64.self)
+        w2 = w2 &- l.load(fromByteOffset: 16, as: UInt64.self) &+ e.load(fromByteOffset: 16, as: UInt64.self)
+        w3 = w3 &- l.load(fromByteOffset: 24, as: UInt64.self) &+ e.load(fromByteOffset: 24, as: UInt64.self)
+        w4 = w4 &- l.load(fromByteOffset: 32, as: UInt64.self) &+ e.load(fromByteOffset: 32, as: UInt64.self)
+        w5 = w5 &- l.load(fromByteOffset: 40, as: UInt64.self) &+ e.load(fromByteOffset: 40, as: UInt64.self)
+        w6 = w6 &- l.load(fromByteOffset: 48, as: UInt64.self) &+ e.load(fromByteOffset: 48, as: UInt64.self)
+        w7 = w7 &- l.load(fromByteOffset: 56, as: UInt64.self) &+ e.load(fromByteOffset: 56, as: UInt64.self)
+    }
+
+    /// Writes the words to the 64 bytes at `p`.
+    @inline(__always) func store(_ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: w0, as: UInt64.self); p.storeBytes(of: w1, toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: w2, toByteOffset: 16, as: UInt64.self); p.storeBytes(of: w3, toByteOffset: 24, as: UInt64.self)
+        p.storeBytes(of: w4, toByteOffset: 32, as: UInt64.self); p.storeBytes(of: w5, toByteOffset: 40, as: UInt64.self)
+        p.storeBytes(of: w6, toByteOffset: 48, as: UInt64.self); p.storeBytes(of: w7, toByteOffset: 56, as: UInt64.self)
     }
 }

@@ -43,7 +43,7 @@ struct TileKeys {
 
     /// The tile minimum and the number of integers from it to the tile maximum, if every valid value is an
     /// integer of the band's range `lo … hi`.
-    private static func integerSpan(_ g: TileGeometry, lo: Int, hi: Int) -> (Int, Int)? {
+    static func integerSpan(_ g: TileGeometry, lo: Int, hi: Int) -> (Int, Int)? {
         let low = Double(lo), high = Double(hi)
         var smallest = Double.infinity, largest = -Double.infinity
         for p in 0..<(g.paddedWidth * g.paddedHeight) where g.isValid(p) {

@@ -7,8 +7,8 @@ import RasterTiling
 let core = 512
 let repeats = Int(ProcessInfo.processInfo.environment["REPEATS"] ?? "3") ?? 3
 
-/// A smooth field plus noise, quantised to 16 bits or kept as Float32.
-func plane(width: Int, height: Int, float: Bool) -> [Double] {
+/// A smooth field plus noise, quantised to 16 bits or kept as Float32, or cut into 8 classes (a class map).
+func plane(width: Int, height: Int, float: Bool, classes: Bool = false) -> [Double] {
     var state: UInt64 = 12345
     func next() -> Double {
         state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -18,7 +18,7 @@ func plane(width: Int, height: Int, float: Bool) -> [Double] {
     for y in 0..<height {
         for x in 0..<width {
             let v = 20000 + 8000 * sin(Double(x) / 37) * cos(Double(y) / 53) + 3000 * next()
-            out[y * width + x] = float ? Double(Float(v / 1000)) : v.rounded()
+            out[y * width + x] = classes ? (v / 4000).rounded(.down) : float ? Double(Float(v / 1000)) : v.rounded()
         }
     }
     return out
@@ -32,10 +32,10 @@ func cpuSeconds() -> Double {
 }
 
 /// CPU seconds per 512² tile (best of `repeats`).
-func time(_ method: FilterMethod, _ footprint: Footprint, float: Bool) -> Double {
+func time(_ method: FilterMethod, _ footprint: Footprint, float: Bool, classes: Bool) -> Double {
     let h = footprint.halo
     let pw = core + h.left + h.right, ph = core + h.top + h.bottom
-    let values = plane(width: pw, height: ph, float: float)
+    let values = plane(width: pw, height: ph, float: float, classes: classes)
     var out = [Double](repeating: 0, count: core * core)
     let op = NeighbourhoodFilter(method: method, footprint: footprint)
     var workspace = op.makeWorkspace()
@@ -57,10 +57,11 @@ func time(_ method: FilterMethod, _ footprint: Footprint, float: Bool) -> Double
 
 let only = ProcessInfo.processInfo.environment["ONLY"]
 
-func row(_ label: String, _ method: FilterMethod, _ big: String, _ small: String, float: Bool) {
+func row(_ label: String, _ method: FilterMethod, _ big: String, _ small: String, float: Bool,
+         classes: Bool = false) {
     if let only, !"\(label) \(big)".contains(only) { return }
-    let tb = time(method, try! Footprint(parsing: big), float: float)
-    let ts = time(method, try! Footprint(parsing: small), float: float)
+    let tb = time(method, try! Footprint(parsing: big), float: float, classes: classes)
+    let ts = time(method, try! Footprint(parsing: small), float: float, classes: classes)
     let mpx = Double(core * core) / 1e6
     print(String(format: "%-22@ %-10@ %7.1f Mpx/s   %-10@ %7.1f Mpx/s   ratio %.2f", label as NSString,
                  big as NSString, mpx / tb, small as NSString, mpx / ts, tb / ts))
@@ -81,3 +82,7 @@ row("lee UInt16", .lee(looks: 4), "rect:31x31", "square:3", float: false)
 row("mean UInt16 disk", .mean, "disk:15", "disk:1", float: false)
 row("mean Float32", .mean, "square:7", "square:3", float: true)
 row("mode UInt16", .mode, "square:5", "square:3", float: false)
+row("median classes", .median, "square:31", "square:3", float: false, classes: true)
+row("mode classes", .mode, "square:15", "square:5", float: false, classes: true)
+row("mode classes", .mode, "square:31", "square:5", float: false, classes: true)
+row("median UInt16", .median, "square:63", "square:3", float: false)
