@@ -79,7 +79,7 @@ extension NeighbourhoodFilter {
             let row = keys.keys + first + r * g.paddedWidth
             for c in 0..<columns where row[c] >= 0 { map[Int(row[c])] = 0 }
         }
-        let lookup = workspace.doubles[2].pointer(max(keys.count, 1))
+        let lookup = workspace.doubles[2].pointer(max(min(keys.count, rows * columns), 1))
         var binCount = 0
         for k in 0..<keys.count where map[k] == 0 {
             map[k] = Int32(binCount)
@@ -126,7 +126,9 @@ extension NeighbourhoodFilter {
 extension TileGeometry {
     /// The smallest window of the core holding every chosen pixel, and their number; `nil` when none is.
     func chosenBox() -> (Window, Int)? {
-        guard let chosen else { return width * height == 0 ? nil : (Window(width: width, height: height), width * height) }
+        guard let chosen else {
+            return width * height == 0 ? nil : (Window(width: width, height: height), width * height)
+        }
         var minX = width, maxX = -1, minY = height, maxY = -1, count = 0
         for y in 0..<height {
             let row = chosen + y * width

@@ -6,8 +6,10 @@
 /// (levels = ⌈log₃₂ binCount⌉, so 3 for 16-bit values). The kernel's levels are kept *lazily*: every segment
 /// (32 sibling bins) records the window position it was last brought up to date at, and is brought up to date
 /// only when a rank walk enters it — by adding the columns that entered and removing those that left since
-/// (or by summing the window's columns, when that is cheaper). A rank walk enters one segment per level, so a
-/// pixel costs O(levels · 32) counter operations (vectors of 32) whatever the footprint's size (constant time in the footprint).
+/// (or by summing the window's columns, when that is cheaper). A rank walk enters one segment per level (and
+/// keeps the bottom level's two neighbours current), so a pixel costs O(levels · 32) counter operations, as
+/// eight-word sums, whatever the footprint's size — plus, at each row start, one rebuild per entered segment from
+/// the window's `width` columns. Measured: memory-bound on the counters once there are thousands of values.
 ///
 /// Counts are UInt16: a column holds at most 511 values and a kernel at most 65535 (`maximumCount`).
 /// Column histograms are left all zero after a strip (every add is removed), so they are zeroed only when
@@ -113,7 +115,9 @@ struct StripHistogram {
         var sum = Segment()
         if last >= rowBase && 2 * (t - last) <= width {
             sum.load(dst)
-            for c in (last - rowBase + 1)...x { sum.slide(entering: src + ((c + width - 1) << 6), leaving: src + ((c - 1) << 6)) }
+            for c in (last - rowBase + 1)...x {
+                sum.slide(entering: src + ((c + width - 1) << 6), leaving: src + ((c - 1) << 6))
+            }
         } else {
             for c in x..<(x + width) { sum.add(src + (c << 6)) }
         }

@@ -86,3 +86,4 @@ row("median classes", .median, "square:31", "square:3", float: false, classes: t
 row("mode classes", .mode, "square:15", "square:5", float: false, classes: true)
 row("mode classes", .mode, "square:31", "square:5", float: false, classes: true)
 row("median UInt16", .median, "square:63", "square:3", float: false)
+row("median UInt16", .median, "square:127", "square:3", float: false)
