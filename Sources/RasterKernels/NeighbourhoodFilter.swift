@@ -40,7 +40,7 @@ public struct NeighbourhoodFilter: TileOperation {
         case .median, .percentile:
             if footprint.count <= NeighbourhoodFilter.directRankLimit {
                 applyDirect(g, into: out, workspace: workspace)
-            } else {
+            } else if !applyColumnHistogram(g, sample: tile.sample, into: out, workspace: workspace) {
                 applyHistogramRank(g, sample: tile.sample, into: out, workspace: workspace)
             }
         case .minimum, .maximum, .range:
@@ -50,6 +50,10 @@ public struct NeighbourhoodFilter: TileOperation {
                 applyDirect(g, into: out, workspace: workspace)
             }
         case .mode:
+            if footprint.count > NeighbourhoodFilter.directRankLimit,
+               applyColumnHistogram(g, sample: tile.sample, into: out, workspace: workspace) {
+                break
+            }
             if footprint.count <= NeighbourhoodFilter.directModeLimit {
                 applyDirect(g, into: out, workspace: workspace)
             } else {

@@ -21,6 +21,26 @@ final class ScratchArray<Element> {
     }
 }
 
+/// A scratch array whose elements are zero when handed out: zeroed when allocated, and its user must leave
+/// it all zero again (as `StripHistogram`'s columns are after each strip). Thread safety: one per worker.
+final class ZeroedScratch<Element: FixedWidthInteger> {
+    private var base: UnsafeMutablePointer<Element>?
+    private var capacity = 0
+
+    deinit { base?.deallocate() }
+
+    /// A pointer to at least `count` zero elements.
+    func zeroedPointer(_ count: Int) -> UnsafeMutablePointer<Element> {
+        if let base, count <= capacity { return base }
+        base?.deallocate()
+        capacity = max(count, capacity * 2, 64)
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        fresh.initialize(repeating: 0, count: capacity)
+        base = fresh
+        return fresh
+    }
+}
+
 /// A footprint filter's per-worker scratch state (`NeighbourhoodFilter.makeWorkspace()`): histograms, sorted
 /// keys, running-extreme planes and prefix sums, grown on first use and kept for the next tile.
 /// Thread safety: not thread-safe; make one per worker thread.
@@ -32,6 +52,16 @@ public struct NeighbourhoodWorkspace {
     let keys = ScratchArray<UInt64>()
     let sums = [ScratchArray<Int64>(), ScratchArray<Int64>(), ScratchArray<Int64>()]
     let offsets = ScratchArray<Int>()
+    // Column histograms (`StripHistogram`) and the tile's value order (`TileKeys`).
+    let columnCounts = ZeroedScratch<UInt16>()
+    let kernelCounts = ScratchArray<UInt16>()
+    let marks = ScratchArray<Int>()
+    let layout = ScratchArray<Int>()
+    let tileKeys = ScratchArray<Int32>()
+    let stripBins = ScratchArray<Int32>()
+    let keyMap = ScratchArray<Int32>()
+    let sortKeys = ScratchArray<UInt64>()
+    let sortPositions = [ScratchArray<UInt32>(), ScratchArray<UInt32>()]
 
     /// An empty workspace.
     public init() {}
