@@ -12,6 +12,9 @@ public struct ApplyOptions: Sendable {
     public var output: String
     /// The kernel, already parsed.
     public var kernel: Kernel
+    /// The file `kernel` was read from (`--kernel FILE`), `nil` for a preset or an inline
+    /// matrix: the resume fingerprint records its identity.
+    public var kernelFile: String?
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
     /// Resample a mask on another grid onto the input's, nearest neighbour (`--mask-warp`).

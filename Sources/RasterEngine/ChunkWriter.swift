@@ -42,7 +42,7 @@ final class ChunkWriter: Sendable {
     struct CheckpointPolicy: Sendable {
         var path: String
         var partialPath: String
-        var fingerprint: [String: String]
+        var fingerprint: RunFingerprint
         var interval: Duration
     }
 
@@ -101,7 +101,7 @@ final class ChunkWriter: Sendable {
         if let bytes, let blockFile, let queue {
             precondition(rewrite == nil, "a copied input is written through GDAL")
             // `owned` is already laid out as the file stores it; otherwise the bands are interleaved.
-            let buffer = owned ?? queue.buffer(bytes: stagingBytes(for: window))
+            let buffer = try owned ?? queue.buffer(bytes: stagingBytes(for: window))
             do { try queue.check() } catch {
                 queue.giveBack(buffer)
                 throw error
@@ -164,9 +164,9 @@ final class ChunkWriter: Sendable {
     /// A buffer of the write queue for a chunk's pixels, when the file stores a chunk laid
     /// out by blocks as it is (one band, or one plane per band): the worker computes into it
     /// and hands it to `write(owned:)`, or back with `giveBack`. `nil` otherwise.
-    func chunkBuffer(bytes: Int) -> BlockWriteQueue.Buffer? {
+    func chunkBuffer(bytes: Int) throws(EngineError) -> BlockWriteQueue.Buffer? {
         guard let blockFile, let queue, bandCount == 1 || blockFile.index.separatePlanes else { return nil }
-        return queue.buffer(bytes: bytes)
+        return try queue.buffer(bytes: bytes)
     }
 
     /// Returns a buffer from `chunkBuffer` that was not handed to `write`.
@@ -252,8 +252,10 @@ final class ChunkWriter: Sendable {
             written += bandCount
             for b in 1...bandCount {
                 let buf = UnsafeRawBufferPointer(start: staging + (k * bandCount + b - 1) * blockBytes, count: blockBytes)
-                try gdal(path, "writing block \(w) of band \(b)") {
+                do {
                     try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
+                } catch {
+                    throw WriteFailure.error(error, path: path, writing: filePath, context: "writing block \(w) of band \(b)")
                 }
             }
         }
@@ -269,11 +271,15 @@ final class ChunkWriter: Sendable {
             try blockFile.sync()   // blocks written in place: the sync makes every finished chunk durable
         } else {
             if let ds = s.dataset.take() {
-                do { try ds.close() } catch { throw EngineError.gdal(path: path, context: "closing the partial output", error) }
+                do { try ds.close() } catch {
+                    throw WriteFailure.error(error, path: path, writing: filePath, context: "closing the partial output")
+                }
             }
-            OutputFile.fsync(path: policy.partialPath)
+            try OutputFile.fsync(path: policy.partialPath)
         }
-        try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done).save(policy.path)
+        var st = stat()
+        let bytes = stat(policy.partialPath, &st) == 0 ? Int(st.st_size) : 0
+        try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done, partialBytes: bytes).save(policy.path)
         if blockFile == nil {
             s.dataset = try gdal(path, "reopening the partial output") { try Dataset.open(policy.partialPath, access: .update) }
         }
@@ -290,6 +296,9 @@ final class ChunkWriter: Sendable {
             return true
         }
     }
+
+    /// Whether every chunk of the plan is on disk (written now or by the run resumed).
+    var allChunksDone: Bool { state.withLock { $0.done.count == plan.chunkCount } }
 
     /// The counts summed over the chunks written so far.
     var stats: RunStats { state.withLock { $0.stats } }

@@ -16,9 +16,16 @@ final class ConstantBlocks {
     private var known: [[UInt8]: UInt8] = [:]
     private var raw: [UInt8] = []
 
-    /// `nil` unless `ds` is a GeoTIFF whose block offsets GDAL reports.
+    /// `nil` unless `ds` is a compressed GeoTIFF, whose block offsets GDAL reports.
+    ///
+    /// Uncompressed files are left out: an uncompressed block's bytes are its pixels (a key
+    /// only up to 4 KiB), and GDAL shows an uncompressed single-strip file as one-line blocks
+    /// of that strip (a "split band", 1×1 blocks for a 1-pixel-wide mask), whose TIFF block
+    /// metadata describes the strip, not those blocks: on GDAL 3.6 asking for it after a read
+    /// made the band's next reads fail (`Illegal nBlockYOff value`). GDAL never splits a
+    /// compressed strip, so there its blocks are the file's.
     init?(_ ds: borrowing Dataset, path: String) {
-        guard ds.driverName == "GTiff",
+        guard ds.driverName == "GTiff", ds.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE") != nil,
               let file = try? VirtualFile(reading: path) else { return nil }
         self.file = file
     }

@@ -31,6 +31,9 @@ public struct PlanReport: Sendable, Codable {
     public var passThrough: String
     /// How the output's blocks would be written (see `BlockWrites`).
     public var blockWrites: String
+    /// What a `--resume` checkpoint of this run would record (see `RunFingerprint`), and its digest.
+    public var fingerprint: [RunFingerprint.Entry]
+    public var fingerprintDigest: String
 
     /// The lines `geokernel plan` prints.
     public var text: String {
@@ -45,6 +48,7 @@ public struct PlanReport: Sendable, Codable {
         Pass-through: \(passThrough)
         Block writes: \(blockWrites)
         Memory: at most about \(mib(memoryBound))
+        Fingerprint: \(fingerprintDigest) (\(fingerprint.count) entries; --json lists them)
         """
     }
 }
@@ -92,6 +96,8 @@ extension Engine {
         // Staging: the worker's own through GDAL; the write queue's pool (a buffer per worker plus the lanes) in place.
         let staging = (writes == .gdal ? threads : threads + ChunkWriter.writeLanes) * chunkBytes
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes : Int(GDALRuntime.cacheMax)
+        let fingerprint = RunFingerprint(options, facts: .init(profile: profile, cogOptions: cogOptions, plan: plan,
+                                                               inputCopied: passThrough == .inputCopied))
         return PlanReport(input: options.input, width: layout.width, height: layout.height, bands: layout.bandCount,
                           inputType: layout.readType.name, outputType: profile.dataType.name,
                           creationOptions: cogOptions ?? profile.creationOptions,
@@ -104,6 +110,7 @@ extension Engine {
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           kernelWidth: options.kernel.width, kernelHeight: options.kernel.height,
                           kernelSeparable: options.kernel.isSeparable, passThrough: passThrough.description,
-                          blockWrites: writes.planDescription)
+                          blockWrites: writes.planDescription,
+                          fingerprint: fingerprint.entries, fingerprintDigest: fingerprint.digest)
     }
 }

@@ -102,8 +102,11 @@ public enum Engine {
 
         // With --resume and a checkpoint: reopen the partial output; otherwise create it, or
         // copy the input when most chunks pass through and the layouts match.
-        let previous = options.resume ? file.checkpointPath.flatMap(Checkpoint.load) : nil
-        let resuming = previous != nil && FileManager.default.fileExists(atPath: file.temporaryPath)
+        var previous: Checkpoint? = nil
+        if options.resume, let path = file.checkpointPath {
+            do { previous = try Checkpoint.read(path, partial: file.temporaryPath) } catch { keepPartial = true; throw error }
+        }
+        let resuming = previous != nil
         if !resuming { file.discard() }
         let passThrough = try choosePassThrough(options, layout: layout, profile: profile, selection: selection,
                                                 filtered: filtered, cancellation: cancellation, input: input)
@@ -122,7 +125,7 @@ public enum Engine {
                                         profile: profile, input: input, blocksInPlace: inPlace)
             block = try opened.withBand(1) { $0.blockSize }
             nanValues = try (1...layout.bandCount).map { b in try opened.withBand(b) { $0.noDataValue } ?? 0 }
-            if inPlace {
+            if inPlace || resuming {   // a partial output is reopened for update once its checkpoint is checked
                 do { try opened.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
             } else {
                 output = consume opened
@@ -135,6 +138,19 @@ public enum Engine {
         // Plan.
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
                             blockHeight: block.height, tileSize: options.tileSize)
+        let fingerprint = RunFingerprint(options, facts: .init(profile: profile, cogOptions: cogOptions, plan: plan,
+                                                               inputCopied: copying))
+        if let previous, let path = file.checkpointPath {
+            do {
+                try previous.check(fingerprint, output: options.output, path: path, plan: plan, partial: file.temporaryPath,
+                                   bands: layout.bandCount, inPlace: inPlace, sparse: copying || profile.isSparse)
+            } catch { keepPartial = true; throw error }
+            if !inPlace {
+                output = try gdal(file.temporaryPath, "reopening the partial output") {
+                    try Dataset.open(file.temporaryPath, access: .update)
+                }
+            }
+        }
         var blockFile: BlockFile? = nil
         if inPlace {
             blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan, bands: layout.bandCount,
@@ -146,15 +162,7 @@ public enum Engine {
         var done: Set<Int> = []
         var checkpoint: ChunkWriter.CheckpointPolicy? = nil
         if options.resume, let path = file.checkpointPath {
-            let fingerprint = Checkpoint.fingerprint(options, creationOptions: profile.creationOptions,
-                                                     plan: "chunks \(plan.chunkWidth)x\(plan.chunkHeight), tiles \(plan.tileWidth)x\(plan.tileHeight), blocks \(plan.blockWidth)x\(plan.blockHeight)\(copying ? ", input copied" : "")")
-            if resuming, let previous {
-                if let field = previous.firstDifference(from: fingerprint) {
-                    keepPartial = true
-                    throw EngineError.badOption("cannot resume \(options.output): its checkpoint was made by a different command (\(field) differs); run without --resume to start over")
-                }
-                done = previous.doneSet
-            }
+            done = previous?.doneSet ?? []
             checkpoint = .init(path: path, partialPath: file.temporaryPath, fingerprint: fingerprint,
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
         }
@@ -207,11 +215,16 @@ public enum Engine {
             throw stopped
         }
 
+        guard writer.allChunksDone else {   // never an unfinished file at OUTPUT
+            throw EngineError.badOption("\(options.output): internal error: not every chunk was written; the output was not kept")
+        }
         // A copy no block waited for must still be complete. Close (reports write errors),
         // then make it durable and put it in place.
         try copyTask?.wait()
         if let ds = writer.takeDataset() {
-            do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "closing", error) }
+            do { try ds.close() } catch {
+                throw WriteFailure.error(error, path: options.output, writing: file.temporaryPath, context: "closing")
+            }
         }
         if cog {
             try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions ?? [], output: options.output, cancellation: cancellation)
@@ -273,7 +286,7 @@ public enum Engine {
         } catch {
             let signal = cancellation.cancelledBy
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
-            throw EngineError.gdal(path: output, context: "writing the COG", error)
+            throw WriteFailure.error(error, path: output, writing: target, context: "writing the COG")
         }
     }
 
@@ -290,9 +303,7 @@ public enum Engine {
     private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
                                    profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool) throws -> Dataset {
         if resuming {
-            return try gdal(file.temporaryPath, "reopening the partial output") {
-                try Dataset.open(file.temporaryPath, access: blocksInPlace ? .readOnly : .update)
-            }
+            return try gdal(file.temporaryPath, "reopening the partial output") { try Dataset.open(file.temporaryPath) }
         }
         let sparse = blocksInPlace && profile.option("SPARSE_OK") == nil ? ["SPARSE_OK=TRUE"] : []
         let output = try gdal(outputPath, "creating") {

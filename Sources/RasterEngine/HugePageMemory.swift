@@ -15,10 +15,13 @@ enum HugePageMemory {
     static let hugePage = 2 << 20
 
     /// At least `bytes` bytes (rounded up to whole pages), zero-filled, page-aligned.
-    static func allocate(_ bytes: Int) -> UnsafeMutableRawBufferPointer {
+    /// - Throws: `EngineError.outOfMemory` with the system's reason when the kernel refuses
+    ///   the mapping (an address-space limit, `ulimit -v`, or no memory left).
+    static func allocate(_ bytes: Int) throws(EngineError) -> UnsafeMutableRawBufferPointer {
+        guard bytes >= 0, bytes < Int.max - 4096 else { throw .outOfMemory(bytes: bytes, reason: "size out of range") }
         let size = max(4096, (bytes + 4095) & ~4095)
         guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
-            fatalError("out of memory: cannot map \(size) bytes")
+            throw .outOfMemory(bytes: size, reason: String(cString: strerror(errno)))
         }
         #if os(Linux)
         if size >= hugePage { _ = madvise(p, size, MADV_HUGEPAGE) }   // advice only: fine if refused

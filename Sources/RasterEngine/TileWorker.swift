@@ -62,9 +62,9 @@ struct TileWorker: ~Copyable {
         let layout = ChunkLayout(chunk: chunk, blockWidth: job.plan.blockWidth, blockHeight: job.plan.blockHeight,
                                  byteSize: os, byBlocks: writer.writesInPlace)
         let size = layout.bytes(bands: job.bandCount)
-        var owned = writer.chunkBuffer(bytes: size)
+        var owned = try writer.chunkBuffer(bytes: size)
         defer { if let owned { writer.giveBack(owned) } }   // unless handed over below
-        let out = owned?.pointer ?? scratch.raw(.chunkOutput, bytes: size)
+        let out = try owned?.pointer ?? scratch.raw(.chunkOutput, bytes: size)
         layout.clearPadding(bands: job.bandCount, in: out)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
@@ -99,7 +99,7 @@ struct TileWorker: ~Copyable {
         owned = nil
         try writer.write(index: index, window: chunk, bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
                          owned: handed, rewrite: rewrite,
-                         staging: writer.writesInPlace ? nil : scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)),
+                         staging: writer.writesInPlace ? nil : try scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)),
                          stats: stats)
     }
 
@@ -128,7 +128,7 @@ struct TileWorker: ~Copyable {
         if let box = job.bbox, !job.invert, box.envelope.flatMap({ $0.intersection(chunk) }) == nil {
             return (nil, true)   // outside the box: nothing else is read
         }
-        let sel = scratch.typed(.selection, UInt8.self, count: chunk.area)
+        let sel = try scratch.typed(.selection, UInt8.self, count: chunk.area)
         sel.initialize(repeating: 1, count: chunk.area)
         if let box = job.bbox { applyBBox(box, chunk, sel) }
         if job.maskPath != nil { try applyMask(chunk, sel) }
@@ -155,7 +155,7 @@ struct TileWorker: ~Copyable {
                 try andByteSelection(b, path: path, blocks: maskBlocks, notSelected: ndByte, chunk: chunk, sel: sel)
             }
         } else {
-            let values = scratch.typed(.decoded, Double.self, count: chunk.area)
+            let values = try scratch.typed(.decoded, Double.self, count: chunk.area)
             try gdal(path, "reading mask window \(chunk)") {
                 try mask?.withBand(band) { b in
                     try b.read(PixelRect(chunk), into: UnsafeMutableRawBufferPointer(start: values, count: chunk.area * 8),
@@ -183,7 +183,7 @@ struct TileWorker: ~Copyable {
                                   chunk: Window, sel: UnsafeMutablePointer<UInt8>) throws {
         let (bw, bh) = b.blockSize
         let raster = Window(width: job.layout.width, height: job.layout.height)
-        let bytes = scratch.typed(.maskRead, UInt8.self, count: max(chunk.area, bw * bh))
+        let bytes = try scratch.typed(.maskRead, UInt8.self, count: max(chunk.area, bw * bh))
         for by in (chunk.y / bh)...((chunk.maxY - 1) / bh) {
             for bx in (chunk.x / bw)...((chunk.maxX - 1) / bw) {
                 let block = Window(x: bx * bw, y: by * bh, width: bw, height: bh).clamped(to: raster)
@@ -279,13 +279,13 @@ struct TileWorker: ~Copyable {
     private func copy(_ tile: Window, bands: [Int], layout: ChunkLayout, into out: UnsafeMutableRawPointer,
                       stats: inout RunStats) throws {
         let rs = job.readType.byteSize, os = job.outputType.byteSize
-        let raw = scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
+        let raw = try scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
         try meter.read(bands.count * tile.area * rs) {
             try gdal(job.inputPath, "reading tile \(tile)") {
                 try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs, bandSpacing: tile.area * rs)
             }
         }
-        let row = scratch.typed(.row, Double.self, count: tile.width)
+        let row = try scratch.typed(.row, Double.self, count: tile.width)
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
             let src = raw + k * tile.area * rs
@@ -324,7 +324,7 @@ struct TileWorker: ~Copyable {
         let contiguous = colSlots.first.map { first in first >= 0 && colSlots.indices.allSatisfy { colSlots[$0] == first + $0 } } ?? false
 
         // 1. Read the gathered source rectangles of every filtered band at once.
-        let raw = scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
+        let raw = try scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
         if ga > 0 {
             try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, _ in
                 try readInput(Window(x: rect.x, y: rect.y, width: rect.width, height: rect.height), bands: bands, into: dst,
@@ -332,12 +332,12 @@ struct TileWorker: ~Copyable {
             }
         }
 
-        let decoded = scratch.typed(.decoded, Double.self, count: max(1, ga))
-        let padded = scratch.typed(.padded, Double.self, count: pw * ph)
-        let valid = scratch.typed(.valid, UInt8.self, count: pw * ph)
-        let result = scratch.typed(.result, Double.self, count: tile.area)
-        let chosen = scratch.typed(.chosen, UInt8.self, count: tile.area)
-        let gatheredMask = scratch.typed(.gatheredMask, UInt8.self, count: max(1, ga))
+        let decoded = try scratch.typed(.decoded, Double.self, count: max(1, ga))
+        let padded = try scratch.typed(.padded, Double.self, count: pw * ph)
+        let valid = try scratch.typed(.valid, UInt8.self, count: pw * ph)
+        let result = try scratch.typed(.result, Double.self, count: tile.area)
+        let chosen = try scratch.typed(.chosen, UInt8.self, count: tile.area)
+        let gatheredMask = try scratch.typed(.gatheredMask, UInt8.self, count: max(1, ga))
         var sharedMaskRead = false
 
         for (k, b) in bands.enumerated() {
@@ -420,7 +420,7 @@ struct TileWorker: ~Copyable {
             //    rank-1 kernel; the others take the original), then redo the chosen pixels that
             //    have invalid neighbours when the policy leaves those out.
             let box = allChosen ? Window(width: tile.width, height: tile.height) : TileWorker.bounds(of: chosen, width: tile.width, height: tile.height)
-            let rows = scratch.typed(.rows, Double.self, count: ph * tile.width)
+            let rows = try scratch.typed(.rows, Double.self, count: ph * tile.width)
             if let box {
                 Convolution.convolve(taps: job.taps, padded: padded + box.y * pw + box.x, paddedWidth: pw,
                                      width: box.width, height: box.height, out: result + box.y * tile.width + box.x,
@@ -444,7 +444,7 @@ struct TileWorker: ~Copyable {
                 }
                 // Stored, then read back: pixels whose stored value differs from the original
                 // (NaN stays NaN: unchanged).
-                let back = scratch.typed(.row, Double.self, count: tile.width)
+                let back = try scratch.typed(.row, Double.self, count: tile.width)
                 chunkLayout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
                     clamped += PixelCodec.encode(res + at, count: n, as: job.outputType, nanValue: nanValue, into: dst)
                     PixelCodec.decode(job.outputType, dst, count: n, into: back + at)

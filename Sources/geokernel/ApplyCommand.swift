@@ -91,7 +91,7 @@ struct ApplyCommand: ParsableCommand {
 
     /// Maps the flags to the engine's options; every refusal is one line.
     func makeOptions() throws(EngineError) -> ApplyOptions {
-        var o = try processing.options(input: input, output: output, kernel: KernelSource.resolve(kernel))
+        var o = try processing.options(input: input, output: output, kernelSpec: kernel)
         try selection.apply(to: &o)
         o.overwrite = overwrite
         o.resume = resume

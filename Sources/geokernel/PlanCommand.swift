@@ -28,7 +28,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let report: PlanReport
         do {
-            var o = try processing.options(input: input, output: "", kernel: KernelSource.resolve(kernel))
+            var o = try processing.options(input: input, output: "", kernelSpec: kernel)
             try selection.apply(to: &o)
             report = try Engine.plan(o)
         } catch {

@@ -100,6 +100,14 @@ struct ProcessingOptions: ParsableArguments {
     @Flag(name: .customLong("no-input-copy"), help: "Decode and write every block, even when the output could start as a copy of the input with only the selected blocks rewritten.")
     var noInputCopy = false
 
+    /// Builds the engine's options for INPUT, OUTPUT and `--kernel SPEC` (a file's path is
+    /// kept for the resume fingerprint).
+    func options(input: String, output: String, kernelSpec: String) throws(EngineError) -> ApplyOptions {
+        var o = try options(input: input, output: output, kernel: KernelSource.resolve(kernelSpec))
+        o.kernelFile = KernelSource.file(kernelSpec)
+        return o
+    }
+
     /// Builds the engine's options for INPUT, OUTPUT and a kernel.
     func options(input: String, output: String, kernel: Kernel) throws(EngineError) -> ApplyOptions {
         var o = ApplyOptions(input: input, output: output, kernel: kernel)
