@@ -81,7 +81,7 @@ extension Checkpoint {
         guard let index = TIFFTileIndex.read(fd) else {
             // Striped output (-co TILED=NO) is not described by a tile index: its size was checked.
             if plan.blockWidth == plan.raster.width { return }
-            throw damaged("its partial output \(partial) is not a tiled TIFF whose tile index can be read")
+            throw damaged("its partial output \(partial) is not a tiled TIFF whose tile index can be read (cut short or overwritten?)")
         }
         guard index.imageWidth == plan.raster.width, index.imageHeight == plan.raster.height,
               index.tileWidth == plan.blockWidth, index.tileHeight == plan.blockHeight else {

@@ -83,13 +83,6 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
         public var plan: TilePlan
         /// Whether the output starts as a copy of the input.
         public var inputCopied: Bool
-
-        /// The facts of a run writing `profile` (and, with `-of COG`, copying it with `cogOptions`).
-        init(profile: OutputProfile, cogOptions: [String]?, plan: TilePlan, inputCopied: Bool) {
-            creationOptions = profile.creationOptions + (cogOptions ?? []).map { "COG:" + $0 }
-            self.plan = plan
-            self.inputCopied = inputCopied
-        }
     }
 
     /// The fingerprint of a run of `options` with `facts`.
@@ -258,5 +251,13 @@ extension RunFingerprint {
             if u.value < 0x20 || u.value == 0x7f { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
         }
         return out.count > 120 ? String(out.prefix(110)) + "…" : out
+    }
+}
+
+extension RunFingerprint.Facts {
+    /// The facts of a run writing `profile` (and, with `-of COG`, copying it with `cogOptions`).
+    init(profile: OutputProfile, cogOptions: [String]?, plan: TilePlan, inputCopied: Bool) {
+        self.init(creationOptions: profile.creationOptions + (cogOptions ?? []).map { "COG:" + $0 }, plan: plan,
+                  inputCopied: inputCopied)
     }
 }
