@@ -4,6 +4,10 @@ import RasterKernels
 import RasterTiling
 
 /// Everything `geokernel apply` was asked to do, already parsed.
+///
+/// Every stored property is part of the `--resume` fingerprint (`RunFingerprint`, by
+/// reflection) unless `RunFingerprint.ignoredProperties` lists it; a new one needs its flag in
+/// `RunFingerprint.optionNames` (`RunFingerprintTests` fails until it is classified).
 /// Thread safety: a plain value, `Sendable`.
 public struct ApplyOptions: Sendable {
     /// INPUT: any raster GDAL opens.

@@ -113,6 +113,12 @@ import Testing
                      "the killed run left its partial output and checkpoint")
         #expect(!FileManager.default.fileExists(atPath: out))
         let kept = (Self.bytes(partial), Self.bytes(checkpoint))
+        // `plan` builds the same fingerprint as the run it describes.
+        let plan = try CLI.run(["plan", s.input, "--json"] + Self.common(s) + same)
+        let planned = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any] ?? [:]
+        let saved = try JSONSerialization.jsonObject(with: kept.1 ?? Data()) as? [String: Any] ?? [:]
+        #expect(planned["fingerprintDigest"] as? String == saved["digest"] as? String && saved["digest"] != nil,
+                "plan's fingerprint is the checkpoint's: \(plan.stderr)")
 
         // (b) That one option changed: refused, nothing written.
         let refused = try CLI.run(["apply", s.input, out, "--resume", "-q"] + Self.common(s) + changed)
