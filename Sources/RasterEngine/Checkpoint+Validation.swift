@@ -28,7 +28,8 @@ extension Checkpoint {
         } catch let DecodingError.keyNotFound(key, _) {
             throw damaged("it has no \"\(key.stringValue)\" field")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw damaged("its \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" field has the wrong type")
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw damaged("its \"\(field)\" field has the wrong type")
         } catch {
             throw damaged("it is not a checkpoint")
         }
@@ -73,7 +74,9 @@ extension Checkpoint {
             throw damaged("it counts \(chunkCount) chunks; this run's plan has \(plan.chunkCount)")
         }
         let fd = open(partial, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw damaged("its partial output \(partial) cannot be opened: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw damaged("its partial output \(partial) cannot be opened: \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         var st = stat()
         _ = fstat(fd, &st)
@@ -81,7 +84,8 @@ extension Checkpoint {
         guard let index = TIFFTileIndex.read(fd) else {
             // Striped output (-co TILED=NO) is not described by a tile index: its size was checked.
             if plan.blockWidth == plan.raster.width { return }
-            throw damaged("its partial output \(partial) is not a tiled TIFF whose tile index can be read (cut short or overwritten?)")
+            throw damaged("its partial output \(partial) is not a tiled TIFF whose tile index can be read "
+                          + "(cut short or overwritten?)")
         }
         guard index.imageWidth == plan.raster.width, index.imageHeight == plan.raster.height,
               index.tileWidth == plan.blockWidth, index.tileHeight == plan.blockHeight else {
@@ -92,7 +96,8 @@ extension Checkpoint {
         let planes = index.separatePlanes ? bands : 1
         func checkBlock(_ n: Int, chunk: Int?) throws(EngineError) {
             let (offset, count) = (index.offsets[n], index.byteCounts[n])
-            let name = "block \(n % (index.blocksAcross * index.blocksDown))" + (chunk.map { " of done chunk \($0)" } ?? "")
+            let name = "block \(n % (index.blocksAcross * index.blocksDown))"
+                + (chunk.map { " of done chunk \($0)" } ?? "")
             if inPlace && (offset < index.structureEnd || count != UInt64(index.blockBytes)) {
                 throw damaged("its partial output's \(name) has no place of its own in the file")
             }
@@ -106,7 +111,9 @@ extension Checkpoint {
         }
         for c in doneSet.sorted() {
             for b in plan.blocks(in: plan.chunk(c)) {
-                for p in 1...planes { try checkBlock(index.blockNumber(column: b.column, row: b.row, band: p), chunk: c) }
+                for p in 1...planes {
+                    try checkBlock(index.blockNumber(column: b.column, row: b.row, band: p), chunk: c)
+                }
             }
         }
     }

@@ -52,7 +52,8 @@ struct Checkpoint: Codable, Equatable {
         }
         try OutputFile.fsync(path: tmp)
         guard rename(tmp, path) == 0 else {
-            throw .fileSystem(path: path, context: "renaming the new checkpoint into place", reason: String(cString: strerror(errno)))
+            throw .fileSystem(path: path, context: "renaming the new checkpoint into place",
+                              reason: String(cString: strerror(errno)))
         }
         try OutputFile.fsync(path: URL(fileURLWithPath: path).deletingLastPathComponent().path, folder: true)
     }

@@ -255,7 +255,8 @@ final class ChunkWriter: Sendable {
                 do {
                     try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
                 } catch {
-                    throw WriteFailure.error(error, path: path, writing: filePath, context: "writing block \(w) of band \(b)")
+                    throw WriteFailure.error(error, path: path, writing: filePath,
+                                             context: "writing block \(w) of band \(b)")
                 }
             }
         }
@@ -272,14 +273,16 @@ final class ChunkWriter: Sendable {
         } else {
             if let ds = s.dataset.take() {
                 do { try ds.close() } catch {
-                    throw WriteFailure.error(error, path: path, writing: filePath, context: "closing the partial output")
+                    throw WriteFailure.error(error, path: path, writing: filePath,
+                                             context: "closing the partial output")
                 }
             }
             try OutputFile.fsync(path: policy.partialPath)
         }
         var st = stat()
         let bytes = stat(policy.partialPath, &st) == 0 ? Int(st.st_size) : 0
-        try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done, partialBytes: bytes).save(policy.path)
+        try Checkpoint(fingerprint: policy.fingerprint, chunkCount: plan.chunkCount, done: s.done,
+                       partialBytes: bytes).save(policy.path)
         if blockFile == nil {
             s.dataset = try gdal(path, "reopening the partial output") { try Dataset.open(policy.partialPath, access: .update) }
         }

@@ -104,7 +104,10 @@ public enum Engine {
         // copy the input when most chunks pass through and the layouts match.
         var previous: Checkpoint? = nil
         if options.resume, let path = file.checkpointPath {
-            do { previous = try Checkpoint.read(path, partial: file.temporaryPath) } catch { keepPartial = true; throw error }
+            do { previous = try Checkpoint.read(path, partial: file.temporaryPath) } catch {
+                keepPartial = true
+                throw error
+            }
         }
         let resuming = previous != nil
         if !resuming { file.discard() }
@@ -138,12 +141,14 @@ public enum Engine {
         // Plan.
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
                             blockHeight: block.height, tileSize: options.tileSize)
-        let fingerprint = RunFingerprint(options, facts: .init(profile: profile, cogOptions: cogOptions, plan: plan,
-                                                               inputCopied: copying))
-        if let previous, let path = file.checkpointPath {
+        // With --resume: what this run is (RunFingerprint), checked against the checkpoint before any write.
+        let facts = RunFingerprint.Facts(profile: profile, cogOptions: cogOptions, plan: plan, inputCopied: copying)
+        let fingerprint = options.resume ? RunFingerprint(options, facts: facts) : nil
+        if let previous, let fingerprint, let path = file.checkpointPath {
             do {
-                try previous.check(fingerprint, output: options.output, path: path, plan: plan, partial: file.temporaryPath,
-                                   bands: layout.bandCount, inPlace: inPlace, sparse: copying || profile.isSparse)
+                try previous.check(fingerprint, output: options.output, path: path, plan: plan,
+                                   partial: file.temporaryPath, bands: layout.bandCount, inPlace: inPlace,
+                                   sparse: copying || profile.isSparse)
             } catch { keepPartial = true; throw error }
             if !inPlace {
                 output = try gdal(file.temporaryPath, "reopening the partial output") {
@@ -161,7 +166,7 @@ public enum Engine {
         }
         var done: Set<Int> = []
         var checkpoint: ChunkWriter.CheckpointPolicy? = nil
-        if options.resume, let path = file.checkpointPath {
+        if let fingerprint, let path = file.checkpointPath {
             done = previous?.doneSet ?? []
             checkpoint = .init(path: path, partialPath: file.temporaryPath, fingerprint: fingerprint,
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
@@ -216,7 +221,8 @@ public enum Engine {
         }
 
         guard writer.allChunksDone else {   // never an unfinished file at OUTPUT
-            throw EngineError.badOption("\(options.output): internal error: not every chunk was written; the output was not kept")
+            throw EngineError.badOption("\(options.output): internal error: not every chunk was written; "
+                                        + "the output was not kept")
         }
         // A copy no block waited for must still be complete. Close (reports write errors),
         // then make it durable and put it in place.

@@ -52,7 +52,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .resumeRefused(output, reason):
             return "cannot resume \(output): \(reason); run without --resume to start over"
         case let .outOfMemory(bytes, reason):
-            return "out of memory: cannot map \(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB of working memory "
+            let mib = String(format: "%.1f", Double(bytes) / 1_048_576)
+            return "out of memory: cannot map \(mib) MiB of working memory "
                 + "(\(reason)); lower --threads, --tile-size or GEOKERNEL_BLOCK_CACHE_MB"
         case let .interrupted(signal): return "interrupted by signal \(signal); no output written"
         }

@@ -37,7 +37,8 @@ public enum KernelSource {
     /// The file `spec` names when `resolve` reads the kernel from a file, else `nil`.
     public static func file(_ spec: String) -> String? {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) && !isDirectory.boolValue ? spec : nil
+        let exists = FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory)
+        return exists && !isDirectory.boolValue ? spec : nil
     }
 
     private static func readText(_ path: String) throws(EngineError) -> String {

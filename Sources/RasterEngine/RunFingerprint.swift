@@ -103,11 +103,13 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
             }
         }
         let p = facts.plan
-        entries.append(Entry(option: "creation options used", kind: .fact, value: facts.creationOptions.joined(separator: " ")))
+        entries.append(Entry(option: "creation options used", kind: .fact,
+                             value: facts.creationOptions.joined(separator: " ")))
         entries.append(Entry(option: "tiling", kind: .fact,
                              value: "blocks \(p.blockWidth)x\(p.blockHeight), chunks \(p.chunkWidth)x\(p.chunkHeight), "
                                 + "tiles \(p.tileWidth)x\(p.tileHeight), \(p.chunkCount) chunks"))
-        entries.append(Entry(option: "pass-through", kind: .fact, value: facts.inputCopied ? "input copied" : "rewritten"))
+        entries.append(Entry(option: "pass-through", kind: .fact,
+                             value: facts.inputCopied ? "input copied" : "rewritten"))
     }
 
     /// FNV-1a (64-bit) of every entry, as 16 hex digits: a short name for the whole.
@@ -135,7 +137,9 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
         }
         let now = Set(run.entries.map(\.key))
         if let gone = entries.first(where: { !now.contains($0.key) }) {
-            if gone.kind == .file { return "\(gone.option) \(gone.file ?? "") is no longer read (its checkpoint read it)" }
+            if gone.kind == .file {
+                return "\(gone.option) \(gone.file ?? "") is no longer read (its checkpoint read it)"
+            }
             return "its checkpoint was made with \(gone.phrase), which this run does not have"
         }
         return nil
@@ -163,7 +167,8 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
         case let p as NodataPolicy: return p.rawValue
         case let a as [Double]: return a.isEmpty ? nil : a.map(number).joined(separator: ",")
         case let a as [Int]: return a.isEmpty ? nil : a.map(String.init).joined(separator: ",")
-        case let a as [String]: return a.isEmpty ? nil : a.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " ")
+        case let a as [String]:
+            return a.isEmpty ? nil : a.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " ")
         default:
             if let r = value as? any RawRepresentable { return "\(r.rawValue)" }
             return String(describing: value)
@@ -179,7 +184,9 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
     /// `WxH` and every value (bit-exact) for small kernels; larger ones by sum and a digest of their bits.
     static func kernelText(_ k: Kernel) -> String {
         if k.values.count <= 25 {
-            let rows = (0..<k.height).map { r in (0..<k.width).map { number(k.values[r * k.width + $0]) }.joined(separator: ",") }
+            let rows = (0..<k.height).map { r in
+                (0..<k.width).map { number(k.values[r * k.width + $0]) }.joined(separator: ",")
+            }
             return rows.joined(separator: ";")
         }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -248,7 +255,11 @@ extension RunFingerprint {
     static func clip(_ text: String) -> String {
         var out = ""
         for u in text.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7f { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+            if u.value < 0x20 || u.value == 0x7f {
+                out += "\\u{\(String(u.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
         }
         return out.count > 120 ? String(out.prefix(110)) + "…" : out
     }

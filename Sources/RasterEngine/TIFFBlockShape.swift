@@ -12,8 +12,8 @@ struct TIFFBlockShape: Equatable {
     /// The first image's block size; `nil` when `file` is not a TIFF or its directory cannot be read.
     static func read(_ file: borrowing VirtualFile) -> TIFFBlockShape? {
         var head: [UInt8] = []
-        guard (try? file.read(at: 0, count: 16, into: &head)) != nil || (try? file.read(at: 0, count: 8, into: &head)) != nil,
-              head.count >= 8 else { return nil }
+        let read16 = (try? file.read(at: 0, count: 16, into: &head)) != nil
+        guard read16 || (try? file.read(at: 0, count: 8, into: &head)) != nil, head.count >= 8 else { return nil }
         let little: Bool
         switch (head[0], head[1]) {
         case (0x49, 0x49): little = true
@@ -35,9 +35,11 @@ struct TIFFBlockShape: Equatable {
         let ifd = big ? int(head, 8, 8) : int(head, 4, 4)
         let countSize = big ? 8 : 2, entrySize = big ? 20 : 12
         var bytes: [UInt8] = []
-        guard ifd >= 8, ifd < UInt64(Int.max / 2), (try? file.read(at: Int(ifd), count: countSize, into: &bytes)) != nil else { return nil }
+        guard ifd >= 8, ifd < UInt64(Int.max / 2),
+              (try? file.read(at: Int(ifd), count: countSize, into: &bytes)) != nil else { return nil }
         let count = Int(int(bytes, 0, countSize))
-        guard count > 0, count < 4096, (try? file.read(at: Int(ifd) + countSize, count: count * entrySize, into: &bytes)) != nil else {
+        guard count > 0, count < 4096,
+              (try? file.read(at: Int(ifd) + countSize, count: count * entrySize, into: &bytes)) != nil else {
             return nil
         }
         var tags: [Int: UInt64] = [:]

@@ -99,7 +99,8 @@ struct TileWorker: ~Copyable {
         owned = nil
         try writer.write(index: index, window: chunk, bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
                          owned: handed, rewrite: rewrite,
-                         staging: writer.writesInPlace ? nil : try scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)),
+                         staging: writer.writesInPlace ? nil
+                             : try scratch.raw(.staging, bytes: writer.stagingBytes(for: chunk)),
                          stats: stats)
     }
 

@@ -62,7 +62,8 @@ import Testing
         let s = try ResumeFaultTests.scene()
         defer { try? FileManager.default.removeItem(at: s.dir) }
         let out = s.path("out.tif"), partial = out + ".geokernel-partial.tif", checkpoint = partial + ".json"
-        let args = ["apply", s.input, out] + ResumeFaultTests.common(s) + (writes == "in place" ? [] : ["-co", "COMPRESS=DEFLATE"])
+        let compression = writes == "in place" ? [] : ["-co", "COMPRESS=DEFLATE"]
+        let args = ["apply", s.input, out] + ResumeFaultTests.common(s) + compression
         _ = try ResumeTests.startAndKill(args, out: out, signal: SIGKILL)
         let original = (ResumeFaultTests.bytes(partial), ResumeFaultTests.bytes(checkpoint))
         try #require(original.0 != nil && original.1 != nil)
@@ -75,7 +76,8 @@ import Testing
             #expect(r.status == 1, "\(name): exit \(r.status) \(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1, "\(name): \(r.stderr)")
             #expect(r.stderr.hasPrefix("geokernel: error: checkpoint \(checkpoint) is damaged: ")
-                    && r.stderr.contains(says) && r.stderr.contains("remove it or run without --resume"), "\(name): \(r.stderr)")
+                    && r.stderr.contains(says) && r.stderr.contains("remove it or run without --resume"),
+                    "\(name): \(r.stderr)")
             #expect(ResumeFaultTests.bytes(partial) == damaged.0 && ResumeFaultTests.bytes(checkpoint) == damaged.1,
                     "\(name): partial and checkpoint untouched")
             #expect(!FileManager.default.fileExists(atPath: out), "\(name): no OUTPUT")

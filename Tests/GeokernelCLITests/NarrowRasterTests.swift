@@ -28,10 +28,11 @@ import Testing
         let (w, h) = size
         let options = Self.options(layout, height: h)
         let input = dir.appendingPathComponent("in.tif").path, mask = dir.appendingPathComponent("mask.tif").path
-        try Fixture.write(input, width: w, height: h, type: .uint16, bands: [Fixture.values(width: w, height: h, seed: 9, type: .uint16)],
-                          options: options)
+        try Fixture.write(input, width: w, height: h, type: .uint16,
+                          bands: [Fixture.values(width: w, height: h, seed: 9, type: .uint16)], options: options)
         let selected = (0..<(w * h)).map { $0 % 3 != 1 || w * h == 1 }
-        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [selected.map { $0 ? 1 : 0 }], options: options)
+        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [selected.map { $0 ? 1 : 0 }],
+                          options: options)
         if layout == "GDAL default" && w == 1 && h > 1 {
             let block = try Dataset.open(mask).withBand(1) { $0.blockSize }
             #expect(block.width == 1 && block.height == 1, "GDAL shows the single strip as one-line blocks")

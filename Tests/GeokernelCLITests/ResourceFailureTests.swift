@@ -58,7 +58,8 @@ import Testing
         #expect(FileManager.default.contents(atPath: out) == Data("the old output".utf8), "OUTPUT untouched")
         let left = try FileManager.default.contentsOfDirectory(atPath: disk.path).filter { $0 != "out.tif" }
         if extra.contains("--resume") {
-            #expect(left.allSatisfy { $0.contains("geokernel-partial") }, "only the partial output and its checkpoint: \(left)")
+            #expect(left.allSatisfy { $0.contains("geokernel-partial") },
+                    "only the partial output and its checkpoint: \(left)")
         } else {
             #expect(left.isEmpty, "left behind: \(left)")
         }
@@ -85,8 +86,9 @@ import Testing
             try p.run()
             let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
+            let ending = "\(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus)"
             #expect(p.terminationReason == .exit && (p.terminationStatus == 0 || p.terminationStatus == 1),
-                    "ulimit -v \(limit): ended by \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus): \(text)")
+                    "ulimit -v \(limit): ended by \(ending): \(text)")
             if p.terminationStatus == 1 {
                 #expect(text.split(separator: "\n").count == 1, "\(text)")
                 if text.contains("out of memory: cannot map") { saidSo += 1 }
@@ -94,6 +96,7 @@ import Testing
             }
         }
         #expect(saidSo > 0, "some limit made a mapping fail")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("geokernel-tmp") })
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(names.allSatisfy { !$0.contains("geokernel-tmp") })
     }
 }

@@ -32,18 +32,23 @@ import Testing
         try Fixture.write(p("in.tif"), width: n, height: n, type: .float32,
                           bands: [Fixture.values(width: n, height: n, seed: 5, type: .float32)],
                           options: ["TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128"])
-        let rows = (0..<61).map { i in (0..<61).map { j in "\((i * 7 + j * 3 + i * j) % 11 - 5)" }.joined(separator: " ") }
+        let rows = (0..<61).map { i in
+            (0..<61).map { j in "\((i * 7 + j * 3 + i * j) % 11 - 5)" }.joined(separator: " ")
+        }
         try (rows.joined(separator: "\n") + "\n").write(toFile: p("k61.txt"), atomically: true, encoding: .utf8)
         let pixels = (0..<(n * n)).map { ($0 % n, $0 / n) }
         let stripes = pixels.map { Double(($0.0 / 40 + $0.1 / 56) % 2) }
         let rings = pixels.map { Double(($0.0 * $0.1 / 97) % 3 == 0 ? 1 : 0) }
         let maskOptions = ["TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "COMPRESS=DEFLATE"]
-        try Fixture.write(p("mask.tif"), width: n, height: n, type: .byte, bands: [stripes, rings], options: maskOptions)
-        try Fixture.write(p("mask2.tif"), width: n, height: n, type: .byte, bands: [rings, stripes], options: maskOptions)
+        try Fixture.write(p("mask.tif"), width: n, height: n, type: .byte, bands: [stripes, rings],
+                          options: maskOptions)
+        try Fixture.write(p("mask2.tif"), width: n, height: n, type: .byte, bands: [rings, stripes],
+                          options: maskOptions)
         // The raster spans x 300000…315360, y 4984640…5000000 (EPSG:32633, 30 m pixels).
         func feature(_ keep: Int, _ ring: [(Double, Double)]) -> String {
             let coords = (ring + [ring[0]]).map { "[\($0.0),\($0.1)]" }.joined(separator: ",")
-            return #"{"type":"Feature","properties":{"keep":\#(keep)},"geometry":{"type":"Polygon","coordinates":[[\#(coords)]]}}"#
+            return #"{"type":"Feature","properties":{"keep":\#(keep)},"#
+                + #""geometry":{"type":"Polygon","coordinates":[[\#(coords)]]}}"#
         }
         func collection(_ features: [String]) -> String {
             #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32633"}},"features":["#
@@ -81,10 +86,14 @@ import Testing
         case "--mask-warp": return (["--mask", s.mask, "--mask-warp"], ["--mask", s.mask])
         case "--invert-mask": return (["--mask", s.mask, "--invert-mask"], ["--mask", s.mask])
         case "--bbox": return (["--bbox", s.box], ["--bbox", s.otherBox])
-        case "--bbox-crs": return (["--bbox", s.lonLatBox, "--bbox-crs", "EPSG:4326"], ["--bbox", s.lonLatBox, "--bbox-crs", "EPSG:4258"])
+        case "--bbox-crs":
+            return (["--bbox", s.lonLatBox, "--bbox-crs", "EPSG:4326"],
+                    ["--bbox", s.lonLatBox, "--bbox-crs", "EPSG:4258"])
         case "--polygons": return (["--polygons", s.polygons], ["--polygons", s.otherPolygons])
         case "--layer": return (["--polygons", s.layers, "--layer", "a"], ["--polygons", s.layers, "--layer", "b"])
-        case "--sql-where": return (["--polygons", s.polygons, "--sql-where", "keep = 1"], ["--polygons", s.polygons, "--sql-where", "keep = 0"])
+        case "--sql-where":
+            return (["--polygons", s.polygons, "--sql-where", "keep = 1"],
+                    ["--polygons", s.polygons, "--sql-where", "keep = 0"])
         case "--all-touched": return (["--polygons", s.polygons, "--all-touched"], ["--polygons", s.polygons])
         case "-of": return (["-of", "COG"], ["-of", "GTiff"])
         case "--overviews": return (["-of", "COG", "--overviews", "nearest"], ["-of", "COG"])
@@ -109,7 +118,8 @@ import Testing
         let (same, changed) = Self.arguments(option, s)
         let out = s.path("out.tif"), partial = out + ".geokernel-partial.tif", checkpoint = partial + ".json"
         _ = try ResumeTests.startAndKill(["apply", s.input, out] + Self.common(s) + same, out: out, signal: SIGKILL)
-        try #require(FileManager.default.fileExists(atPath: partial) && FileManager.default.fileExists(atPath: checkpoint),
+        let fm = FileManager.default
+        try #require(fm.fileExists(atPath: partial) && fm.fileExists(atPath: checkpoint),
                      "the killed run left its partial output and checkpoint")
         #expect(!FileManager.default.fileExists(atPath: out))
         let kept = (Self.bytes(partial), Self.bytes(checkpoint))
@@ -141,7 +151,9 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let got = try Fixture.read(out), want = try Fixture.read(reference)
         #expect(got.count == want.count)
-        for (g, w) in zip(got, want) { #expect(Fixture.mismatches(g, w).isEmpty, "\(option): \(Fixture.mismatches(g, w))") }
+        for (g, w) in zip(got, want) {
+            #expect(Fixture.mismatches(g, w).isEmpty, "\(option): \(Fixture.mismatches(g, w))")
+        }
         #expect(try LibTIFF.problems(readingWhole: out) == nil)
     }
 
@@ -160,8 +172,8 @@ import Testing
         #expect(utimensat(AT_FDCWD, s.path(name), &t, 0) == 0)
         let r = try CLI.run(args + ["--resume", "-q"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("cannot resume") && r.stderr.contains(name) && r.stderr.contains("changed since its checkpoint"),
-                "\(r.stderr)")
+        #expect(r.stderr.contains("cannot resume") && r.stderr.contains(name)
+                && r.stderr.contains("changed since its checkpoint"), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(Self.bytes(partial) == kept)
         #expect(!FileManager.default.fileExists(atPath: out))

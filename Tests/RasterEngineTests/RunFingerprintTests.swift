@@ -11,9 +11,9 @@ import Testing
     static func options() throws -> ApplyOptions {
         ApplyOptions(input: "/tmp/in.tif", output: "/tmp/out.tif", kernel: try KernelPreset.kernel("box:3"))
     }
-    static let facts = RunFingerprint.Facts(creationOptions: ["TILED=YES"],
-                                            plan: TilePlan(width: 100, height: 80, blockWidth: 16, blockHeight: 16, tileSize: 32),
-                                            inputCopied: false)
+    static let facts = RunFingerprint.Facts(
+        creationOptions: ["TILED=YES"],
+        plan: TilePlan(width: 100, height: 80, blockWidth: 16, blockHeight: 16, tileSize: 32), inputCopied: false)
 
     @Test func everyStoredPropertyIsClassified() throws {
         let properties = Mirror(reflecting: try Self.options()).children.compactMap(\.label)
@@ -33,7 +33,9 @@ import Testing
     @Test func everyClassifiedOptionIsAnEntry() throws {
         let f = RunFingerprint(try Self.options(), facts: Self.facts)
         let names = Set(f.entries.map(\.option))
-        for (_, (flag, _)) in RunFingerprint.optionNames { #expect(names.contains(flag), "\(flag) is in the fingerprint") }
+        for (_, (flag, _)) in RunFingerprint.optionNames {
+            #expect(names.contains(flag), "\(flag) is in the fingerprint")
+        }
         for ignored in ["--threads", "--overwrite", "--resume", "OUTPUT"] { #expect(!names.contains(ignored)) }
         #expect(names.contains("tiling") && names.contains("creation options used") && names.contains("pass-through"))
     }

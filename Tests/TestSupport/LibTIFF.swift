@@ -7,7 +7,8 @@ public enum LibTIFF {
     /// `nil` when libtiff read it without an error. Warnings about GeoTIFF tags libtiff does
     /// not know are not errors.
     public static func problems(readingWhole path: String) throws -> String? {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("libtiff-\(UUID().uuidString).tif").path
+        let copy = FileManager.default.temporaryDirectory
+            .appendingPathComponent("libtiff-\(UUID().uuidString).tif").path
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/tiffcp")
