@@ -11,6 +11,6 @@ echo "== ThreadSanitizer"
 TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan --disable-xctest \
   --filter "SeamTests|GDALKitCoreTests|BadInputTests|RunFailureTests|BlockDecodeTests|InputCopyTests|BlockWriteTests"
 echo "== AddressSanitizer"
-LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan.supp swift test --sanitize=address --scratch-path .build-asan --disable-xctest \
+LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan.supp:print_suppressions=0 swift test --sanitize=address --scratch-path .build-asan --disable-xctest \
   --filter "SeamTests|GDALKitCoreTests|FuzzTests|ScipyGoldenTests|BadInputTests|MutatedCorpusTests|BlockWriteTests|\
 SelectionCLITests|PolygonCLITests|ResumeTests|ResumeFaultTests|CheckpointDamageTests|NarrowRasterTests"

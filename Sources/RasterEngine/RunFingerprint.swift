@@ -95,7 +95,10 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
             let value = RunFingerprint.render(child.value, kind: kind)
             if kind == .file {
                 entries.append(Entry(option: name, kind: .option, value: value.map(RunFingerprint.resolvedPath)))
-                for file in value.map(RunFingerprint.filesRead) ?? [] {
+                // A kernel file is plain text; the others are datasets with the files GDAL lists for them.
+                let files = property == "kernelFile" ? value.map { [RunFingerprint.resolvedPath($0)] }
+                    : value.map(RunFingerprint.filesRead)
+                for file in files ?? [] {
                     entries.append(Entry(option: name, kind: .file, value: RunFingerprint.identity(file), file: file))
                 }
             } else {
