@@ -9,6 +9,7 @@ dpkg -s libgdal-dev >/dev/null 2>&1 || need+=(libgdal-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v gdalinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v tiffcp >/dev/null 2>&1 || need+=(libtiff-tools)   # the tests read outputs back with libtiff
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} (apt-get)" >&2
   SUDO=""

@@ -40,12 +40,17 @@ public final class BlockWriteQueue: @unchecked Sendable {
 
     /// A buffer of at least `bytes` bytes, page-aligned (direct writes need it; `HugePageMemory`);
     /// waits while all are out.
-    public func buffer(bytes: Int) -> Buffer {
+    /// - Throws: `OutOfMemoryError` when a new buffer cannot be mapped.
+    public func buffer(bytes: Int) throws(OutOfMemoryError) -> Buffer {
         available.wait()
         let reused = free.withLock { $0.popLast() }
         if let reused, reused.count >= bytes { return reused }
         if let reused { HugePageMemory.deallocate(UnsafeMutableRawBufferPointer(start: reused.pointer, count: reused.count)) }
-        let memory = HugePageMemory.allocate(bytes)
+        let memory: UnsafeMutableRawBufferPointer
+        do { memory = try HugePageMemory.allocate(bytes) } catch {
+            available.signal()   // the slot was not taken after all
+            throw error
+        }
         return Buffer(pointer: memory.baseAddress!, count: memory.count)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #else
@@ -16,10 +17,13 @@ public enum HugePageMemory {
     public static let hugePage = 2 << 20
 
     /// At least `bytes` bytes (rounded up to whole pages), zero-filled, page-aligned.
-    public static func allocate(_ bytes: Int) -> UnsafeMutableRawBufferPointer {
+    /// - Throws: `OutOfMemoryError` with the system's reason when the kernel refuses the mapping
+    ///   (an address-space limit, `ulimit -v`, or no memory left).
+    public static func allocate(_ bytes: Int) throws(OutOfMemoryError) -> UnsafeMutableRawBufferPointer {
+        guard bytes >= 0, bytes < Int.max - 4096 else { throw OutOfMemoryError(bytes: bytes, reason: "size out of range") }
         let size = max(4096, (bytes + 4095) & ~4095)
         guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
-            fatalError("out of memory: cannot map \(size) bytes")
+            throw OutOfMemoryError(bytes: size, reason: String(cString: strerror(errno)))
         }
         #if os(Linux)
         if size >= hugePage { _ = madvise(p, size, MADV_HUGEPAGE) }   // advice only: fine if refused
@@ -31,5 +35,22 @@ public enum HugePageMemory {
     public static func deallocate(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let p = buffer.baseAddress else { return }
         munmap(p, buffer.count)
+    }
+}
+
+/// Memory the kernel would not map: how much was asked for and the system's reason.
+/// Thread safety: a plain value.
+public struct OutOfMemoryError: Error, Sendable, CustomStringConvertible {
+    public let bytes: Int, reason: String
+
+    /// Describes a refused allocation.
+    public init(bytes: Int, reason: String) {
+        self.bytes = bytes
+        self.reason = reason
+    }
+
+    /// `cannot allocate N MiB: REASON`.
+    public var description: String {
+        "cannot allocate \(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB: \(reason)"
     }
 }

@@ -8,6 +8,8 @@ extension Dataset {
     ///   - path: where the VRT is written (e.g. under `/vsimem/`).
     ///   - width, height, geoTransform, wkt: the target grid; the geotransform must be north-up.
     ///   - resampling: GDAL's `-r` name, `near` by default.
+    /// - Returns: the VRT, which owns the opened source: GDAL's warped VRT keeps a reference to
+    ///   it and reads it until closed, so the source is closed after the VRT, never before.
     /// - Throws: `GDALError` with GDAL's message.
     public static func warpedVRT(_ source: String, to path: String, width: Int, height: Int, geoTransform gt: [Double],
                                  wkt: String, resampling: String = "near") throws(GDALError) -> Dataset {
@@ -28,6 +30,6 @@ extension Dataset {
         let h = try GDALCall.nonNull("GDALWarp") {
             withUnsafeMutablePointer(to: &srcHandle) { GDALWarp(path, nil, 1, $0, options, &usageError) }
         }
-        return Dataset(handle: h)
+        return Dataset(handle: h, owningSource: src.releaseHandle())
     }
 }

@@ -14,10 +14,25 @@ public struct Dataset: ~Copyable {
     public enum Access: Sendable { case readOnly, update }
 
     let handle: GDALDatasetH
+    /// A dataset this one reads from and owns (a warped VRT's source), closed after it.
+    private let source: GDALDatasetH?
 
-    init(handle: GDALDatasetH) { self.handle = handle }
+    init(handle: GDALDatasetH, owningSource source: GDALDatasetH? = nil) {
+        self.handle = handle
+        self.source = source
+    }
 
-    deinit { GDALClose(handle) }
+    deinit {
+        GDALClose(handle)
+        if let source { GDALClose(source) }
+    }
+
+    /// Gives up ownership of the handle without closing it, for a dataset that takes it over.
+    consuming func releaseHandle() -> GDALDatasetH {
+        let h = handle
+        discard self
+        return h
+    }
 
     /// Opens a raster dataset (`GDALOpenEx` with `GDAL_OF_RASTER | GDAL_OF_VERBOSE_ERROR`).
     /// - Parameters:
@@ -36,9 +51,12 @@ public struct Dataset: ~Copyable {
     /// (`GDALClose`; GDAL 3.6 returns void, so the error state is checked).
     /// - Throws: `GDALError` when GDAL failed to write what was pending.
     public consuming func close() throws(GDALError) {
-        let h = handle
+        let (h, s) = (handle, source)
         discard self
-        try GDALCall.checkState("GDALClose") { GDALClose(h) }
+        try GDALCall.checkState("GDALClose") {
+            GDALClose(h)
+            if let s { GDALClose(s) }   // after the dataset that read from it
+        }
     }
 
     /// Writes cached blocks to disk (`GDALFlushCache`), reporting write errors.

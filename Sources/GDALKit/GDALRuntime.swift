@@ -1,4 +1,7 @@
 import CGDAL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Process-wide GDAL set-up: driver registration and the quiet error handler, done exactly once.
 ///
@@ -63,5 +66,29 @@ public enum GDALRuntime {
         let n = bytes.withUnsafeBytes { VSIFWriteL($0.baseAddress, 1, $0.count, fp) }
         VSIFCloseL(fp)
         if n != bytes.count { throw GDALError(function: "VSIFWriteL", message: "short write to \(path)") }
+    }
+
+    /// Size and modification time (whole seconds) of a path through GDAL's virtual file layer
+    /// (`VSIStatL`), for `/vsimem/`, `/vsizip/`, `/vsicurl/` paths; `nil` when it does not exist.
+    public static func statVirtual(_ path: String) -> (size: Int64, modified: Int64)? {
+        ensureReady()
+        // On 64-bit Linux glibc's `struct stat64` (VSIStatBufL) is `struct stat`, which Swift knows.
+        var st = stat()
+        let ok = withUnsafeMutablePointer(to: &st) { VSIStatL(path, OpaquePointer($0)) == 0 }
+        return ok ? (Int64(st.st_size), Int64(st.st_mtim.tv_sec)) : nil
+    }
+
+    /// The files GDAL reads for the raster or vector dataset at `path`, sidecars included
+    /// (`GDALOpenEx` read-only, `GDALGetFileList`); empty when GDAL cannot open it.
+    /// Thread safety: opens its own handle; call from any thread.
+    public static func fileList(of path: String) -> [String] {
+        ensureReady()
+        let flags = UInt32(GDAL_OF_RASTER) | UInt32(GDAL_OF_VECTOR)
+        GDALCall.reset()
+        guard let h = GDALOpenEx(path, flags, nil, nil, nil) else { GDALCall.reset(); return [] }
+        defer { GDALClose(h) }
+        guard let list = GDALGetFileList(h) else { return [] }
+        defer { CSLDestroy(list) }
+        return CStringList.strings(list)
     }
 }

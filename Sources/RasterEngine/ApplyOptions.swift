@@ -4,6 +4,10 @@ import RasterKernels
 import RasterTiling
 
 /// Everything `geokernel apply` was asked to do, already parsed.
+///
+/// Every stored property is part of the `--resume` fingerprint (`RunFingerprint`, by
+/// reflection) unless `RunFingerprint.ignoredProperties` lists it; a new one needs its flag in
+/// `RunFingerprint.optionNames` (`RunFingerprintTests` fails until it is classified).
 /// Thread safety: a plain value, `Sendable`.
 public struct ApplyOptions: Sendable {
     /// INPUT: any raster GDAL opens.
@@ -30,6 +34,11 @@ public struct ApplyOptions: Sendable {
     /// A footprint sized in ground units, as written (`--footprint disk:50m`); the engine turns
     /// it into `footprint` on the input's grid (whose spec then names it).
     public var groundFootprint: GroundFootprintSpec?
+    /// The file `kernel` was read from (`--kernel FILE`), `nil` for a preset or an inline
+    /// matrix: the resume fingerprint records its identity.
+    public var kernelFile: String?
+    /// The file `footprint` was read from (`--footprint FILE`), likewise.
+    public var footprintFile: String?
     /// Selection raster on the input's grid; `nil` selects every pixel.
     public var mask: String?
     /// Resample a mask on another grid onto the input's, nearest neighbour (`--mask-warp`).

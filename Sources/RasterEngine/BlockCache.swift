@@ -126,10 +126,10 @@ final class BlockCache: @unchecked Sendable {
     }
 
     /// A new block buffer (the spare list is empty). Called with the mutex held.
-    private func newBuffer() -> UnsafeMutableRawPointer {
+    private func newBuffer() throws(EngineError) -> UnsafeMutableRawPointer {
         let size = (entryBytes + 63) & ~63
         if slabs.isEmpty || slabUsed + size > slabs[slabs.count - 1].count {
-            slabs.append(HugePageMemory.allocate(max(size, HugePageMemory.hugePage)))
+            slabs.append(try HugePageMemory.allocateForRun(max(size, HugePageMemory.hugePage)))
             slabUsed = 0
         }
         defer { slabUsed += size }
@@ -241,7 +241,12 @@ final class BlockCache: @unchecked Sendable {
                 continue
             }
             // Ours to decode: publish a placeholder, decode without the lock, then publish.
-            let e = Entry(pixels: spare.popLast() ?? newBuffer())
+            let pixels: UnsafeMutableRawPointer
+            do { pixels = try spare.popLast() ?? newBuffer() } catch {
+                pthread_mutex_unlock(mutex)
+                throw error
+            }
+            let e = Entry(pixels: pixels)
             e.readers = 1
             entries[key] = e
             pthread_mutex_unlock(mutex)

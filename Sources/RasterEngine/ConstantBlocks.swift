@@ -16,10 +16,18 @@ final class ConstantBlocks {
     private var known: [[UInt8]: UInt8] = [:]
     private var raw: [UInt8] = []
 
-    /// `nil` unless `ds` is a GeoTIFF whose block offsets GDAL reports.
+    /// `nil` unless `ds` is a GeoTIFF whose blocks, as GDAL reports them, are the blocks the
+    /// file stores (the only ones its block metadata describes).
+    ///
+    /// GDAL shows a file stored as one strip (its default for small rasters, compressed or
+    /// not) as one-line blocks of that strip (a "split band": 1×1 blocks for a 1-pixel-wide
+    /// mask). Asking GDAL 3.6 for such a band's `BLOCK_OFFSET_x_y` after a read made its next
+    /// reads fail (`Illegal nBlockYOff value`), and the strip's bytes are no key for one line.
     init?(_ ds: borrowing Dataset, path: String) {
-        guard ds.driverName == "GTiff",
-              let file = try? VirtualFile(reading: path) else { return nil }
+        guard ds.driverName == "GTiff", let file = try? VirtualFile(reading: path),
+              let stored = TIFFBlockShape.read(file),
+              let reported = try? ds.withBand(1, { $0.blockSize }),
+              stored == TIFFBlockShape(width: reported.width, height: reported.height) else { return nil }
         self.file = file
     }
 

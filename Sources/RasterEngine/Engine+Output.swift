@@ -11,12 +11,13 @@ extension Engine {
     /// are written in place by the engine (`InPlaceSink`): GDAL only makes the file, with every
     /// block unwritten; a layout the engine does not write itself goes through GDAL.
     static func makeSink(_ run: borrowing PreparedRun, input: consuming sending Dataset, file: OutputFile, resuming: Bool,
-                         cancellation: Cancellation) throws -> (sink: any OutputSink, plan: TilePlan,
-                                                                nanValues: [Double], copy: BackgroundCopy?) {
+                         cancellation: Cancellation, check: (TilePlan) throws -> Void) throws
+        -> (sink: any OutputSink, plan: TilePlan, nanValues: [Double], copy: BackgroundCopy?) {
         let options = run.options, layout = run.layout, profile = run.profile
         let byteSize = profile.dataType.byteSize
         if run.copiesInput && !resuming {
             let plan = run.plan(block: run.plannedBlock)
+            try check(plan)
             let copy = BackgroundCopy(options.input, to: file.temporaryPath, cancellation: cancellation)
             let sink = CopiedInputSink(copy: copy, path: options.output, filePath: file.temporaryPath, plan: plan,
                                        bandCount: layout.bandCount, byteSize: byteSize)
@@ -29,15 +30,18 @@ extension Engine {
         let block = try opened!.withBand(1) { $0.blockSize }
         let nanValues = try (1...layout.bandCount).map { b in try opened!.withBand(b) { $0.noDataValue } ?? 0 }
         let plan = run.plan(block: block)
-        if inPlace, let ds = opened.take() {
+        try check(plan)   // a partial output is opened for writing only once its checkpoint is checked
+        if (inPlace || resuming), let ds = opened.take() {
             do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
-            if let blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan,
-                                                  bands: layout.bandCount, sampleBytes: byteSize) {
-                let sink = InPlaceSink(file: blockFile, plan: plan, bandCount: layout.bandCount, byteSize: byteSize,
-                                       workers: run.threads(for: plan))
-                return (sink, plan, nanValues, nil)
-            }
-            opened = try gdal(file.temporaryPath, "reopening the output") {
+        }
+        if inPlace, let blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan,
+                                                       bands: layout.bandCount, sampleBytes: byteSize) {
+            let sink = InPlaceSink(file: blockFile, plan: plan, bandCount: layout.bandCount, byteSize: byteSize,
+                                   workers: run.threads(for: plan))
+            return (sink, plan, nanValues, nil)
+        }
+        if opened == nil {
+            opened = try gdal(file.temporaryPath, resuming ? "reopening the partial output" : "reopening the output") {
                 try Dataset.open(file.temporaryPath, access: .update)
             }
         }
@@ -47,16 +51,14 @@ extension Engine {
         return (sink, plan, nanValues, nil)
     }
 
-    /// Reopens the partial output of an interrupted run, or creates the output and gives it
-    /// the input's georeferencing and metadata. With `blocksInPlace` (the caller writes the
-    /// blocks itself), a partial output is opened read-only and a new one is created with no
-    /// block written (`SPARSE_OK=TRUE`, unless the user chose).
+    /// Reopens the partial output of an interrupted run (read-only), or creates the output and
+    /// gives it the input's georeferencing and metadata. With `blocksInPlace` (the caller writes
+    /// the blocks itself), a new one is created with no block written (`SPARSE_OK=TRUE`, unless
+    /// the user chose).
     private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
                                    profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool) throws -> Dataset {
-        if resuming {
-            return try gdal(file.temporaryPath, "reopening the partial output") {
-                try Dataset.open(file.temporaryPath, access: blocksInPlace ? .readOnly : .update)
-            }
+        if resuming {   // read-only until its checkpoint is checked
+            return try gdal(file.temporaryPath, "reopening the partial output") { try Dataset.open(file.temporaryPath) }
         }
         let sparse = blocksInPlace && profile.option("SPARSE_OK") == nil ? ["SPARSE_OK=TRUE"] : []
         let output = try gdal(outputPath, "creating") {

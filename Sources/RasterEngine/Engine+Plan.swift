@@ -40,6 +40,9 @@ public struct PlanReport: Sendable, Codable {
     public var blockWrites: String
     /// The quick look `--preview` would write, if any.
     public var preview: String? = nil
+    /// What a `--resume` checkpoint of this run would record (see `RunFingerprint`), and its digest.
+    public var fingerprint: [RunFingerprint.Entry]
+    public var fingerprintDigest: String
 
     /// The lines `geokernel plan` prints.
     public var text: String {
@@ -55,6 +58,7 @@ public struct PlanReport: Sendable, Codable {
         Pass-through: \(passThrough)
         Block writes: \(blockWrites)
         Memory: at most about \(mib(memoryBound))
+        Fingerprint: \(fingerprintDigest) (\(fingerprint.count) entries; --json lists them)
         """ + (preview.map { "\nPreview: \($0)" } ?? "")
     }
 }
@@ -96,6 +100,11 @@ extension Engine {
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes
             : Int(GDALRuntime.cacheMax)
         let kernel = options.kernel
+        let memoryBound = cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging + Engine.baseMemoryBytes
+        let bytesToWrite = layout.width * layout.height * layout.bandCount * os
+        let kernelSize = (width: kernel?.width ?? 0, height: kernel?.height ?? 0, separable: kernel?.isSeparable ?? false)
+        let fingerprint = RunFingerprint(options, facts: .init(profile: profile, cogOptions: run.cogOptions, plan: plan,
+                                                               inputCopied: run.copiesInput))
         return PlanReport(input: options.input, width: layout.width, height: layout.height, bands: layout.bandCount,
                           inputType: layout.readType.name, outputType: profile.dataType.name,
                           creationOptions: run.cogOptions ?? profile.creationOptions,
@@ -104,14 +113,13 @@ extension Engine {
                           tileWidth: plan.tileWidth, tileHeight: plan.tileHeight,
                           tilesTotal: stats.tilesTotal, tilesVisited: stats.tilesConvolved, tilesSkipped: stats.tilesSkipped,
                           pixelsSelected: stats.pixelsSelected, bytesToRead: bytesToRead,
-                          bytesToWrite: layout.width * layout.height * layout.bandCount * os,
-                          memoryBound: cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging
-                              + Engine.baseMemoryBytes,
+                          bytesToWrite: bytesToWrite, memoryBound: memoryBound,
                           threads: threads, bigTIFF: profile.isBigTIFF,
                           operation: options.operationSummary, halo: [h.left, h.top, h.right, h.bottom],
-                          kernelWidth: kernel?.width ?? 0, kernelHeight: kernel?.height ?? 0,
-                          kernelSeparable: kernel?.isSeparable ?? false, kernelGroundSize: options.groundKernelSize,
+                          kernelWidth: kernelSize.width, kernelHeight: kernelSize.height,
+                          kernelSeparable: kernelSize.separable, kernelGroundSize: options.groundKernelSize,
                           passThrough: run.passThrough.description,
-                          blockWrites: writes.planDescription, preview: options.preview?.path)
+                          blockWrites: writes.planDescription, preview: options.preview?.path,
+                          fingerprint: fingerprint.entries, fingerprintDigest: fingerprint.digest)
     }
 }

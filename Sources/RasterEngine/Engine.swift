@@ -100,26 +100,39 @@ public enum Engine {
 
         // With --resume and a checkpoint: reopen the partial output; otherwise create it, or
         // copy the input when most chunks pass through and the layouts match.
-        let previous = options.resume ? file.checkpointPath.flatMap(Checkpoint.load) : nil
-        let resuming = previous != nil && FileManager.default.fileExists(atPath: file.temporaryPath)
+        var previous: Checkpoint? = nil
+        if options.resume, let path = file.checkpointPath {
+            do { previous = try Checkpoint.read(path, partial: file.temporaryPath) } catch {
+                keepPartial = true
+                throw error
+            }
+        }
+        let resuming = previous != nil
         if !resuming { file.discard() }
-        let output = try makeSink(run, input: consume input, file: file, resuming: resuming, cancellation: cancellation)
+        // With --resume: what this run is (RunFingerprint), checked against the checkpoint once the
+        // plan is known and before the partial is opened for writing.
+        var fingerprint: RunFingerprint? = nil
+        let cogOptions = run.cogOptions, inPlace = run.blockWrites != .gdal
+        let output = try makeSink(run, input: consume input, file: file, resuming: resuming,
+                                  cancellation: cancellation) { plan in
+            guard options.resume else { return }
+            let facts = RunFingerprint.Facts(profile: profile, cogOptions: cogOptions, plan: plan, inputCopied: copying)
+            let made = RunFingerprint(options, facts: facts)
+            fingerprint = made
+            if let previous, let path = file.checkpointPath {
+                do {
+                    try previous.check(made, output: options.output, path: path, plan: plan, partial: file.temporaryPath,
+                                       bands: layout.bandCount, inPlace: inPlace, sparse: copying || profile.isSparse)
+                } catch { keepPartial = true; throw error }
+            }
+        }
         let sink = output.sink, plan = output.plan
         defer { output.copy?.stop() }   // before the temporary is discarded
         var done: Set<Int> = []
         var checkpoint: ChunkLedger.CheckpointPolicy? = nil
-        if options.resume, let path = file.checkpointPath {
-            let fingerprint = Checkpoint.fingerprint(options, creationOptions: profile.creationOptions,
-                                                     plan: "chunks \(plan.chunkWidth)x\(plan.chunkHeight), tiles \(plan.tileWidth)x\(plan.tileHeight), "
-                                                         + "blocks \(plan.blockWidth)x\(plan.blockHeight)\(copying ? ", input copied" : "")")
-            if resuming, let previous {
-                if let field = previous.firstDifference(from: fingerprint) {
-                    keepPartial = true
-                    throw EngineError.badOption("cannot resume \(options.output): its checkpoint was made by a different command (\(field) differs); run without --resume to start over")
-                }
-                done = previous.doneSet
-            }
-            checkpoint = .init(path: path, fingerprint: fingerprint,
+        if let fingerprint, let path = file.checkpointPath {
+            done = previous?.doneSet ?? []
+            checkpoint = .init(path: path, partialPath: file.temporaryPath, fingerprint: fingerprint,
                                interval: .milliseconds(Int(max(0, options.checkpointSeconds) * 1000)))
         }
         let threads = run.threads(for: plan)
@@ -145,6 +158,10 @@ public enum Engine {
             throw stopped
         }
 
+        guard ledger.allChunksDone else {   // never an unfinished file at OUTPUT
+            throw EngineError.badOption("\(options.output): internal error: not every chunk was written; "
+                                        + "the output was not kept")
+        }
         // Close (reports write errors; a copy no block waited for must still be complete),
         // then make it durable and put it in place.
         try sink.close()
@@ -238,7 +255,7 @@ public enum Engine {
         } catch {
             let signal = cancellation.cancelledBy
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
-            throw EngineError.gdal(path: output, context: "writing the COG", error)
+            throw WriteFailure.error(error, path: output, writing: target, context: "writing the COG")
         }
     }
 

@@ -20,7 +20,13 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     /// A system call on a file failed (`reason` is the system's message).
     case fileSystem(path: String, context: String, reason: String)
     case badOption(String)
+    /// A `--resume` checkpoint that cannot be trusted (`reason` says why); nothing was written.
+    case damagedCheckpoint(path: String, reason: String)
+    /// A `--resume` of a partial output made by a different run (`reason` names the first difference).
+    case resumeRefused(output: String, reason: String)
     case interrupted(signal: Int32)
+    /// Working memory could not be had (`reason` is the system's message).
+    case outOfMemory(bytes: Int, reason: String)
 
     /// The one-line message.
     public var description: String {
@@ -42,6 +48,14 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .outputFolder(path, reason): return "cannot write output in \(path): \(reason)"
         case let .fileSystem(path, context, reason): return "\(path): \(context): \(reason)"
         case let .badOption(reason): return reason
+        case let .damagedCheckpoint(path, reason):
+            return "checkpoint \(path) is damaged: \(reason); remove it or run without --resume"
+        case let .resumeRefused(output, reason):
+            return "cannot resume \(output): \(reason); run without --resume to start over"
+        case let .outOfMemory(bytes, reason):
+            let mib = String(format: "%.1f", Double(bytes) / 1_048_576)
+            return "out of memory: cannot map \(mib) MiB of working memory "
+                + "(\(reason)); lower --threads, --tile-size or GEOKERNEL_BLOCK_CACHE_MB"
         case let .interrupted(signal): return "interrupted by signal \(signal); no output written"
         }
     }
@@ -60,6 +74,7 @@ extension EngineError {
         switch error {
         case let e as EngineError: self = e
         case let e as BlockOutputError: self = .fileSystem(path: e.path, context: e.context, reason: e.reason)
+        case let e as OutOfMemoryError: self = .outOfMemory(bytes: e.bytes, reason: e.reason)
         case let e as GDALError: self = .gdal(path: path, context: context, e)
         default: self = .gdal(path: path, context: context, GDALError(function: "?", message: "\(error)"))
         }

@@ -21,11 +21,18 @@ enum FileCopy {
         defer { close(src) }
         let dst = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard dst >= 0 else { throw failure(target, "creating") }
-        defer { close(dst) }
+        var closed = false
+        defer { if !closed { close(dst) } }
+        // The copy's descriptor is closed with its result checked (a deferred write error shows there).
+        func finish(_ bytes: Int) throws(EngineError) -> Int {
+            closed = true
+            guard close(dst) == 0 else { throw failure(target, "closing the copy of \(source)") }
+            return bytes
+        }
         var st = stat()
         guard fstat(src, &st) == 0 else { throw failure(source, "reading its size") }
         let size = Int(st.st_size)
-        if cfs_clone(src, dst) == 0 { return size }
+        if cfs_clone(src, dst) == 0 { return try finish(size) }
 
         var copied = 0
         var inKernel = true
@@ -60,7 +67,7 @@ enum FileCopy {
             if n == 0 { throw .fileSystem(path: source, context: "copying", reason: "the file ended at \(copied) of \(size) bytes (is it being written?)") }
             copied += n
         }
-        return copied
+        return try finish(copied)
     }
 
     private static func failure(_ path: String, _ context: String) -> EngineError {

@@ -54,6 +54,13 @@ public enum KernelSource {
         }
     }
 
+    /// The file `spec` names when `resolve` reads the kernel from a file, else `nil`.
+    public static func file(_ spec: String) -> String? {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory)
+        return exists && !isDirectory.boolValue ? spec : nil
+    }
+
     static func readText(_ path: String) throws(EngineError) -> String {
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw .kernelFile(path: path, reason: "cannot be read")

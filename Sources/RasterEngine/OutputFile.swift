@@ -56,7 +56,7 @@ struct OutputFile {
     /// output, with its sidecars.
     func commit(from finished: String? = nil) throws(EngineError) {
         let source = finished ?? temporaryPath
-        OutputFile.fsync(path: source)
+        try OutputFile.fsync(path: source)
         for suffix in ["", ".aux.xml", ".msk", ".ovr"] {
             let from = source + suffix
             guard FileManager.default.fileExists(atPath: from) else {
@@ -65,14 +65,15 @@ struct OutputFile {
                 continue
             }
             if rename(from, finalPath + suffix) != 0 {
-                throw .outputFolder(path: finalPath, reason: "rename failed: \(String(cString: strerror(errno)))")
+                throw .fileSystem(path: finalPath + suffix, context: "renaming \(from) into place",
+                                  reason: String(cString: strerror(errno)))
             }
         }
         // A finished OUTPUT makes any partial output of an earlier resumable run stale.
         for stale in [".geokernel-partial.tif", ".geokernel-partial.tif.json", ".geokernel-partial.tif.json.new"] {
             unlink(finalPath + stale)
         }
-        OutputFile.fsync(path: URL(fileURLWithPath: finalPath).deletingLastPathComponent().path)
+        try OutputFile.fsync(path: URL(fileURLWithPath: finalPath).deletingLastPathComponent().path, folder: true)
     }
 
     /// Removes the temporary file and its sidecars.
@@ -81,10 +82,24 @@ struct OutputFile {
         if let checkpointPath { unlink(checkpointPath); unlink(checkpointPath + ".new") }
     }
 
-    static func fsync(path: String) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return }
-        _ = Foundation.fsync(fd)
-        close(fd)
+    /// Makes `path` durable (`fsync`, then `close`, both checked).
+    /// - Parameter folder: `path` is a folder (after a rename in it); a file system that
+    ///   cannot sync folders (`EINVAL`) is not an error.
+    /// - Throws: `EngineError.fileSystem` naming the file and the system's reason
+    ///   (`No space left on device`, `Input/output error`).
+    static func fsync(path: String, folder: Bool = false) throws(EngineError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw .fileSystem(path: path, context: "opening to sync", reason: String(cString: strerror(errno)))
+        }
+        if Foundation.fsync(fd) != 0 {
+            let e = errno
+            close(fd)
+            if folder && (e == EINVAL || e == ENOTSUP) { return }
+            throw .fileSystem(path: path, context: "syncing to disk", reason: String(cString: strerror(e)))
+        }
+        if close(fd) != 0 {
+            throw .fileSystem(path: path, context: "closing after sync", reason: String(cString: strerror(errno)))
+        }
     }
 }

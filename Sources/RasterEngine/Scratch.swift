@@ -18,17 +18,26 @@ final class Scratch {
     deinit { buffers.forEach(HugePageMemory.deallocate) }
 
     /// At least `bytes` bytes for `slot`; the contents are undefined.
-    func raw(_ slot: Slot, bytes: Int) -> UnsafeMutableRawPointer {
+    /// - Throws: `EngineError.outOfMemory` when the memory cannot be mapped.
+    func raw(_ slot: Slot, bytes: Int) throws(EngineError) -> UnsafeMutableRawPointer {
         let i = slot.rawValue
         if buffers[i].count < bytes {
             HugePageMemory.deallocate(buffers[i])
-            buffers[i] = HugePageMemory.allocate(bytes)
+            buffers[i] = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+            buffers[i] = try HugePageMemory.allocateForRun(bytes)
         }
         return buffers[i].baseAddress!
     }
 
     /// At least `count` elements of `T` for `slot`.
-    func typed<T>(_ slot: Slot, _: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        raw(slot, bytes: count * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: count)
+    func typed<T>(_ slot: Slot, _: T.Type, count: Int) throws(EngineError) -> UnsafeMutablePointer<T> {
+        try raw(slot, bytes: count * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: count)
+    }
+}
+
+extension HugePageMemory {
+    /// `allocate`, its refusal as the engine's one-line error (`EngineError.outOfMemory`).
+    static func allocateForRun(_ bytes: Int) throws(EngineError) -> UnsafeMutableRawBufferPointer {
+        do { return try allocate(bytes) } catch { throw .outOfMemory(bytes: error.bytes, reason: error.reason) }
     }
 }

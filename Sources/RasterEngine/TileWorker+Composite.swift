@@ -10,12 +10,12 @@ extension TileWorker {
     /// original elsewhere.
     func composite(_ result: UnsafeMutablePointer<Double>, chosen: UnsafePointer<UInt8>?, planes: PaddedPlanes,
                    _ g: GatheredTile, band k: Int, number b: Int, layout: ChunkLayout, into out: UnsafeMutableRawPointer,
-                   stats: inout RunStats) {
+                   stats: inout RunStats) throws {
         let tile = g.tile, pw = g.paddedWidth, halo = g.halo
         let os = job.outputType.byteSize, rs = g.byteSize
         let sameType = job.readType == job.outputType
         let nanValue = job.nanValues[b - 1]
-        let back = scratch.typed(.row, Double.self, count: tile.width)
+        let back = try scratch.typed(.row, Double.self, count: tile.width)
         var clamped = 0, filtered = 0, changed = 0
         for y in 0..<tile.height {
             let res = result + y * tile.width

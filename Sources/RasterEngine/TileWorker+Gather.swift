@@ -48,7 +48,7 @@ extension TileWorker {
         let rs = job.readType.byteSize
         let slots = gx.slots.map { $0 ?? -1 }
         let contiguous = slots.first.map { first in first >= 0 && slots.indices.allSatisfy { slots[$0] == first + $0 } } ?? false
-        let raw = scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
+        let raw = try scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
         if ga > 0 {
             try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, _ in
                 try readInput(Window(x: rect.x, y: rect.y, width: rect.width, height: rect.height), bands: bands, into: dst,
@@ -79,10 +79,10 @@ extension TileWorker {
         let pw = g.paddedWidth, ph = g.paddedHeight, gw = g.gatheredWidth, ga = g.gatheredArea
         let rs = g.byteSize
         let rawBand = g.band(k)
-        let decoded = scratch.typed(.decoded, Double.self, count: max(1, ga))
-        let padded = scratch.typed(.padded, Double.self, count: pw * ph)
-        let valid = scratch.typed(.valid, UInt8.self, count: pw * ph)
-        let gatheredMask = scratch.typed(.gatheredMask, UInt8.self, count: max(1, ga))
+        let decoded = try scratch.typed(.decoded, Double.self, count: max(1, ga))
+        let padded = try scratch.typed(.padded, Double.self, count: pw * ph)
+        let valid = try scratch.typed(.valid, UInt8.self, count: pw * ph)
+        let gatheredMask = try scratch.typed(.gatheredMask, UInt8.self, count: max(1, ga))
         let colSlots = g.columnSlots
 
         // Decode into the padded plane through the gather slots (straight from the read rows
@@ -140,10 +140,10 @@ extension TileWorker {
 
     /// Which core pixels take the operation's result: selected and valid. `nil` when all do.
     func choose(_ planes: PaddedPlanes, _ g: GatheredTile, selection: UnsafeMutablePointer<UInt8>?,
-                chunk: Window) -> UnsafeMutablePointer<UInt8>? {
+                chunk: Window) throws -> UnsafeMutablePointer<UInt8>? {
         guard selection != nil || planes.checked else { return nil }
         let tile = g.tile, pw = g.paddedWidth
-        let chosen = scratch.typed(.chosen, UInt8.self, count: tile.area)
+        let chosen = try scratch.typed(.chosen, UInt8.self, count: tile.area)
         var all: UInt8 = 1
         for y in 0..<tile.height {
             let crow = chosen + y * tile.width

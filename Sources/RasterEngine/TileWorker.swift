@@ -41,7 +41,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         let size = layout.bytes(bands: job.bandCount)
         var owned = try sink.chunkBuffer(bytes: size)
         defer { if let owned { sink.giveBack(owned) } }   // unless handed over below
-        let out = owned?.pointer ?? scratch.raw(.chunkOutput, bytes: size)
+        let out = try owned?.pointer ?? scratch.raw(.chunkOutput, bytes: size)
         layout.clearPadding(bands: job.bandCount, in: out)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
@@ -79,7 +79,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         let finished = FinishedChunk(index: index, window: chunk,
                                      bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
                                      owned: handed, rewrite: rewrite,
-                                     staging: staging > 0 ? scratch.raw(.staging, bytes: staging) : nil)
+                                     staging: staging > 0 ? try scratch.raw(.staging, bytes: staging) : nil)
         try ledger.write(finished, stats: stats)
     }
 
@@ -89,14 +89,14 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
     private func copy(_ tile: Window, bands: [Int], layout: ChunkLayout, into out: UnsafeMutableRawPointer,
                       stats: inout RunStats) throws {
         let rs = job.readType.byteSize, os = job.outputType.byteSize
-        let raw = scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
+        let raw = try scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
         try meter.read(bands.count * tile.area * rs) {
             try gdal(job.inputPath, "reading tile \(tile)") {
                 try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs, bandSpacing: tile.area * rs)
             }
         }
         job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)   // the quick look: tiles copied through
-        let row = scratch.typed(.row, Double.self, count: tile.width)
+        let row = try scratch.typed(.row, Double.self, count: tile.width)
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
             let src = raw + k * tile.area * rs
@@ -126,17 +126,17 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
     private mutating func filter(_ tile: Window, chunk: Window, selection: UnsafeMutablePointer<UInt8>?,
                                  layout: ChunkLayout, into out: UnsafeMutableRawPointer, stats: inout RunStats) throws {
         let gathered = try gather(tile)
-        let result = scratch.typed(.result, Double.self, count: tile.area)
+        let result = try scratch.typed(.result, Double.self, count: tile.area)
         var sharedMaskRead = false
         for (k, b) in job.filteredBands.enumerated() {
             let planes = try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead)
-            let chosen = choose(planes, gathered, selection: selection, chunk: chunk)
+            let chosen = try choose(planes, gathered, selection: selection, chunk: chunk)
             let padded = PaddedTile(values: planes.values, valid: planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil,
                                     paddedWidth: gathered.paddedWidth, paddedHeight: gathered.paddedHeight,
                                     halo: gathered.halo, width: tile.width, height: tile.height,
                                     chosen: chosen, sample: job.samples[b - 1])
             operation.apply(padded, into: result, workspace: &workspace)
-            composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b, layout: layout,
+            try composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b, layout: layout,
                       into: out, stats: &stats)
             job.preview?.record(tile: tile, band: b,   // the quick look's input and output
                                 input: planes.values + gathered.halo.top * gathered.paddedWidth + gathered.halo.left,

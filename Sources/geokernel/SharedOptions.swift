@@ -131,6 +131,7 @@ struct ProcessingOptions: ParsableArguments {
                 o = ApplyOptions(input: input, output: output, groundKernel: ground)
             } else {
                 o = ApplyOptions(input: input, output: output, kernel: try KernelSource.resolve(spec))
+                o.kernelFile = KernelSource.file(spec)
             }
         } else {
             if kernel != nil { throw .badOption("--kernel goes with --method convolve; --method \(m) takes --footprint") }
@@ -141,6 +142,7 @@ struct ProcessingOptions: ParsableArguments {
                 o = ApplyOptions(input: input, output: output, method: m, groundFootprint: ground)
             } else {
                 o = ApplyOptions(input: input, output: output, method: m, footprint: try FootprintSource.resolve(footprint))
+                o.footprintFile = KernelSource.file(footprint)
             }
         }
         o.edge = edge

@@ -12,7 +12,7 @@ import Testing
         let seen = Guarded<[Int]>([])
         var addresses = Set<UnsafeMutableRawPointer>()
         for k in 0..<40 {
-            let b = queue.buffer(bytes: 8192)
+            let b = try queue.buffer(bytes: 8192)
             #expect(b.count >= 8192 && Int(bitPattern: b.pointer) % 4096 == 0, "page-aligned")
             addresses.insert(b.pointer)
             b.pointer.storeBytes(of: k, as: Int.self)
@@ -26,12 +26,12 @@ import Testing
     @Test func theFirstFailureIsKeptAndLaterWritesSkipped() throws {
         let queue = BlockWriteQueue(lanes: 1, buffers: 2)
         let ran = Guarded(0)
-        queue.submit(queue.buffer(bytes: 16)) { _ in throw Failure() }
-        for _ in 0..<5 { queue.submit(queue.buffer(bytes: 16)) { _ in ran.withLock { $0 += 1 } } }
+        queue.submit(try queue.buffer(bytes: 16)) { _ in throw Failure() }
+        for _ in 0..<5 { queue.submit(try queue.buffer(bytes: 16)) { _ in ran.withLock { $0 += 1 } } }
         #expect(throws: Failure.self) { try queue.drain() }
         #expect(throws: Failure.self) { try queue.check() }
         #expect(ran.withLock { $0 } == 0, "one lane: every write after the failure was skipped")
-        let unused = queue.buffer(bytes: 16)
+        let unused = try queue.buffer(bytes: 16)
         queue.giveBack(unused)
     }
 

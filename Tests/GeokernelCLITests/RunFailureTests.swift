@@ -22,6 +22,7 @@ import Testing
         let text = r.stderr
         #expect(r.status == 1, "\(text)")
         #expect(text.contains("out.tif") && text.contains("writing block"), "\(text)")
+        #expect(text.contains("File too large (the file-size limit, ulimit -f, is 1024000 bytes)"), "\(text)")
         #expect(text.split(separator: "\n").count == 1)
         #expect(try noLeftovers(dir, keeping: ["big.tif"]).isEmpty)
     }

@@ -20,7 +20,9 @@ final class ChunkLedger: Sendable {
     /// Where and how often to checkpoint, with `--resume`.
     struct CheckpointPolicy: Sendable {
         var path: String
-        var fingerprint: [String: String]
+        /// The partial output the checkpoint describes (its size is recorded).
+        var partialPath: String
+        var fingerprint: RunFingerprint
         var interval: Duration
     }
 
@@ -71,7 +73,10 @@ final class ChunkLedger: Sendable {
     /// Makes the sink's file durable, then records the chunks written so far. Called under the lock.
     private func save(_ s: inout State, _ policy: CheckpointPolicy) throws -> Bool {
         guard try sink.makeDurable() else { return false }
-        try Checkpoint(fingerprint: policy.fingerprint, chunkCount: chunkCount, done: s.done).save(policy.path)
+        var st = stat()
+        let bytes = stat(policy.partialPath, &st) == 0 ? Int(st.st_size) : 0
+        try Checkpoint(fingerprint: policy.fingerprint, chunkCount: chunkCount, done: s.done, partialBytes: bytes)
+            .save(policy.path)
         s.lastCheckpoint = ContinuousClock.now
         return true
     }
@@ -82,6 +87,9 @@ final class ChunkLedger: Sendable {
         guard let checkpoint else { return false }
         return try state.withLock { s in try save(&s, checkpoint) }
     }
+
+    /// Whether every chunk of the plan is on disk (written now or by the run resumed).
+    var allChunksDone: Bool { state.withLock { $0.done.count == chunkCount } }
 
     /// The counts summed over the chunks written so far.
     var stats: RunStats { state.withLock { $0.stats } }

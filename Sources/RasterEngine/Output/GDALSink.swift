@@ -100,8 +100,10 @@ final class GDALSink: OutputSink {
             written += bandCount
             for b in 1...bandCount {
                 let buf = UnsafeRawBufferPointer(start: staging + (k * bandCount + b - 1) * blockBytes, count: blockBytes)
-                try gdal(path, "writing block \(w) of band \(b)") {
+                do {
                     try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
+                } catch {
+                    throw WriteFailure.error(error, path: path, writing: filePath, context: "writing block \(w) of band \(b)")
                 }
             }
         }
@@ -124,9 +126,11 @@ final class GDALSink: OutputSink {
     func makeDurable() throws -> Bool {
         try state.withLock { s in
             if let ds = s.dataset.take() {
-                do { try ds.close() } catch { throw EngineError(wrapping: error, path: path, context: "closing the partial output") }
+                do { try ds.close() } catch {
+                    throw WriteFailure.error(error, path: path, writing: filePath, context: "closing the partial output")
+                }
             }
-            OutputFile.fsync(path: filePath)
+            try OutputFile.fsync(path: filePath)
             s.dataset = try gdal(path, "reopening the partial output") { try Dataset.open(filePath, access: .update) }
         }
         return true
@@ -136,6 +140,6 @@ final class GDALSink: OutputSink {
 
     func close() throws {
         guard let ds = state.withLock({ $0.dataset.take() }) else { return }
-        do { try ds.close() } catch { throw EngineError.gdal(path: path, context: "closing", error) }
+        do { try ds.close() } catch { throw WriteFailure.error(error, path: path, writing: filePath, context: "closing") }
     }
 }

@@ -31,7 +31,7 @@ final class InPlaceSink: OutputSink {
     /// one plane per band).
     func chunkBuffer(bytes: Int) throws -> BlockWriteQueue.Buffer? {
         guard bandCount == 1 || file.index.separatePlanes else { return nil }
-        return queue.buffer(bytes: bytes)
+        return try queue.buffer(bytes: bytes)
     }
 
     func giveBack(_ buffer: BlockWriteQueue.Buffer) { queue.giveBack(buffer) }
@@ -43,7 +43,7 @@ final class InPlaceSink: OutputSink {
         guard let bytes = chunk.bytes else { return try done(0) }
         let blocks = plan.blocks(in: chunk.window)
         let blockBytes = plan.blockWidth * plan.blockHeight * byteSize
-        let buffer = chunk.owned ?? queue.buffer(bytes: blocks.count * bandCount * blockBytes)
+        let buffer = try chunk.owned ?? queue.buffer(bytes: blocks.count * bandCount * blockBytes)
         do { try queue.check() } catch {
             queue.giveBack(buffer)
             throw error
