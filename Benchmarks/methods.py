@@ -4,7 +4,7 @@ statistics against rasterio windowed anchors (Benchmarks/anchor_median.py with c
 scipy.ndimage.median_filter), on the benchmark's UInt16 scene and a Float32 copy, full mask.
 
     /usr/bin/python3 Benchmarks/methods.py [--size 16384] [--runs 3] [--data DIR] [--chart PNG]
-                                           [--slow-runs 1] [--no-slow]
+                                           [--slow-runs 1] [--no-slow] [--redraw]
     (or: bash Benchmarks/run.sh --methods ...)
 
 First checks every anchor's pixels against geokernel's on a small crop of the scene (raster edges
@@ -29,9 +29,43 @@ ap.add_argument("--slow-runs", type=int, default=1, help="runs of the rasterio +
 ap.add_argument("--no-slow", action="store_true", help="leave out the rasterio + scipy 15x15 anchor")
 ap.add_argument("--data", default=os.environ.get("BENCH_DATA", "/tmp/geokernel-bench"))
 ap.add_argument("--chart", default=os.path.join(root, "Docs", "performance-methods.png"))
+ap.add_argument("--redraw", action="store_true", help="only redraw the chart from DIR/results-methods.json")
 ap.add_argument("--py", default=os.environ.get("PY", sys.executable),
                 help="Python with rasterio, cv2 and scipy for the anchors")
 a = ap.parse_args()
+
+
+def chart(cases, order, size, runs):
+    """Wall time against the footprint's edge, one line per method; the anchors dashed."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("\nchart skipped: matplotlib missing (apt-get install python3-matplotlib)")
+        return
+    fig, ax = plt.subplots(figsize=(9.5, 4.5))
+    groups = []
+    for k in order:
+        if cases[k]["group"] not in groups: groups.append(cases[k]["group"])
+    for gname in groups:
+        pts = sorted((cases[k]["n"], cases[k]["wall"]) for k in order if cases[k]["group"] == gname)
+        anchor_line = not gname.startswith("geokernel")
+        ax.plot(*zip(*pts), "s--" if anchor_line else "o-", label=gname + (" (anchor)" if anchor_line else ""),
+                lw=2 if "median" in gname else 1, ms=5)
+    ax.set_yscale("log"); ax.set_xticks([3, 5, 15, 31])
+    ax.set_xlabel("footprint edge N (N x N square; rect:31x31 for the statistics)")
+    ax.set_ylabel("wall time (s), log scale")
+    ax.set_title(f"{size}x{size}, full mask, own format, {os.cpu_count()} cores (median of {runs})")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1)); ax.grid(alpha=0.3, which="both")
+    fig.tight_layout(); fig.savefig(a.chart, dpi=110)
+    print(f"\nchart: {a.chart}")
+
+
+if a.redraw:
+    r = json.load(open(os.path.join(a.data, "results-methods.json")))
+    chart(r["cases"], list(r["cases"]), r["size"], r["runs"])
+    sys.exit(0)
 
 N, D = a.size, a.data
 os.makedirs(os.path.join(D, "out"), exist_ok=True)
@@ -214,25 +248,4 @@ json.dump({"size": N, "runs": a.runs, "cpu": cpu, "load_end": load, "checks": ch
                        for t, (v, vc), lim, al in targets]},
           open(os.path.join(D, "results-methods.json"), "w"), indent=1)
 
-# Chart: wall time against the footprint's edge, one line per method.
-try:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    groups = []
-    for k in order:
-        if cases[k]["group"] not in groups: groups.append(cases[k]["group"])
-    for gname in groups:
-        pts = sorted((cases[k]["n"], cases[k]["wall"]) for k in order if cases[k]["group"] == gname)
-        anchor_line = not gname.startswith("geokernel")
-        ax.plot(*zip(*pts), "s--" if anchor_line else "o-", label=gname + (" (anchor)" if anchor_line else ""),
-                lw=2 if "median" in gname else 1, ms=5)
-    ax.set_yscale("log"); ax.set_xticks([3, 5, 15, 31]); ax.set_xlabel("footprint edge N (N x N square; rect:31x31)")
-    ax.set_ylabel("wall time (s), log scale")
-    ax.set_title(f"{N}x{N}, full mask, own format, {os.cpu_count()} cores (median of {a.runs})")
-    ax.legend(fontsize=7, ncol=2); ax.grid(alpha=0.3, which="both")
-    fig.tight_layout(); fig.savefig(a.chart, dpi=110)
-    print(f"\nchart: {a.chart}")
-except ImportError:
-    print("\nchart skipped: matplotlib missing (apt-get install python3-matplotlib)")
+chart(cases, order, N, a.runs)
