@@ -28,8 +28,9 @@ final class CopiedInputSink: OutputSink {
     func chunkBuffer(bytes: Int) throws -> BlockWriteQueue.Buffer? { nil }
     func giveBack(_ buffer: BlockWriteQueue.Buffer) {}
 
-    func stagingBytes(for window: Window) -> Int { plan.blocks(in: window).count * bandCount * plan.blockWidth
-        * plan.blockHeight * byteSize }
+    func stagingBytes(for window: Window) -> Int {
+        GDALSink.stagingBytes(for: window, plan: plan, bandCount: bandCount, byteSize: byteSize)
+    }
 
     /// The sink writing into the finished copy: waits for the copy and opens it the first time.
     private func opened() throws -> GDALSink {

@@ -57,7 +57,14 @@ final class GDALSink: OutputSink {
     private var blockBytes: Int { plan.blockWidth * plan.blockHeight * byteSize }
 
     /// Every band of every block of `window`, whole.
-    func stagingBytes(for window: Window) -> Int { plan.blocks(in: window).count * bandCount * blockBytes }
+    func stagingBytes(for window: Window) -> Int {
+        GDALSink.stagingBytes(for: window, plan: plan, bandCount: bandCount, byteSize: byteSize)
+    }
+
+    /// The staging a GDAL sink over `plan` needs for `window`: every band of every block, whole.
+    static func stagingBytes(for window: Window, plan: TilePlan, bandCount: Int, byteSize: Int) -> Int {
+        plan.blocks(in: window).count * bandCount * plan.blockWidth * plan.blockHeight * byteSize
+    }
 
     func write(_ chunk: FinishedChunk, done: @escaping @Sendable (Int) throws -> Void) throws {
         guard let bytes = chunk.bytes, let staging = chunk.staging else { return try done(0) }
