@@ -92,6 +92,8 @@ public struct ApplyOptions: Sendable {
     public var checkpointSeconds: Double = 5
     /// A quick look to write at the end (`--preview`); changes no pixel, so not in the resume fingerprint.
     public var preview: PreviewRequest?
+    /// Compute only this partition of the output and write just its rectangle (`--partition I/N`).
+    public var partition: PartitionChoice?
 
     /// Creates options with the defaults of the command line, convolving with `kernel`.
     public init(input: String, output: String, kernel: Kernel) {

@@ -91,11 +91,11 @@ final class BlockCache: @unchecked Sendable {
         capacity = max(2 * budget, 4 * rowsKept * entryBytes)
         chunksAcross = plan.chunksAcross
         columnBlocks = (0..<plan.chunksAcross).map { cx in
-            BlockCache.blocks(from: cx * plan.chunkWidth - halo.left, length: plan.chunkWidth + halo.left + halo.right,
+            BlockCache.blocks(from: plan.raster.x + cx * plan.chunkWidth - halo.left, length: plan.chunkWidth + halo.left + halo.right,
                               count: layout.width, edge: edge, blockSize: layout.blockWidth)
         }
         rowBlocks = (0..<plan.chunksDown).map { cy in
-            BlockCache.blocks(from: cy * plan.chunkHeight - halo.top, length: plan.chunkHeight + halo.top + halo.bottom,
+            BlockCache.blocks(from: plan.raster.y + cy * plan.chunkHeight - halo.top, length: plan.chunkHeight + halo.top + halo.bottom,
                               count: layout.height, edge: edge, blockSize: layout.blockHeight)
         }
         stripChunks = max(1, stripPixels / plan.chunkWidth)

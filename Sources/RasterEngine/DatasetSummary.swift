@@ -46,6 +46,15 @@ public struct DatasetSummary: Sendable, Codable {
     public var bands: [BandSummary]
     /// What `info --check` found (every block read, checksums); `nil` without `--check`.
     public var check: BlockCheck?
+    /// The partition this file is of a partitioned run (`apply --partition`); `nil` for any other file.
+    public var partition: PartitionSummary?
+
+    /// A part's partition: the run's digest, which of how many, its pixels in the full raster.
+    public struct PartitionSummary: Sendable, Codable {
+        public var run: String
+        public var index: Int, count: Int
+        public var window: PartitionPlan.PixelWindow
+    }
 
     /// Opens `path` read-only and describes it.
     /// - Throws: `EngineError.gdal` carrying GDAL's message when the file cannot be read.
@@ -75,6 +84,9 @@ public struct DatasetSummary: Sendable, Codable {
                 })
             }
             bands = out
+            partition = PartitionTag(items: ds.metadata(domain: PartitionTag.domain)).map { t in
+                PartitionSummary(run: t.run, index: t.index, count: t.count, window: .init(t.window))
+            }
         } catch {
             throw EngineError(wrapping: error, path: path, context: "opening")
         }
@@ -92,6 +104,10 @@ public struct DatasetSummary: Sendable, Codable {
         }
         let crsName = crsWKT.isEmpty ? "none" : (epsg.map { "EPSG:\($0)" } ?? "custom (WKT: \(crsWKT.prefix(60))…)")
         lines.append("CRS: \(crsName)")
+        if let p = partition {
+            lines.append("Partition: \(p.index) of \(p.count) of run \(p.run), pixels \(p.window.width)x\(p.window.height)"
+                         + "+\(p.window.x)+\(p.window.y) of the full raster")
+        }
         if !imageStructure.isEmpty {
             lines.append("Structure: " + imageStructure.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }

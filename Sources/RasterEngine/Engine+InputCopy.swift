@@ -52,6 +52,7 @@ extension Engine {
     static func inputCopyObstacle(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
                                   input: borrowing Dataset) -> String? {
         if options.noInputCopy { return "--no-input-copy" }
+        if options.partition != nil { return "a partition is written" }
         if options.format != .gtiff { return "the output format is \(options.format.rawValue)" }
         if !options.creationOptions.isEmpty { return "-co was given" }
         if layout.bandTypes.contains(where: { $0 != profile.dataType }) { return "the output type differs from the input's" }

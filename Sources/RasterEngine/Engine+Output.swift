@@ -25,7 +25,8 @@ extension Engine {
         }
         let inPlace = run.blockWrites != .gdal
         var opened: Dataset? = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
-                                              profile: profile, input: input, blocksInPlace: inPlace)
+                                              profile: profile, input: input, blocksInPlace: inPlace,
+                                              partition: run.partitionTag)
         _ = consume input   // the main thread's handle is not needed past the output's creation
         let block = try opened!.withBand(1) { $0.blockSize }
         let nanValues = try (1...layout.bandCount).map { b in try opened!.withBand(b) { $0.noDataValue } ?? 0 }
@@ -34,9 +35,10 @@ extension Engine {
         if (inPlace || resuming), let ds = opened.take() {
             do { try ds.close() } catch { throw EngineError.gdal(path: options.output, context: "creating", error) }
         }
-        if inPlace, let blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan,
+        // The sinks see the file's own blocks: a partition's file starts at the partition's corner.
+        if inPlace, let blockFile = try BlockFile.open(file.temporaryPath, shownAs: options.output, plan: plan.local,
                                                        bands: layout.bandCount, sampleBytes: byteSize) {
-            let sink = InPlaceSink(file: blockFile, plan: plan, bandCount: layout.bandCount, byteSize: byteSize,
+            let sink = InPlaceSink(file: blockFile, plan: plan.local, bandCount: layout.bandCount, byteSize: byteSize,
                                    workers: run.threads(for: plan))
             return (sink, plan, nanValues, nil)
         }
@@ -46,7 +48,7 @@ extension Engine {
             }
         }
         guard let dataset = opened.take() else { preconditionFailure("the output is open") }
-        let sink = GDALSink(dataset: dataset, path: options.output, filePath: file.temporaryPath, plan: plan,
+        let sink = GDALSink(dataset: dataset, path: options.output, filePath: file.temporaryPath, plan: plan.local,
                             bandCount: layout.bandCount, byteSize: byteSize)
         return (sink, plan, nanValues, nil)
     }
@@ -54,31 +56,39 @@ extension Engine {
     /// Reopens the partial output of an interrupted run (read-only), or creates the output and
     /// gives it the input's georeferencing and metadata. With `blocksInPlace` (the caller writes
     /// the blocks itself), a new one is created with no block written (`SPARSE_OK=TRUE`, unless
-    /// the user chose).
+    /// the user chose). A partition's file is its rectangle, placed by its geotransform and tagged.
     private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
-                                   profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool) throws -> Dataset {
+                                   profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool,
+                                   partition: PartitionTag?) throws -> Dataset {
         if resuming {   // read-only until its checkpoint is checked
             return try gdal(file.temporaryPath, "reopening the partial output") { try Dataset.open(file.temporaryPath) }
         }
         let sparse = blocksInPlace && profile.option("SPARSE_OK") == nil ? ["SPARSE_OK=TRUE"] : []
         let output = try gdal(outputPath, "creating") {
-            try Dataset.create(file.temporaryPath, width: layout.width, height: layout.height, bandCount: layout.bandCount,
+            try Dataset.create(file.temporaryPath, width: partition?.window.width ?? layout.width,
+                               height: partition?.window.height ?? layout.height, bandCount: layout.bandCount,
                                dataType: profile.dataType.storageType, options: profile.creationOptions + sparse)
         }
-        try gdal(outputPath, "copying georeferencing and metadata") { try copyDescription(from: input, to: output, layout: layout) }
+        try gdal(outputPath, "copying georeferencing and metadata") {
+            try copyDescription(from: input, to: output, bandCount: layout.bandCount)
+            if let partition, let gt = input.geoTransform.flatMap(GeoTransform.init) {
+                try output.setGeoTransform(gt.of(partition.window).coefficients)
+                try output.setMetadata(partition.items, domain: PartitionTag.domain)
+            }
+        }
         return output
     }
 
     /// Copies what makes the output the input's twin: geotransform or GCPs, CRS, metadata,
     /// and per band nodata, colour interpretation, description, scale/offset, unit, colour table.
-    static func copyDescription(from input: borrowing Dataset, to output: borrowing Dataset, layout: RasterLayout) throws {
+    static func copyDescription(from input: borrowing Dataset, to output: borrowing Dataset, bandCount: Int) throws {
         if let gt = input.geoTransform { try output.setGeoTransform(gt) }
         let wkt = input.projectionWKT
         if !wkt.isEmpty { try output.setProjection(wkt) }
         if input.gcpCount > 0 { try output.copyGCPs(from: input) }
         let md = input.metadata()
         if !md.isEmpty { try output.setMetadata(md) }
-        for b in 1...layout.bandCount {
+        for b in 1...bandCount {
             try input.withBand(b) { src in
                 try output.withBand(b) { dst in
                     if let nd = src.noDataValue { try dst.setNoDataValue(nd) }

@@ -43,6 +43,20 @@ public struct PlanReport: Sendable, Codable {
     /// What a `--resume` checkpoint of this run would record (see `RunFingerprint`), and its digest.
     public var fingerprint: [RunFingerprint.Entry]
     public var fingerprintDigest: String
+    /// With `--partitions N`: the digest every part of the run carries (`PartitionTag.run`),
+    /// and the partitions `apply --partition I/N` would compute.
+    public var runDigest: String? = nil
+    public var partitions: [PartitionPlan]? = nil
+
+    /// One line per partition, after a header line (empty without `--partitions`).
+    var partitionLines: String {
+        guard let partitions, let runDigest else { return "" }
+        return "\nPartitions: \(partitions.count) of run \(runDigest) (apply --partition I/\(partitions.count))"
+            + partitions.map { p in
+                "\n  \(p.index): \(p.window.width)x\(p.window.height)+\(p.window.x)+\(p.window.y), "
+                    + "\(p.selectedChunks) of \(p.chunks) chunks selected"
+            }.joined()
+    }
 
     /// The lines `geokernel plan` prints.
     public var text: String {
@@ -59,7 +73,7 @@ public struct PlanReport: Sendable, Codable {
         Block writes: \(blockWrites)
         Memory: at most about \(mib(memoryBound))
         Fingerprint: \(fingerprintDigest) (\(fingerprint.count) entries; --json lists them)
-        """ + (preview.map { "\nPreview: \($0)" } ?? "")
+        """ + (preview.map { "\nPreview: \($0)" } ?? "") + partitionLines
     }
 }
 
@@ -67,8 +81,14 @@ extension Engine {
     /// A dry run: checks everything `apply` would check (OUTPUT aside), reads the selection
     /// sources chunk by chunk, and reports the plan. Writes nothing.
     /// - Throws: `EngineError`, as `apply` would for the same input and options.
-    public static func plan(_ options: ApplyOptions) throws(EngineError) -> PlanReport {
-        try mappingErrors(options, "planning") { try makePlan(options) }
+    /// - Parameter partitions: also cut the run into this many partitions and list them.
+    public static func plan(_ options: ApplyOptions, partitions: Int? = nil) throws(EngineError) -> PlanReport {
+        try mappingErrors(options, "planning") {
+            if let n = partitions { _ = try PartitionChoice(parsing: "0/\(n)") }   // the same bounds as --partition
+            var report = try makePlan(options)
+            if let n = partitions { try addPartitions(n, options, to: &report) }
+            return report
+        }
     }
 
     private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
@@ -122,4 +142,57 @@ extension Engine {
                           blockWrites: writes.planDescription, preview: options.preview?.path,
                           fingerprint: fingerprint.entries, fingerprintDigest: fingerprint.digest)
     }
+
+    /// Lists the `count` partitions of the run (what `apply --partition I/N` computes for each I)
+    /// and the digest their files carry.
+    private static func addPartitions(_ count: Int, _ options: ApplyOptions, to report: inout PlanReport) throws {
+        let input = try PreparedRun.open(options)
+        try PreparedRun.checkPartition(options, input: input)
+        let run = try PreparedRun(options, input: input, cancellation: Cancellation())
+        let block = PreparedRun.profileBlock(run.profile, layout: run.layout)
+        let cut = try RunPartitions(count: count, selection: run.selection, block: block)
+        let plane = try SelectionPlane(run.selection, meter: Meter())
+        let gt = input.geoTransform.flatMap(GeoTransform.init)
+        let layout = run.layout, h = run.operation.halo
+        let rs = layout.readType.byteSize, os = run.profile.dataType.byteSize
+        report.runDigest = PreparedRun.runDigest(run.options, profile: run.profile, layout: layout, block: block)
+        report.partitions = try cut.windows.enumerated().map { i, w in
+            let plan = TilePlan(region: w, blockWidth: block.width, blockHeight: block.height, tileSize: options.tileSize)
+            var selected = 0, convolved = 0
+            for c in 0..<plan.chunkCount {
+                let stats = try plane.survey(c, plan: plan)
+                if stats.tilesConvolved > 0 { selected += 1 }
+                convolved += stats.tilesConvolved
+            }
+            let tile = Window(width: plan.tileWidth, height: plan.tileHeight)
+            let halo = convolved * (tile.padded(by: h).area - tile.area) * run.filtered.count * rs
+            var bounds: [Double] = []
+            if let gt {
+                let corners = [(w.x, w.y), (w.maxX, w.y), (w.x, w.maxY), (w.maxX, w.maxY)].map {
+                    gt.apply(Double($0.0), Double($0.1))
+                }
+                bounds = [corners.map(\.x).min()!, corners.map(\.y).min()!, corners.map(\.x).max()!, corners.map(\.y).max()!]
+            }
+            return PartitionPlan(index: i, window: .init(w), bounds: bounds, chunks: plan.chunkCount,
+                                 selectedChunks: selected, bytesToRead: w.area * layout.bandCount * rs + halo,
+                                 bytesToWrite: w.area * layout.bandCount * os)
+        }
+    }
+}
+
+/// One partition of a run as `plan --partitions N` lists it. Thread safety: a plain value.
+public struct PartitionPlan: Sendable, Codable {
+    /// A pixel window of the full raster.
+    public struct PixelWindow: Sendable, Codable {
+        public var x: Int, y: Int, width: Int, height: Int
+        init(_ w: Window) { x = w.x; y = w.y; width = w.width; height = w.height }
+    }
+    public var index: Int
+    public var window: PixelWindow
+    /// `[xmin, ymin, xmax, ymax]` in the input's CRS.
+    public var bounds: [Double]
+    /// The partition's chunks, and those holding a selected pixel.
+    public var chunks: Int, selectedChunks: Int
+    /// Input bytes it decodes (halo re-reads included) and output bytes before compression.
+    public var bytesToRead: Int, bytesToWrite: Int
 }

@@ -12,7 +12,7 @@ public struct ApplyReport: Sendable {
     public var options: ApplyOptions
     /// OUTPUT as given.
     public var output: String
-    /// Raster size and bands.
+    /// The output's size (a partition's, with `--partition`) and bands.
     public var width: Int, height: Int, bandCount: Int
     /// The pixel type written.
     public var outputType: RasterDataType
@@ -47,6 +47,8 @@ public struct ApplyReport: Sendable {
     public var seconds: Double
     /// Wall time spent writing the quick look after the run (`--preview`), `nil` without one.
     public var previewSeconds: Double? = nil
+    /// The partition written (`--partition`): its index, count, window and the run's digest.
+    public var partition: PartitionTag? = nil
 }
 
 /// The engine: open, plan, read tiles with their halo on worker threads, convolve,
@@ -121,7 +123,7 @@ public enum Engine {
             fingerprint = made
             if let previous, let path = file.checkpointPath {
                 do {
-                    try previous.check(made, output: options.output, path: path, plan: plan, partial: file.temporaryPath,
+                    try previous.check(made, output: options.output, path: path, plan: plan.local, partial: file.temporaryPath,
                                        bands: layout.bandCount, inPlace: inPlace, sparse: copying || profile.isSparse)
                 } catch { keepPartial = true; throw error }
             }
@@ -176,7 +178,7 @@ public enum Engine {
         var checksums: [Int] = []
         if options.checksums {
             let written = try gdal(options.output, "reopening for checksums") { try Dataset.open(options.output) }
-            let rect = PixelRect(x: 0, y: 0, width: layout.width, height: layout.height)
+            let rect = PixelRect(x: 0, y: 0, width: run.region.width, height: run.region.height)
             checksums = try (1...layout.bandCount).map { b in
                 try gdal(options.output, "checksumming band \(b)") { try written.withBand(b) { try $0.checksum(rect) } }
             }
@@ -188,7 +190,7 @@ public enum Engine {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         var report = ApplyReport(options: options, output: options.output,
-                           width: layout.width, height: layout.height, bandCount: layout.bandCount,
+                           width: run.region.width, height: run.region.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: run.cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
@@ -196,6 +198,7 @@ public enum Engine {
                            threads: threads, selectionSources: run.selection.summaries, passThrough: run.passThrough, blockWrites: sink.writes,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: ledger.stats, seconds: seconds)
+        report.partition = run.partitionTag
         report.previewSeconds = try finishPreview(canvas, options, report: report)   // after the output is in place
         return report
     }

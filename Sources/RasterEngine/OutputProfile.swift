@@ -11,6 +11,12 @@ struct OutputProfile: Sendable, Equatable {
     static let losslessCompressions: Set<String> = ["NONE", "LZW", "DEFLATE", "PACKBITS", "ZSTD", "LZMA", "LERC", "LERC_DEFLATE", "LERC_ZSTD"]
     static let predictorCompressions: Set<String> = ["LZW", "DEFLATE", "ZSTD", "LZMA"]
 
+    /// The profile a run recorded (a partition's tag), as it was.
+    init(dataType: RasterDataType, creationOptions: [String]) {
+        self.dataType = dataType
+        self.creationOptions = creationOptions
+    }
+
     init(layout: RasterLayout, outputType: RasterDataType?, userOptions: [String]) {
         dataType = outputType ?? layout.readType
         var opts: [(String, String)] = [("TILED", "YES")]

@@ -19,6 +19,10 @@ struct PreparedRun: ~Copyable {
     let cogOptions: [String]?
     let operation: any TileOperation
     let passThrough: PassThrough
+    /// The pixels the run computes and writes: the whole raster, or its partition (`--partition`).
+    let region: Window
+    /// What a partition's file records of the run; `nil` for a whole run.
+    let partitionTag: PartitionTag?
 
     /// Checks the options and opens the input on the calling thread, for `init`.
     static func open(_ options: ApplyOptions) throws -> Dataset {
@@ -43,12 +47,22 @@ struct PreparedRun: ~Copyable {
             }
         }
         let selection = try Selection(options, input: opened, layout: layout)
-        let decided: (profile: OutputProfile, cog: [String]?, passThrough: PassThrough)
+        let decided: (profile: OutputProfile, cog: [String]?, passThrough: PassThrough, region: Window, tag: PartitionTag?)
         do {
             let (profile, cog) = try Engine.outputProfile(options, layout: layout)
             let passThrough = try Engine.choosePassThrough(options, layout: layout, profile: profile, selection: selection,
                                                            cancellation: cancellation, input: opened)
-            decided = (profile, cog, passThrough)
+            var region = Window(width: layout.width, height: layout.height), tag: PartitionTag? = nil
+            if let choice = options.partition {
+                try PreparedRun.checkPartition(options, input: opened)
+                let block = PreparedRun.profileBlock(profile, layout: layout)
+                region = try RunPartitions(count: choice.count, selection: selection, block: block).windows[choice.index]
+                let run = PreparedRun.runDigest(options, profile: profile, layout: layout, block: block)
+                tag = PartitionTag(run: run, index: choice.index, count: choice.count, window: region,
+                                   rasterWidth: layout.width, rasterHeight: layout.height,
+                                   creationOptions: profile.creationOptions)
+            }
+            decided = (profile, cog, passThrough, region, tag)
         } catch {
             selection.removeTemporaries()
             throw error
@@ -60,6 +74,8 @@ struct PreparedRun: ~Copyable {
         profile = decided.profile
         cogOptions = decided.cog
         passThrough = decided.passThrough
+        region = decided.region
+        partitionTag = decided.tag
         operation = options.operation
     }
 
@@ -75,17 +91,20 @@ struct PreparedRun: ~Copyable {
 
     /// The output's block size as the profile sets it (the input's when the input is copied).
     var plannedBlock: (width: Int, height: Int) {
-        if copiesInput { return (layout.blockWidth, layout.blockHeight) }
+        copiesInput ? (layout.blockWidth, layout.blockHeight) : PreparedRun.profileBlock(profile, layout: layout)
+    }
+
+    /// The block size `profile` gives a new GeoTIFF of `layout`'s size.
+    static func profileBlock(_ profile: OutputProfile, layout: RasterLayout) -> (width: Int, height: Int) {
         let tiled = profile.option("TILED") != "NO"
         let bw = tiled ? Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256 : layout.width
         let bh = Int(profile.option("BLOCKYSIZE") ?? (tiled ? "256" : "1")) ?? 256
         return (bw, bh)
     }
 
-    /// The run's plan over output blocks of `block`.
+    /// The run's plan over output blocks of `block`: of the whole raster, or of the partition.
     func plan(block: (width: Int, height: Int)) -> TilePlan {
-        TilePlan(width: layout.width, height: layout.height, blockWidth: block.width, blockHeight: block.height,
-                 tileSize: options.tileSize)
+        TilePlan(region: region, blockWidth: block.width, blockHeight: block.height, tileSize: options.tileSize)
     }
 
     /// Worker threads: `--threads` or every core, no more than there are chunks.
@@ -108,5 +127,35 @@ struct PreparedRun: ~Copyable {
         Job(options, layout: layout, plan: plan, selection: selection, filtered: filtered, halo: operation.halo,
             outputType: profile.dataType, nanValues: nanValues, cancellation: cancellation, copiesInput: copiesInput,
             blocks: blocks, preview: preview)
+    }
+}
+
+extension PreparedRun {
+    /// Refuses what a partition cannot be: a COG (the mosaic makes it), a quick look (the
+    /// mosaic's is drawn with `geokernel preview`), an input without a geotransform (the part
+    /// could not be placed).
+    static func checkPartition(_ options: ApplyOptions, input: borrowing Dataset) throws(EngineError) {
+        if options.format == .cog {
+            throw .badOption("-of COG cannot be combined with --partition: write the parts as GTiff and make the COG "
+                             + "with geokernel mosaic -of COG")
+        }
+        if options.preview != nil {
+            throw .badOption("--preview cannot be combined with --partition: draw the mosaic's with geokernel preview")
+        }
+        if input.geoTransform == nil {
+            throw .badOption("--partition needs an input with a geotransform (\(options.input) has none): "
+                             + "the parts could not be placed in the mosaic")
+        }
+    }
+
+    /// The digest of the whole run a partition belongs to: its fingerprint without
+    /// `--partition`, over the whole raster's plan, the same in every part.
+    static func runDigest(_ options: ApplyOptions, profile: OutputProfile, layout: RasterLayout,
+                          block: (width: Int, height: Int)) -> String {
+        var whole = options
+        whole.partition = nil
+        let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
+                            blockHeight: block.height, tileSize: options.tileSize)
+        return RunFingerprint(whole, facts: .init(profile: profile, cogOptions: nil, plan: plan, inputCopied: false)).digest
     }
 }

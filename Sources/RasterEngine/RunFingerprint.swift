@@ -82,6 +82,7 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
         "creationOptions": ("-co", .option),
         "tileSize": ("--tile-size", .option),
         "noInputCopy": ("--no-input-copy", .flag),
+        "partition": ("--partition", .option),
     ]
 
     /// What the engine resolved from the options, for the fingerprint.

@@ -75,8 +75,10 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         let anything = rewrite?.contains(true) ?? true
         let handed = owned
         owned = nil
-        let staging = sink.stagingBytes(for: chunk)
-        let finished = FinishedChunk(index: index, window: chunk,
+        // The sink sees the chunk where the output file holds it (a partition's file starts at its corner).
+        let local = job.plan.local(chunk)
+        let staging = sink.stagingBytes(for: local)
+        let finished = FinishedChunk(index: index, window: local,
                                      bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
                                      owned: handed, rewrite: rewrite,
                                      staging: staging > 0 ? try scratch.raw(.staging, bytes: staging) : nil)

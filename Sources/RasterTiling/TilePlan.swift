@@ -6,7 +6,8 @@
 /// cross a chunk, so a chunk's blocks are complete when its tiles are done, whatever the tile
 /// size. Thread safety: a plain value, `Sendable`.
 public struct TilePlan: Sendable, Equatable {
-    /// The whole raster.
+    /// The pixels planned, in raster coordinates: the whole raster, or a partition's rectangle
+    /// of whole output blocks (`init(region:…)`).
     public let raster: Window
     /// The output's block size.
     public let blockWidth: Int, blockHeight: Int
@@ -32,10 +33,19 @@ public struct TilePlan: Sendable, Equatable {
     ///   - tileSize: tile edge in pixels (> 0), `nil` for the default. Chunks are the largest
     ///     whole number of blocks not above the tile size on each axis (at least one block).
     public init(width: Int, height: Int, blockWidth: Int, blockHeight: Int, tileSize: Int? = nil) {
+        self.init(region: Window(width: width, height: height), blockWidth: blockWidth, blockHeight: blockHeight,
+                  tileSize: tileSize)
+    }
+
+    /// Plans the cut of `region` only: a rectangle whose top-left corner is on the block grid
+    /// (a partition). Chunks and tiles are cut from the region's corner, as `local`'s are.
+    public init(region: Window, blockWidth: Int, blockHeight: Int, tileSize: Int? = nil) {
+        let width = region.width, height = region.height
         precondition(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)
+        precondition(region.x % blockWidth == 0 && region.y % blockHeight == 0, "a region starts on the block grid")
         let t = tileSize ?? TilePlan.defaultTileSize
         precondition(t > 0)
-        raster = Window(width: width, height: height)
+        raster = region
         self.blockWidth = blockWidth
         self.blockHeight = blockHeight
         let bw = min(blockWidth, width), bh = min(blockHeight, height)
@@ -48,8 +58,29 @@ public struct TilePlan: Sendable, Equatable {
     /// The chunk with row-major index `i`.
     public func chunk(_ i: Int) -> Window {
         let cx = i % chunksAcross, cy = i / chunksAcross
-        return Window(x: cx * chunkWidth, y: cy * chunkHeight, width: chunkWidth, height: chunkHeight)
-            .clamped(to: raster)
+        return Window(x: raster.x + cx * chunkWidth, y: raster.y + cy * chunkHeight, width: chunkWidth,
+                      height: chunkHeight).clamped(to: raster)
+    }
+
+    /// The same plan with the region's corner at (0, 0): the chunks as the output file of a
+    /// partition holds them. Chunk `i` of both is the same pixels.
+    public var local: TilePlan {
+        TilePlan(region: Window(width: raster.width, height: raster.height), copying: self)
+    }
+
+    /// `window` (raster coordinates) in `local`'s coordinates.
+    public func local(_ window: Window) -> Window {
+        Window(x: window.x - raster.x, y: window.y - raster.y, width: window.width, height: window.height)
+    }
+
+    private init(region: Window, copying other: TilePlan) {
+        raster = region
+        blockWidth = other.blockWidth
+        blockHeight = other.blockHeight
+        chunkWidth = other.chunkWidth
+        chunkHeight = other.chunkHeight
+        tileWidth = other.tileWidth
+        tileHeight = other.tileHeight
     }
 
     /// The chunk to process `k`-th when the raster is visited in vertical strips
@@ -83,9 +114,9 @@ public struct TilePlan: Sendable, Equatable {
         return out
     }
 
-    /// The output blocks' grid.
+    /// The output blocks' grid (over the raster up to the region's far corner).
     public var blockGrid: BlockGrid {
-        BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: raster.width, height: raster.height)
+        BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: raster.maxX, height: raster.maxY)
     }
 
     /// The output blocks of a chunk as (column, row) block indices and their windows.

@@ -43,6 +43,10 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup(title: "Quick look")
     var look: PreviewFlags
 
+    @Option(help: ArgumentHelp("Compute only partition I (0-based) of N and write just its rectangle, for a mosaic "
+        + "(geokernel mosaic); env/N takes I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.", valueName: "I/N"))
+    var partition: String?
+
     @Flag(help: "Replace OUTPUT if it exists.")
     var overwrite = false
 
@@ -104,6 +108,7 @@ struct ApplyCommand: ParsableCommand {
     func makeOptions() throws(EngineError) -> ApplyOptions {
         var o = try processing.options(input: input, output: output, kernel: kernel)
         try selection.apply(to: &o)
+        o.partition = try partition.map { text throws(EngineError) in try PartitionChoice(parsing: text) }
         o.overwrite = overwrite
         o.resume = resume
         o.checksums = json

@@ -13,6 +13,6 @@ struct GeoKernelCommand: ParsableCommand {
         Shell completion: geokernel --generate-completion-script bash|zsh|fish
         """,
         version: "0.1.0",
-        subcommands: [ApplyCommand.self, PlanCommand.self, InfoCommand.self, PreviewCommand.self]
+        subcommands: [ApplyCommand.self, PlanCommand.self, InfoCommand.self, PreviewCommand.self, MosaicCommand.self]
     )
 }

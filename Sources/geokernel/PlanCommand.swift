@@ -30,6 +30,10 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup(title: "Quick look")
     var look: PreviewFlags
 
+    @Option(help: ArgumentHelp("Also list the N partitions of a scaled-out run (apply --partition I/N): "
+        + "windows, bounds, selected chunks, bytes.", valueName: "N"))
+    var partitions: Int?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -39,7 +43,7 @@ struct PlanCommand: ParsableCommand {
             var o = try processing.options(input: input, output: "", kernel: kernel, defaultKernel: "identity")
             try selection.apply(to: &o)
             o.preview = try look.request()
-            report = try Engine.plan(o)
+            report = try Engine.plan(o, partitions: partitions)
         } catch {
             Diagnostics.fail(error)
         }

@@ -23,6 +23,12 @@ enum ReportJSON {
         return ["spec": g.spec, "ground": ground]
     }
 
+    /// A partition's tag: which partition of how many, its window in the full raster, the run's digest.
+    static func partition(_ t: PartitionTag) -> [String: Any] {
+        ["index": t.index, "count": t.count, "run": t.run,
+         "window": ["x": t.window.x, "y": t.window.y, "width": t.window.width, "height": t.window.height]]
+    }
+
     static func render(_ r: ApplyReport, options: ApplyOptions) -> String {
         let k = r.options.kernel
         let object: [String: Any] = [
@@ -67,6 +73,7 @@ enum ReportJSON {
             "checksums": r.checksums,
             "preview": options.preview?.path as Any? ?? NSNull(),
             "preview_seconds": r.previewSeconds as Any? ?? NSNull(),
+            "partition": r.partition.map(partition) as Any? ?? NSNull(),
             "ok": true,
             "exit_code": 0,
         ]
