@@ -119,7 +119,8 @@ def parse(argv):
     if any(a in ("-h", "--help") for a in rest):
         raise SystemExit(_help())
     if len(rest) < 2 or rest[0].startswith("-") or rest[1].startswith("-"):
-        raise UsageError("apply needs INPUT and OUTPUT first: geokernel-dask apply INPUT OUTPUT [options] --partitions N")
+        raise UsageError("apply needs INPUT and OUTPUT first: "
+                         "geokernel-dask apply INPUT OUTPUT [options] --partitions N")
     config = Config(input=os.path.abspath(rest[0]), output=os.path.abspath(rest[1]), partitions=0)
     tokens = list(_split(rest[2:]))
     i = 0
@@ -150,7 +151,8 @@ def parse(argv):
     if not seen_partitions:
         raise UsageError("--partitions N is required (how many partitions to cut the raster into)")
     if config.scheduler and config.workers is not None:
-        raise UsageError("--workers sizes the LocalCluster started without --scheduler; it does not go with --scheduler")
+        raise UsageError("--workers sizes the LocalCluster started without --scheduler; "
+                         "it does not go with --scheduler")
     if config.overviews and config.format != "COG":
         raise UsageError("--overviews goes with -of COG")
     # -co shapes the parts (and a GTiff/COG mosaic), like geokernel apply's -co.
