@@ -57,3 +57,23 @@ def test_part_of_another_run_is_refused_then_replaced(tmp_path, geokernel, raste
     assert report["computed"] == 3
     expected = one_machine(geokernel, rasters["scene"], tmp_path / "one.tif", ["--kernel", "box:3"])
     assert_same_raster(tmp_path / "b.vrt", expected)
+
+
+def test_partial_left_by_another_run_is_discarded_only_with_overwrite(tmp_path, geokernel, rasters):
+    parts = tmp_path / "parts"
+    os.makedirs(parts)
+    partial = parts / "part-0001-of-0002.tif.geokernel-partial.tif"
+    partial.write_bytes(b"not a tiff")
+    (parts / "part-0001-of-0002.tif.geokernel-partial.tif.json").write_text('{"version": 2, "done": "all"}')
+    args = ["apply", rasters["scene"], tmp_path / "o.tif", *OPTIONS, "--partitions", 2, "--workers", 2,
+            "--parts-dir", parts, "-of", "GTiff", "--retries", 0, "--geokernel", geokernel]
+    proc = run_dask(args)
+    assert proc.returncode == 1, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("geokernel-dask: error: partition 1/2: geokernel apply: ") and "--overwrite" in last, last
+    assert partial.read_bytes() == b"not a tiff"  # untouched without --overwrite
+
+    report = run_dask_json(args + ["--overwrite"])
+    assert report["computed"] == 1 and report["skipped"] == 1
+    assert not partial.exists()
+    assert_same_raster(tmp_path / "o.tif", one_machine(geokernel, rasters["scene"], tmp_path / "one.tif", OPTIONS))

@@ -1,5 +1,6 @@
 """The `geokernel-dask` command line: parsing, exit codes (0 done, 1 failed, 2 bad usage)."""
 import os
+import signal
 import sys
 from dataclasses import dataclass, field
 
@@ -214,6 +215,14 @@ def fail(message, code, as_json=False, output=None):
     return code
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so the run unwinds as for Ctrl-C."""
+
+
+def _terminated(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None):
     """The console script: returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
@@ -223,8 +232,11 @@ def main(argv=None):
     except UsageError as e:
         return fail(f"{e} (geokernel-dask --help)", e.exit_code, wants_json)
     from .driver import run  # dask is imported only for a real run
+    signal.signal(signal.SIGTERM, _terminated)  # unwind as for Ctrl-C: close the cluster, kill the children
     try:
         return run(config)
+    except Terminated:
+        return fail("terminated", 143, config.json, config.output)
     except KeyboardInterrupt:
         return fail("interrupted", 130, config.json, config.output)
     except GeokernelError as e:

@@ -74,8 +74,8 @@ def _run(config, client, geokernel, parts_dir, start):
         for future in as_completed(futures):
             done += 1
             index = index_of[future.key]
-            if future.status == "error":
-                error = future.exception()
+            if future.status != "finished":
+                error = future.exception() if future.status == "error" else f"the task was {future.status}"
                 failures[index] = str(error)
                 _say(config, f"[{done}/{n}] partition {index} failed: {error}")
                 continue

@@ -3,6 +3,7 @@
 Every function here takes plain values and returns plain dicts (they travel through Dask), and
 raises GeokernelError with a one-line message naming the partition or file.
 """
+import glob
 import json
 import os
 import socket
@@ -55,7 +56,7 @@ def partition(spec):
 
     `spec` holds geokernel, input, part, options, index, count, threads, run (the plan's digest) and
     overwrite. A part that exists and belongs to this run is skipped; one of another run (or one
-    geokernel cannot read) is replaced only with overwrite. Returns {index, part, skipped, seconds,
+    geokernel cannot read), and a partial left by another run, are replaced only with overwrite. Returns {index, part, skipped, seconds,
     host, report}; raises GeokernelError naming the partition, so Dask retries it.
     """
     index, count, part = spec["index"], spec["count"], spec["part"]
@@ -86,6 +87,14 @@ def partition(spec):
     if replace:
         args.append("--overwrite")
     proc = binary.run(args)
+    if proc.returncode != 0 and "without --resume" in binary.error_line(proc.stderr, proc.returncode):
+        # A partial of another run (other options, a changed input) or a damaged checkpoint.
+        if not spec["overwrite"]:
+            raise GeokernelError(f"{name}: geokernel apply: {binary.error_line(proc.stderr, proc.returncode)} "
+                                 f"(pass --overwrite to discard that partial)")
+        for path in glob.glob(glob.escape(part) + ".geokernel-partial.tif*"):
+            os.remove(path)
+        proc = binary.run(args)
     if proc.returncode != 0:
         raise GeokernelError(f"{name}: geokernel apply: {binary.error_line(proc.stderr, proc.returncode)}")
     report = _json(proc, name)
