@@ -98,11 +98,12 @@ res["one_cog"], _ = timed([GK, "apply", scene, one_cog, *OPTIONS, "--threads", "
 
 say("start-up of one partition's process: geokernel plan of the scene")
 res["startup"], _ = timed([GK, "plan", scene, *OPTIONS])
+say("one machine, untimed, --json: blocks decoded")
+decoded_one = json.loads(subprocess.run([GK, "apply", scene, f"{W}/one_json.tif", *OPTIONS, "--threads", "2", "--json"],
+                                        capture_output=True, text=True, check=True).stdout)["blocks_decoded"]
+os.remove(f"{W}/one_json.tif")
 plan = json.loads(subprocess.run([GK, "plan", scene, *OPTIONS, "--partitions", str(P), "--json"],
                                  capture_output=True, text=True, check=True).stdout)
-whole = json.loads(subprocess.run([GK, "plan", scene, *OPTIONS, "--json"], capture_output=True, text=True,
-                                  check=True).stdout)
-read_parts = sum(p["bytesToRead"] for p in plan["partitions"])
 say(f"{P} partitions one after another, 1 thread each")
 parts_dir = f"{W}/parts"
 os.makedirs(parts_dir)
@@ -117,14 +118,15 @@ res["parts"] = {"cpu": sum(r["cpu"] for r in part_runs), "wall": sum(r["wall"] f
 res["partitioned_cpu"] = res["parts"]["cpu"] + res["mosaic_vrt"]["cpu"]
 parts_equal = same_pixels(f"{W}/parts.vrt", one)
 
-dask_common = [*OPTIONS, "--partitions", str(P), "--workers", "2", "--threads-per-task", "1", "--geokernel", GK, "-q"]
+dask_common = [*OPTIONS, "--partitions", str(P), "--workers", "2", "--threads-per-task", "1", "--geokernel", GK]
 say(f"geokernel-dask, {P} partitions, LocalCluster of 2 workers x 1 thread, VRT")
 vrt = f"{W}/dask.vrt"
-res["dask_vrt"], _ = timed([DASK, "apply", scene, vrt, *dask_common], [vrt, vrt + ".parts"])
+res["dask_vrt"], out = timed([DASK, "apply", scene, vrt, *dask_common, "--json"], [vrt, vrt + ".parts"])
+decoded_parts = sum(p["report"]["blocks_decoded"] for p in json.loads(out)["parts"])
 dask_equal = same_pixels(vrt, one)
 say(f"geokernel-dask, {P} partitions, -of COG")
 cog = f"{W}/dask_cog.tif"
-res["dask_cog"], _ = timed([DASK, "apply", scene, cog, *dask_common, "-of", "COG"], [cog, cog + ".parts"])
+res["dask_cog"], _ = timed([DASK, "apply", scene, cog, *dask_common, "-q", "-of", "COG"], [cog, cog + ".parts"])
 cog_equal, cog_valid = same_pixels(cog, one_cog), valid_cog(cog)
 load_after = os.getloadavg()
 
@@ -149,7 +151,8 @@ summary = {
     "dask COG wall / one machine COG wall": ratio(res["dask_cog"]["wall"], res["one_cog"]["wall"]),
     f"{P} x start-up CPU / one machine CPU": ratio(P * res["startup"]["cpu"], res["one"]["cpu"]),
     "largest part's peak RSS / one machine peak RSS": ratio(res["parts"]["rss"], res["one"]["rss"]),
-    "bytes read by the partitions / by the whole run (halo re-reads)": ratio(read_parts, whole["bytesToRead"]),
+    "input blocks decoded by the partitions / by the one-machine run (halo re-reads)": ratio(decoded_parts,
+                                                                                             decoded_one),
 }
 print()
 for k, v in summary.items():
@@ -158,6 +161,7 @@ print(f"- mosaics equal to the one-machine output: parts VRT {parts_equal}, dask
       f"dask COG {cog_equal}; dask COG valid: {cog_valid}")
 res.update({"summary": summary, "equal": {"parts_vrt": parts_equal, "dask_vrt": dask_equal, "dask_cog": cog_equal},
             "cog_valid": cog_valid, "load": [load_before, load_after], "started": started,
-            "bytes_read_partitions": read_parts, "bytes_read_whole": whole["bytesToRead"]})
+            "blocks_decoded_partitions": decoded_parts, "blocks_decoded_one": decoded_one,
+            "partition_windows": [p["window"] for p in plan["partitions"]]})
 with open(f"{W}/results.json", "w") as f:
     json.dump(res, f, indent=1)
