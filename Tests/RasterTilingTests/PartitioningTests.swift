@@ -32,6 +32,13 @@ import Testing
         let uniform = Partitioning(width: 256, height: 256, cellWidth: 16, cellHeight: 16,
                                    weights: [Int](repeating: 1, count: 256), count: 4)
         #expect(uniform.windows.map(\.area) == [128 * 128, 128 * 128, 128 * 128, 128 * 128])
+        // Compact: 16 of a 64x64-cell raster are its 16x16-cell squares.
+        let sixteen = Partitioning(width: 1024, height: 1024, cellWidth: 16, cellHeight: 16,
+                                   weights: [Int](repeating: 1, count: 4096), count: 16)
+        #expect(sixteen.windows.allSatisfy { $0.width == 256 && $0.height == 256 }, "\(sixteen.windows)")
+        let seven = Partitioning(width: 1024, height: 1024, cellWidth: 16, cellHeight: 16,
+                                 weights: [Int](repeating: 1, count: 4096), count: 7)
+        #expect(seven.windows.allSatisfy { max($0.width, $0.height) <= 3 * min($0.width, $0.height) }, "\(seven.windows)")
         // The top-left 4x4 cells weigh 20 times the rest: 4 partitions of about equal work, so the
         // heavy corner is cut small, not a quarter of the raster.
         var weights = [Int](repeating: 1, count: 256)
