@@ -17,8 +17,9 @@ public struct PreviewReport: Sendable, Codable {
 
 extension Engine {
     /// Rasters up to this many pixels have the cells `apply` never read (a copied input's
-    /// untouched blocks) filled by a decimated read after the run; larger ones leave them
-    /// hatched, since that read decodes every block (see Docs/preview.md).
+    /// untouched blocks) filled by a decimated read after the run; larger ones only when the
+    /// files read have overviews, and are otherwise left hatched, since that read would decode
+    /// every block (see Docs/preview.md).
     static let previewFillPixels = 16 << 20
 
     // MARK: - apply --preview
@@ -44,7 +45,13 @@ extension Engine {
         guard let canvas, let request = options.preview else { return nil }
         let started = ContinuousClock.now
         let grid = canvas.grid
-        if canvas.unknownCount > 0 && grid.rasterWidth * grid.rasterHeight <= previewFillPixels {
+        let small = grid.rasterWidth * grid.rasterHeight <= previewFillPixels
+        func cheap(_ path: String) throws -> Bool {   // a decimated read of it decodes a fraction of its blocks
+            let ds = try gdal(path, "opening for the preview") { try Dataset.open(path) }
+            return try canvas.bands.allSatisfy { b in try gdal(path, "reading band \(b)") { try ds.withBand(b) { $0.overviewCount } } > 0 }
+        }
+        if canvas.unknownCount > 0,
+           try small || (cheap(options.input) && (report.chunksResumed == 0 || cheap(options.output))) {
             let input = try gdal(options.input, "opening for the preview") { try Dataset.open(options.input) }
             let (values, valid) = try PreviewSampling.bands(input, canvas.bands, grid: grid, path: options.input)
             var output: [[Double]]? = nil
