@@ -17,8 +17,9 @@ public struct PreviewReport: Sendable, Codable {
 
 extension Engine {
     /// Rasters up to this many pixels have the cells `apply` never read (a copied input's
-    /// untouched blocks) filled by a decimated read after the run; larger ones leave them
-    /// hatched, since that read decodes every block (see Docs/preview.md).
+    /// untouched blocks) filled by a decimated read after the run; larger ones only when the
+    /// files read have overviews, and are otherwise left hatched, since that read would decode
+    /// every block (see Docs/preview.md).
     static let previewFillPixels = 16 << 20
 
     // MARK: - apply --preview
@@ -36,15 +37,29 @@ extension Engine {
         return PreviewCanvas(grid: grid, bands: bands, noData: noData, outputType: outputType, nanValues: nanValues)
     }
 
+    /// What the quick look of a run says of it, known once every chunk is done.
+    struct PreviewFacts: Sendable {
+        var stats: RunStats
+        var width: Int, height: Int
+        var passThrough: PassThrough
+        var chunksResumed: Int
+    }
+
     /// Writes the quick look of a finished run: fills the cells no worker recorded when that
-    /// is cheap (`previewFillPixels`), then draws and writes the PNG with the run's provenance.
-    /// - Returns: the seconds it took, `nil` without `--preview`.
-    static func finishPreview(_ canvas: PreviewCanvas?, _ options: ApplyOptions,
-                              report: ApplyReport) throws -> Double? {
-        guard let canvas, let request = options.preview else { return nil }
+    /// is cheap (`previewFillPixels`), then draws and writes the PNG with the run's provenance,
+    /// to its temporary name when `rename` is false (the caller renames or removes it).
+    /// - Returns: the seconds it took and the temporary PNG (already renamed with `rename`).
+    static func finishPreview(_ canvas: PreviewCanvas, _ options: ApplyOptions, request: PreviewRequest,
+                              facts report: PreviewFacts, rename: Bool) throws -> (seconds: Double, temporary: String) {
         let started = ContinuousClock.now
         let grid = canvas.grid
-        if canvas.unknownCount > 0 && grid.rasterWidth * grid.rasterHeight <= previewFillPixels {
+        let small = grid.rasterWidth * grid.rasterHeight <= previewFillPixels
+        func cheap(_ path: String) throws -> Bool {   // a decimated read of it decodes a fraction of its blocks
+            let ds = try gdal(path, "opening for the preview") { try Dataset.open(path) }
+            return try canvas.bands.allSatisfy { b in try gdal(path, "reading band \(b)") { try ds.withBand(b) { $0.overviewCount } } > 0 }
+        }
+        if canvas.unknownCount > 0,
+           try small || (cheap(options.input) && (report.chunksResumed == 0 || cheap(options.output))) {
             let input = try gdal(options.input, "opening for the preview") { try Dataset.open(options.input) }
             let (values, valid) = try PreviewSampling.bands(input, canvas.bands, grid: grid, path: options.input)
             var output: [[Double]]? = nil
@@ -60,8 +75,8 @@ extension Engine {
                  ("PIXELS_SELECTED", "\(s.pixelsSelected) of \(report.width * report.height)"),
                  ("TILES", "\(s.tilesTotal) in all, \(s.tilesConvolved) convolved, \(s.tilesSkipped) skipped"),
                  ("PASS_THROUGH", report.passThrough == .inputCopied ? "input_copied" : "rewritten")]
-        _ = try writeQuickLook(canvas.planes(), request: request, text: text)
-        return Meter.seconds(ContinuousClock.now - started)
+        let written = try writeQuickLook(canvas.planes(), request: request, text: text, rename: rename)
+        return (Meter.seconds(ContinuousClock.now - started), written.temporary)
     }
 
     // MARK: - Shared
@@ -102,8 +117,8 @@ extension Engine {
     /// Draws `samples` and writes the PNG through GDAL: a MEM dataset (red, green, blue,
     /// alpha), its metadata the text chunks, copied by the PNG driver to a temporary file
     /// beside the target and renamed over it (no partial file on failure).
-    static func writeQuickLook(_ samples: SamplePlanes, request: PreviewRequest,
-                               text: [(key: String, value: String)]) throws -> PreviewReport {
+    static func writeQuickLook(_ samples: SamplePlanes, request: PreviewRequest, text: [(key: String, value: String)],
+                               rename renaming: Bool = true) throws -> (report: PreviewReport, temporary: String) {
         let image = QuickLookImage(samples)
         let panels = image.panels.map { p in
             "\(p.name) \(p.window.x),\(p.window.y),\(p.window.width),\(p.window.height)"
@@ -140,12 +155,17 @@ extension Engine {
             unlink(temporary)
             throw EngineError(wrapping: error, path: request.path, context: "writing the preview")
         }
-        guard rename(temporary, request.path) == 0 else {
+        if renaming { try renamePreview(temporary, to: request.path) }
+        return (PreviewReport(path: request.path, width: image.width, height: image.height, panels: panels,
+                              samples: samples.count, samplesSelected: selected, samplesUnknown: unknown), temporary)
+    }
+
+    /// Puts a quick look written under its temporary name in place.
+    static func renamePreview(_ temporary: String, to path: String) throws {
+        guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw EngineError.fileSystem(path: request.path, context: "writing the preview", reason: reason)
+            throw EngineError.fileSystem(path: path, context: "writing the preview", reason: reason)
         }
-        return PreviewReport(path: request.path, width: image.width, height: image.height, panels: panels,
-                             samples: samples.count, samplesSelected: selected, samplesUnknown: unknown)
     }
 }

@@ -45,6 +45,6 @@ extension Engine {
             (samples.output, samples.outputValid) = try PreviewSampling.bands(out, bands, grid: grid, path: output)
             text.append(("OUTPUT", output))
         }
-        return try writeQuickLook(samples, request: request, text: text)
+        return try writeQuickLook(samples, request: request, text: text).report
     }
 }

@@ -164,6 +164,15 @@ public enum Engine {
             throw EngineError.badOption("\(options.output): internal error: not every chunk was written; "
                                         + "the output was not kept")
         }
+        // The quick look is drawn while the output is closed and made durable, unless it must
+        // read the finished output (chunks of an earlier run to fill).
+        let facts = PreviewFacts(stats: ledger.stats, width: run.region.width, height: run.region.height,
+                                 passThrough: run.passThrough, chunksResumed: done.count)
+        var look: PreviewJob? = nil
+        if let canvas, let request = options.preview, done.isEmpty {
+            look = PreviewJob.start(canvas, options, request: request, facts: facts)
+        }
+        defer { look?.discard() }
         // Close (reports write errors; a copy no block waited for must still be complete),
         // then make it durable and put it in place.
         try sink.close()
@@ -199,7 +208,12 @@ public enum Engine {
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: ledger.stats, seconds: seconds)
         report.partition = run.partitionTag
-        report.previewSeconds = try finishPreview(canvas, options, report: report)   // after the output is in place
+        // After the output is in place.
+        if let look {
+            report.previewSeconds = try look.finish()
+        } else if let canvas, let request = options.preview {
+            report.previewSeconds = try finishPreview(canvas, options, request: request, facts: facts, rename: true).seconds
+        }
         return report
     }
 

@@ -43,10 +43,12 @@ struct RunPartitions: Sendable {
                                cellHeight: cellPlan.chunkHeight, weights: weights, count: count)
         windows = cut.windows
         var selectedCells = [Int](repeating: 0, count: count), cells = selectedCells
+        let grid = BlockGrid(blockWidth: cellPlan.chunkWidth, blockHeight: cellPlan.chunkHeight, width: raster.width,
+                             height: raster.height)
         for (p, w) in cut.windows.enumerated() {
-            for i in 0..<cellCount where cellPlan.chunk(i).intersection(w) != nil {
+            for b in grid.blocks(covering: w) {
                 cells[p] += 1
-                if selected[i] { selectedCells[p] += 1 }
+                if selected[b.row * cellPlan.chunksAcross + b.column] { selectedCells[p] += 1 }
             }
         }
         self.selectedCells = selectedCells

@@ -1,8 +1,8 @@
 /// A raster cut into `count` rectangles of whole cells (cells are whole output blocks), which
 /// tile it and carry about equal work: the partitions of a scaled-out run.
 ///
-/// Recursive bisection, as k-d trees are built: the rectangle is cut across one axis where the
-/// two sides' work best matches the partitions each side gets, and each side is cut again. A
+/// Recursive bisection, as k-d trees are built: the rectangle is cut across its longer side
+/// where the two halves of the partitions get about equal work, and each side is cut again. A
 /// cell's work is given by the caller (its pixels, more when the selection reaches it). The
 /// cut depends only on the cell grid, the weights and the count, so every process of a run
 /// computes the same partitions. Partition `i` is the `i`-th leaf, top or left side first.
@@ -67,29 +67,51 @@ public struct Partitioning: Sendable, Equatable {
         }
     }
 
-    /// Appends the partitions of `rect` for `n` of them to `leaves`, first side first.
-    private static func cut(_ rect: CellRect, into n: Int, table: PrefixSums, cell: BlockGrid, leaves: inout [CellRect]) {
-        guard n > 1 else { leaves.append(rect); return }
+    /// A cut of a rectangle in two: where, and how many partitions the first side gets.
+    private struct Cut {
+        var load: Double, first: CellRect, second: CellRect, n: Int
+    }
+
+    /// The best cut of `rect` for `n` partitions across (`across`) or down, by the heavier
+    /// side's work per partition; ties go to the cut nearest the middle. `balanced` gives the
+    /// first side half the partitions (as far as its cells allow); otherwise a share in
+    /// proportion to its work. `nil` when the rectangle is one cell long that way.
+    private static func bestCut(_ rect: CellRect, _ n: Int, across: Bool, balanced: Bool, table: PrefixSums) -> Cut? {
+        let length = across ? rect.x1 - rect.x0 : rect.y1 - rect.y0
+        guard length >= 2 else { return nil }
         let total = table.total(rect)
-        // The longer side in pixels is tried first, so partitions stay compact (less halo to re-read).
-        let widthPixels = (rect.x1 - rect.x0) * cell.blockWidth, heightPixels = (rect.y1 - rect.y0) * cell.blockHeight
-        var best: (load: Double, first: CellRect, second: CellRect, n: Int)? = nil
-        for across in widthPixels >= heightPixels ? [true, false] : [false, true] {
-            let length = across ? rect.x1 - rect.x0 : rect.y1 - rect.y0
-            guard length >= 2 else { continue }
-            for k in 1..<length {
-                var first = rect, second = rect
-                if across { first.x1 = rect.x0 + k; second.x0 = first.x1 } else { first.y1 = rect.y0 + k; second.y0 = first.y1 }
-                let w1 = table.total(first)
-                // The partitions each side gets: in proportion to its work, within what its cells allow.
-                let share = Int((Double(n) * Double(w1) / Double(total)).rounded())
-                let n1 = min(max(share, 1, n - second.cells), n - 1, first.cells)
-                let load = max(Double(w1) / Double(n1), Double(total - w1) / Double(n - n1))
-                if best == nil || load < best!.load { best = (load, first, second, n1) }
+        var best: Cut? = nil, bestOffset = Int.max
+        for k in 1..<length {
+            var first = rect, second = rect
+            if across { first.x1 = rect.x0 + k; second.x0 = first.x1 } else { first.y1 = rect.y0 + k; second.y0 = first.y1 }
+            let w1 = table.total(first)
+            let wanted = balanced ? n / 2 : Int((Double(n) * Double(w1) / Double(total)).rounded())
+            let n1 = min(max(wanted, 1, n - second.cells), n - 1, first.cells)
+            let load = max(Double(w1) / Double(n1), Double(total - w1) / Double(n - n1))
+            let offset = abs(2 * k - length)
+            if best == nil || load < best!.load || (load == best!.load && offset < bestOffset) {
+                best = Cut(load: load, first: first, second: second, n: n1)
+                bestOffset = offset
             }
         }
-        guard let best else { preconditionFailure("a rectangle of one cell is never cut") }
-        cut(best.first, into: best.n, table: table, cell: cell, leaves: &leaves)
-        cut(best.second, into: n - best.n, table: table, cell: cell, leaves: &leaves)
+        return best
+    }
+
+    /// Appends the partitions of `rect` for `n` of them to `leaves`, first side first: halved
+    /// across its longer side (compact partitions re-read less halo), unless cutting the other
+    /// way, or sharing the partitions unevenly, balances the work clearly better.
+    private static func cut(_ rect: CellRect, into n: Int, table: PrefixSums, cell: BlockGrid, leaves: inout [CellRect]) {
+        guard n > 1 else { leaves.append(rect); return }
+        let widthPixels = (rect.x1 - rect.x0) * cell.blockWidth, heightPixels = (rect.y1 - rect.y0) * cell.blockHeight
+        let long = widthPixels >= heightPixels
+        let candidates = [bestCut(rect, n, across: long, balanced: true, table: table),
+                          bestCut(rect, n, across: !long, balanced: true, table: table)].compactMap { $0 }
+        var choice = candidates[0]
+        if candidates.count > 1 && candidates[1].load * 1.25 < choice.load { choice = candidates[1] }
+        let uneven = [bestCut(rect, n, across: long, balanced: false, table: table),
+                      bestCut(rect, n, across: !long, balanced: false, table: table)].compactMap { $0 }
+        for c in uneven where c.load * 1.10 < choice.load { choice = c }
+        cut(choice.first, into: choice.n, table: table, cell: cell, leaves: &leaves)
+        cut(choice.second, into: n - choice.n, table: table, cell: cell, leaves: &leaves)
     }
 }

@@ -140,6 +140,50 @@ import Testing
         #expect(try PNG(pair).planes == look.planes)
     }
 
+    /// Runs a GDAL command-line tool (gdal-bin) and expects it to succeed.
+    func tool(_ name: String, _ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [name, "-q"] + arguments
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(name) \(arguments)")
+    }
+
+    /// Blocks a run never reads are drawn from the input's overviews when it has them (blocks
+    /// passed through without a decode), else hatched on a raster over the fill limit.
+    @Test func largeCopiedInputIsFilledFromOverviewsElseHatched() throws {
+        // 4352x4096 (over the 16 Mpixel fill limit), tiled 256, a pattern blown up from a small fixture.
+        let small = path("small.tif"), big = path("big.tif"), withOverviews = path("big-ovr.tif")
+        try Fixture.write(small, width: 136, height: 128, type: .byte,
+                          bands: [Fixture.values(width: 136, height: 128, seed: 5, type: .byte)])
+        try tool("gdal_translate", ["-outsize", "4352", "4096", "-r", "nearest", "-co", "TILED=YES",
+                                    "-co", "COMPRESS=DEFLATE", small, big])
+        try tool("gdal_translate", ["-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", big, withOverviews])
+        try tool("gdaladdo", ["-r", "nearest", withOverviews, "2", "4", "8", "16"])
+        let mask = path("corner-mask.tif")
+        try tool("gdal_translate", ["-outsize", "4352", "4096", "-ot", "Byte", "-scale", "0", "255", "0", "0",
+                                    "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", small, mask])
+        let ds = try Dataset.open(mask, access: .update)
+        try ds.withBand(1) { try $0.write(PixelRect(x: 0, y: 0, width: 64, height: 64),
+                                          values: [Double](repeating: 1, count: 64 * 64)) }
+        try ds.close()
+        for (input, filled) in [(withOverviews, true), (big, false)] {
+            let png = path(filled ? "filled.png" : "hatched.png"), out = path(filled ? "o1.tif" : "o2.tif")
+            let r = try CLI.run(["apply", input, out, "--kernel", "box:3", "--mask", mask, "--preview", png, "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            // Without overviews the output starts as a copy and most blocks are never read.
+            #expect(filled || r.stdout.contains("\"pass_through\":\"input_copied\""), "\(r.stdout)")
+            let look = try PNG(png)
+            #expect((look.text["NOT_SAMPLED"] == nil) == filled, "\(look.text["NOT_SAMPLED"] ?? "all sampled")")
+            if filled {   // the same picture as the pair's preview, which reads both files decimated
+                let pair = path("pair.png")
+                #expect(try CLI.run(["preview", input, out, "--mask", mask, "-o", pair]).status == 0)
+                #expect(try PNG(pair).planes == look.planes)
+            }
+        }
+    }
+
     @Test func panelsAreAtMostTheRequestedSide() throws {
         let (input, mask, _) = try scene()
         let png = path("small.png")
