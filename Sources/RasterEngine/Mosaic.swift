@@ -63,7 +63,11 @@ extension Engine {
         defer { if !finished { file.discard(); unlink(file.temporaryPath + ".vrt") } }
         // The VRT beside OUTPUT, so the parts' paths it records relative to itself stay right once renamed.
         let vrtPath = options.format == .vrt ? file.temporaryPath : file.temporaryPath + ".vrt"
-        let vrt = try gdal(options.output, "building the VRT") { try Dataset.buildVRT(vrtPath, sources: parts.paths) }
+        // Absolute paths: GDAL then records each part relative to the VRT when it can (`relativeToVRT`).
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        let vrt = try gdal(options.output, "building the VRT") {
+            try Dataset.buildVRT(absolute(vrtPath), sources: parts.paths.map(absolute))
+        }
         try gdal(options.output, "copying the description") {
             let first = try Dataset.open(parts.paths[0])
             let gt = vrt.geoTransform

@@ -127,6 +127,9 @@ import Testing
                                                  tag: "poly") == nil)
         #expect(try PartitionTests.mosaicDiffers(input, ["--kernel", "box:3", "--mask", mask, "--grow-mask", "9"], n: 16,
                                                  in: dir, tag: "grow") == nil)
+        // A strip-organized output: partitions are bands of whole strips.
+        #expect(try PartitionTests.mosaicDiffers(input, ["--kernel", "box:3", "-co", "TILED=NO", "-co", "BLOCKYSIZE=8"],
+                                                 n: 5, in: dir, tag: "strips") == nil)
         // One file through GDAL: GTiff with the run's creation options, and a valid COG.
         #expect(try PartitionTests.mosaicDiffers(input, ["--kernel", "box:3", "--mask", mask], n: 3, in: dir,
                                                  format: "GTiff", tag: "gtiff") == nil)
