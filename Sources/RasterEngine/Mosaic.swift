@@ -82,7 +82,8 @@ extension Engine {
             let profile = OutputProfile(dataType: parts.dataType, creationOptions: parts.tag.creationOptions)
             let driver = options.format == .cog ? "COG" : "GTiff"
             let co = options.format == .cog
-                ? profile.cogOptions(resampling: options.overviewResampling ?? "average", userOptions: options.creationOptions)
+                ? profile.cogOptions(resampling: options.overviewResampling ?? "average",
+                                     userOptions: options.creationOptions)
                 : profile.creationOptions + options.creationOptions
             do {
                 try Dataset.validateCreationOptions(co, driver: driver)
@@ -94,7 +95,8 @@ extension Engine {
                 let copy = try source.createCopy(to: file.temporaryPath, driver: driver, options: co) { _ in true }
                 try copy.close()
             } catch {
-                throw WriteFailure.error(error, path: options.output, writing: file.temporaryPath, context: "writing the mosaic")
+                throw WriteFailure.error(error, path: options.output, writing: file.temporaryPath,
+                                         context: "writing the mosaic")
             }
             unlink(vrtPath)
             try file.commit()
@@ -102,7 +104,8 @@ extension Engine {
         finished = true
         var st = stat()
         let size = stat(options.output, &st) == 0 ? Int(st.st_size) : 0
-        return MosaicReport(output: options.output, format: options.format, run: parts.tag.run, parts: parts.paths.count,
+        return MosaicReport(output: options.output, format: options.format, run: parts.tag.run,
+                            parts: parts.paths.count,
                             width: parts.tag.rasterWidth, height: parts.tag.rasterHeight, bandCount: parts.bandCount,
                             bytesWritten: size,
                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)

@@ -93,8 +93,9 @@ public struct PartitionTag: Sendable, Equatable {
             guard let v = d[key]?.split(separator: ",").compactMap({ Int($0) }), v.count == n else { return nil }
             return v
         }
-        guard let run = d["RUN"], !run.isEmpty, let i = d["INDEX"].flatMap(Int.init), let n = d["COUNT"].flatMap(Int.init),
-              let w = ints("WINDOW", 4), let size = ints("RASTER_SIZE", 2), let co = d["CREATION_OPTIONS"] else { return nil }
+        guard let run = d["RUN"], !run.isEmpty, let i = d["INDEX"].flatMap(Int.init),
+              let n = d["COUNT"].flatMap(Int.init), let w = ints("WINDOW", 4), let size = ints("RASTER_SIZE", 2),
+              let co = d["CREATION_OPTIONS"] else { return nil }
         self.init(run: run, index: i, count: n, window: Window(x: w[0], y: w[1], width: w[2], height: w[3]),
                   rasterWidth: size[0], rasterHeight: size[1],
                   creationOptions: PartitionTag.decode(co) ?? [])
