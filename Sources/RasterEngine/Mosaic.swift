@@ -63,7 +63,11 @@ extension Engine {
         defer { if !finished { file.discard(); unlink(file.temporaryPath + ".vrt") } }
         // The VRT beside OUTPUT, so the parts' paths it records relative to itself stay right once renamed.
         let vrtPath = options.format == .vrt ? file.temporaryPath : file.temporaryPath + ".vrt"
-        let vrt = try gdal(options.output, "building the VRT") { try Dataset.buildVRT(vrtPath, sources: parts.paths) }
+        // Absolute paths: GDAL then records each part relative to the VRT when it can (`relativeToVRT`).
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        let vrt = try gdal(options.output, "building the VRT") {
+            try Dataset.buildVRT(absolute(vrtPath), sources: parts.paths.map(absolute))
+        }
         try gdal(options.output, "copying the description") {
             let first = try Dataset.open(parts.paths[0])
             let gt = vrt.geoTransform
@@ -78,7 +82,8 @@ extension Engine {
             let profile = OutputProfile(dataType: parts.dataType, creationOptions: parts.tag.creationOptions)
             let driver = options.format == .cog ? "COG" : "GTiff"
             let co = options.format == .cog
-                ? profile.cogOptions(resampling: options.overviewResampling ?? "average", userOptions: options.creationOptions)
+                ? profile.cogOptions(resampling: options.overviewResampling ?? "average",
+                                     userOptions: options.creationOptions)
                 : profile.creationOptions + options.creationOptions
             do {
                 try Dataset.validateCreationOptions(co, driver: driver)
@@ -90,7 +95,8 @@ extension Engine {
                 let copy = try source.createCopy(to: file.temporaryPath, driver: driver, options: co) { _ in true }
                 try copy.close()
             } catch {
-                throw WriteFailure.error(error, path: options.output, writing: file.temporaryPath, context: "writing the mosaic")
+                throw WriteFailure.error(error, path: options.output, writing: file.temporaryPath,
+                                         context: "writing the mosaic")
             }
             unlink(vrtPath)
             try file.commit()
@@ -98,7 +104,8 @@ extension Engine {
         finished = true
         var st = stat()
         let size = stat(options.output, &st) == 0 ? Int(st.st_size) : 0
-        return MosaicReport(output: options.output, format: options.format, run: parts.tag.run, parts: parts.paths.count,
+        return MosaicReport(output: options.output, format: options.format, run: parts.tag.run,
+                            parts: parts.paths.count,
                             width: parts.tag.rasterWidth, height: parts.tag.rasterHeight, bandCount: parts.bandCount,
                             bytesWritten: size,
                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)

@@ -23,15 +23,18 @@ struct MosaicParts {
         for path in given {
             let ds = try gdal(path, "opening the part") { try Dataset.open(path) }
             guard let tag = PartitionTag(items: ds.metadata(domain: PartitionTag.domain)) else {
-                throw EngineError.badOption("\(path): not a part of a partitioned run (no \(PartitionTag.domain) metadata; "
+                throw EngineError.badOption("\(path): not a part of a partitioned run "
+                                            + "(no \(PartitionTag.domain) metadata; "
                                             + "parts are written by geokernel apply --partition I/N)")
             }
             guard ds.width == tag.window.width, ds.height == tag.window.height else {
                 throw EngineError.badOption("\(path): the part is \(ds.width)x\(ds.height) but partition \(tag.index) "
                                             + "of its run is \(tag.window.width)x\(tag.window.height)")
             }
-            guard ds.bandCount > 0, let type = try gdal(path, "reading band 1", { try ds.withBand(1) { $0.dataType } }) else {
-                throw EngineError.badOption("\(path): a part without bands, or of a pixel type geokernel does not write")
+            let type = ds.bandCount == 0 ? nil : try gdal(path, "reading band 1") { try ds.withBand(1) { $0.dataType } }
+            guard let type else {
+                throw EngineError.badOption("\(path): a part without bands, or of a pixel type geokernel does not "
+                                            + "write")
             }
             if let shape, shape.bands != ds.bandCount || shape.type != type {
                 throw EngineError.badOption("\(path): \(ds.bandCount) band(s) of \(type.name), the other parts have "
@@ -46,12 +49,14 @@ struct MosaicParts {
         }
         // The run most parts belong to is the run; a part of another is foreign.
         let runs = Dictionary(grouping: tags, by: { "\($0.tag.run) \($0.tag.count)" })
-        let main = runs.max { a, b in a.value.count < b.value.count || (a.value.count == b.value.count && a.key > b.key) }!
+        let main = runs.max { a, b in
+            a.value.count < b.value.count || (a.value.count == b.value.count && a.key > b.key)
+        }!
         let reference = main.value[0].tag
         for t in tags where t.tag.run != reference.run || t.tag.count != reference.count {
-            throw EngineError.badOption("\(t.path): a part of another run (run \(t.tag.run), partition \(t.tag.index) of "
-                                        + "\(t.tag.count)); the other parts are of run \(reference.run), \(reference.count) "
-                                        + "partitions")
+            throw EngineError.badOption("\(t.path): a part of another run (run \(t.tag.run), partition "
+                                        + "\(t.tag.index) of \(t.tag.count)); the other parts are of run "
+                                        + "\(reference.run), \(reference.count) partitions")
         }
         var byIndex: [Int: String] = [:]
         for t in tags {
@@ -63,9 +68,11 @@ struct MosaicParts {
         }
         let missing = (0..<reference.count).filter { byIndex[$0] == nil }
         if !missing.isEmpty {
-            let listed = missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
-            throw EngineError.badOption("mosaic: partition\(missing.count == 1 ? "" : "s") \(listed) of \(reference.count) "
-                                        + "of run \(reference.run) \(missing.count == 1 ? "is" : "are") missing")
+            let listed = missing.prefix(10).map(String.init).joined(separator: ", ")
+                + (missing.count > 10 ? ", …" : "")
+            throw EngineError.badOption("mosaic: partition\(missing.count == 1 ? "" : "s") \(listed) of "
+                                        + "\(reference.count) of run \(reference.run) "
+                                        + "\(missing.count == 1 ? "is" : "are") missing")
         }
         paths = (0..<reference.count).map { byIndex[$0]! }
         tag = reference
@@ -77,7 +84,10 @@ struct MosaicParts {
     /// read from the file, without decoding a block.
     private static func checkStructure(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw EngineError.fileSystem(path: path, context: "opening the part", reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw EngineError.fileSystem(path: path, context: "opening the part", reason: reason)
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return }

@@ -22,33 +22,39 @@ struct RunPartitions: Sendable {
     ///   selection sources' read errors.
     init(count: Int, selection: Selection, block: (width: Int, height: Int)) throws {
         let raster = selection.raster
-        // Cells: the plan's chunks with tiles of one block, so a cell is one block (square
-        // blocks) or a few whole strips (a strip-organized output).
-        let cellPlan = TilePlan(width: raster.width, height: raster.height, blockWidth: block.width,
-                                blockHeight: block.height, tileSize: max(block.width, block.height))
-        let cellCount = cellPlan.chunkCount
+        // Cells: the output's blocks (tiles, or strips of a strip-organized output).
+        let grid = BlockGrid(blockWidth: min(block.width, raster.width), blockHeight: min(block.height, raster.height),
+                             width: raster.width, height: raster.height)
+        let cellCount = grid.blocksAcross * grid.blocksDown
         guard count <= cellCount else {
             throw EngineError.badOption("--partition: \(count) partitions are more than the \(cellCount) output "
-                                        + "blocks of \(cellPlan.chunkWidth)x\(cellPlan.chunkHeight) the raster has")
+                                        + "blocks of \(grid.blockWidth)x\(grid.blockHeight) the raster has")
         }
         var selected = [Bool](repeating: true, count: cellCount)
         if selection.selects {
             let plane = try SelectionPlane(selection, meter: Meter())
-            for i in 0..<cellCount { selected[i] = try plane.survey(i, plan: cellPlan).tilesConvolved > 0 }
+            for row in 0..<grid.blocksDown {
+                for column in 0..<grid.blocksAcross {
+                    let (cell, nothing) = try plane.read(grid.window(column: column, row: row))
+                    let area = grid.window(column: column, row: row).area
+                    selected[row * grid.blocksAcross + column] = !nothing && (cell.map { p in
+                        (0..<area).contains { p[$0] != 0 }
+                    } ?? true)
+                }
+            }
         }
         let weights = (0..<cellCount).map { i in
-            cellPlan.chunk(i).area * (selected[i] ? RunPartitions.selectedCellCost : 1)
+            grid.window(column: i % grid.blocksAcross, row: i / grid.blocksAcross).area
+                * (selected[i] ? RunPartitions.selectedCellCost : 1)
         }
-        let cut = Partitioning(width: raster.width, height: raster.height, cellWidth: cellPlan.chunkWidth,
-                               cellHeight: cellPlan.chunkHeight, weights: weights, count: count)
+        let cut = Partitioning(width: raster.width, height: raster.height, cellWidth: grid.blockWidth,
+                               cellHeight: grid.blockHeight, weights: weights, count: count)
         windows = cut.windows
         var selectedCells = [Int](repeating: 0, count: count), cells = selectedCells
-        let grid = BlockGrid(blockWidth: cellPlan.chunkWidth, blockHeight: cellPlan.chunkHeight, width: raster.width,
-                             height: raster.height)
         for (p, w) in cut.windows.enumerated() {
             for b in grid.blocks(covering: w) {
                 cells[p] += 1
-                if selected[b.row * cellPlan.chunksAcross + b.column] { selectedCells[p] += 1 }
+                if selected[b.row * grid.blocksAcross + b.column] { selectedCells[p] += 1 }
             }
         }
         self.selectedCells = selectedCells
@@ -87,8 +93,9 @@ public struct PartitionTag: Sendable, Equatable {
             guard let v = d[key]?.split(separator: ",").compactMap({ Int($0) }), v.count == n else { return nil }
             return v
         }
-        guard let run = d["RUN"], !run.isEmpty, let i = d["INDEX"].flatMap(Int.init), let n = d["COUNT"].flatMap(Int.init),
-              let w = ints("WINDOW", 4), let size = ints("RASTER_SIZE", 2), let co = d["CREATION_OPTIONS"] else { return nil }
+        guard let run = d["RUN"], !run.isEmpty, let i = d["INDEX"].flatMap(Int.init),
+              let n = d["COUNT"].flatMap(Int.init), let w = ints("WINDOW", 4), let size = ints("RASTER_SIZE", 2),
+              let co = d["CREATION_OPTIONS"] else { return nil }
         self.init(run: run, index: i, count: n, window: Window(x: w[0], y: w[1], width: w[2], height: w[3]),
                   rasterWidth: size[0], rasterHeight: size[1],
                   creationOptions: PartitionTag.decode(co) ?? [])

@@ -83,7 +83,11 @@ public struct Partitioning: Sendable, Equatable {
         var best: Cut? = nil, bestOffset = Int.max
         for k in 1..<length {
             var first = rect, second = rect
-            if across { first.x1 = rect.x0 + k; second.x0 = first.x1 } else { first.y1 = rect.y0 + k; second.y0 = first.y1 }
+            if across {
+                first.x1 = rect.x0 + k; second.x0 = first.x1
+            } else {
+                first.y1 = rect.y0 + k; second.y0 = first.y1
+            }
             let w1 = table.total(first)
             let wanted = balanced ? n / 2 : Int((Double(n) * Double(w1) / Double(total)).rounded())
             let n1 = min(max(wanted, 1, n - second.cells), n - 1, first.cells)
@@ -100,7 +104,8 @@ public struct Partitioning: Sendable, Equatable {
     /// Appends the partitions of `rect` for `n` of them to `leaves`, first side first: halved
     /// across its longer side (compact partitions re-read less halo), unless cutting the other
     /// way, or sharing the partitions unevenly, balances the work clearly better.
-    private static func cut(_ rect: CellRect, into n: Int, table: PrefixSums, cell: BlockGrid, leaves: inout [CellRect]) {
+    private static func cut(_ rect: CellRect, into n: Int, table: PrefixSums, cell: BlockGrid,
+                            leaves: inout [CellRect]) {
         guard n > 1 else { leaves.append(rect); return }
         let widthPixels = (rect.x1 - rect.x0) * cell.blockWidth, heightPixels = (rect.y1 - rect.y0) * cell.blockHeight
         let long = widthPixels >= heightPixels

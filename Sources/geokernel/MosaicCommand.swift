@@ -22,10 +22,12 @@ struct MosaicCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The parts, in any order, then OUTPUT.", valueName: "PART… OUTPUT"))
     var paths: [String]
 
-    @Option(name: .customLong("of", withSingleDash: true), help: ArgumentHelp("VRT (default), GTiff or COG.", valueName: "FORMAT"))
+    @Option(name: .customLong("of", withSingleDash: true),
+            help: ArgumentHelp("VRT (default), GTiff or COG.", valueName: "FORMAT"))
     var format: String = "VRT"
 
-    @Option(name: .customLong("co", withSingleDash: true), help: ArgumentHelp("A creation option over the run's own (GTiff) or the COG driver's, repeatable.", valueName: "KEY=VALUE"))
+    @Option(name: .customLong("co", withSingleDash: true), help: ArgumentHelp(
+        "A creation option over the run's own (GTiff) or the COG driver's, repeatable.", valueName: "KEY=VALUE"))
     var creationOptions: [String] = []
 
     @Option(help: ArgumentHelp("Overview resampling with -of COG (default average).", valueName: "METHOD"))
@@ -47,7 +49,8 @@ struct MosaicCommand: ParsableCommand {
         let report: MosaicReport
         do {
             guard paths.count >= 2 else { throw EngineError.badOption("mosaic needs at least one PART and OUTPUT") }
-            guard let f = MosaicOptions.Format.allCases.first(where: { $0.rawValue.lowercased() == format.lowercased() }) else {
+            let named = MosaicOptions.Format.allCases.first { $0.rawValue.lowercased() == format.lowercased() }
+            guard let f = named else {
                 throw EngineError.badOption("-of \(format): the mosaic's format is VRT, GTiff or COG")
             }
             if overviews != nil && f != .cog { throw EngineError.badOption("--overviews needs -of COG") }
@@ -74,8 +77,9 @@ struct MosaicCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if !quiet {
-            print("wrote \(report.output) (\(report.format.rawValue), \(report.width)x\(report.height), "
-                  + "\(report.bandCount) band\(report.bandCount == 1 ? "" : "s")) from \(report.parts) parts of run \(report.run)")
+            let bands = "\(report.bandCount) band\(report.bandCount == 1 ? "" : "s")"
+            print("wrote \(report.output) (\(report.format.rawValue), \(report.width)x\(report.height), \(bands)) "
+                  + "from \(report.parts) parts of run \(report.run)")
         }
     }
 }

@@ -38,14 +38,17 @@ import Testing
         #expect(sixteen.windows.allSatisfy { $0.width == 256 && $0.height == 256 }, "\(sixteen.windows)")
         let seven = Partitioning(width: 1024, height: 1024, cellWidth: 16, cellHeight: 16,
                                  weights: [Int](repeating: 1, count: 4096), count: 7)
-        #expect(seven.windows.allSatisfy { max($0.width, $0.height) <= 3 * min($0.width, $0.height) }, "\(seven.windows)")
+        #expect(seven.windows.allSatisfy { max($0.width, $0.height) <= 3 * min($0.width, $0.height) },
+                "\(seven.windows)")
         // The top-left 4x4 cells weigh 20 times the rest: 4 partitions of about equal work, so the
         // heavy corner is cut small, not a quarter of the raster.
         var weights = [Int](repeating: 1, count: 256)
         for y in 0..<4 { for x in 0..<4 { weights[y * 16 + x] = 20 } }
         let skewed = Partitioning(width: 256, height: 256, cellWidth: 16, cellHeight: 16, weights: weights, count: 4)
         let loads = skewed.windows.map { w in
-            (w.y / 16..<w.maxY / 16).flatMap { y in (w.x / 16..<w.maxX / 16).map { x in weights[y * 16 + x] } }.reduce(0, +)
+            (w.y / 16..<w.maxY / 16).flatMap { y in
+                (w.x / 16..<w.maxX / 16).map { x in weights[y * 16 + x] }
+            }.reduce(0, +)
         }
         #expect(loads.reduce(0, +) == 560 && loads.max()! <= 560 / 4 + 80, "\(loads) \(skewed.windows)")
         // With 3 partitions of one heavy cell among light ones, the heavy cell gets one of its own side.
