@@ -81,10 +81,32 @@ def error_line(stderr, returncode):
     return f"exit code {returncode}"
 
 
-def run(args, env=None):
+def child_environment():
+    """This process's environment without what a Dask nanny put into it for its Python worker.
+
+    The nanny sets `distributed.nanny.pre-spawn-environ` before starting a worker process, among
+    it MALLOC_TRIM_THRESHOLD_=65536 (to give Python's memory back); inherited by geokernel it made
+    glibc return and map memory again on every large free: a 16384² COG mosaic took 141 s wall and
+    55 s of system time instead of 36 s and 2 s. A variable is dropped only when it has the value
+    Dask's configuration gives it.
+    """
+    env = dict(os.environ)
+    try:
+        import dask
+        injected = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    except ImportError:
+        injected = {}
+    for name, value in injected.items():
+        if env.get(name) == str(value):
+            del env[name]
+    return env
+
+
+def run(args):
     """Runs `args` (the binary first) to completion with stdout and stderr captured as text.
 
-    The child gets no stdin and is killed if this process dies. Returns subprocess.CompletedProcess.
+    The child gets no stdin, the environment of child_environment(), and is killed if this process
+    dies. Returns subprocess.CompletedProcess.
     """
     return subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, preexec_fn=_die_with_parent(), env=env)
+                          text=True, preexec_fn=_die_with_parent(), env=child_environment())
