@@ -56,8 +56,9 @@ def partition(spec):
 
     `spec` holds geokernel, input, part, options, index, count, threads, run (the plan's digest) and
     overwrite. A part that exists and belongs to this run is skipped; one of another run (or one
-    geokernel cannot read), and a partial left by another run, are replaced only with overwrite. Returns {index, part, skipped, seconds,
-    host, report}; raises GeokernelError naming the partition, so Dask retries it.
+    geokernel cannot read), and a partial left by another run, are replaced only with overwrite.
+    Returns {index, part, skipped, seconds, host, report}; raises GeokernelError naming the
+    partition, so Dask retries it.
     """
     index, count, part = spec["index"], spec["count"], spec["part"]
     name = f"partition {index}/{count}"
