@@ -65,3 +65,22 @@ extension PassThrough {
             ? .rewritten(reason: "the output GDAL created is not laid out as the input") : self
     }
 }
+
+extension Engine {
+    /// Bytes the output's writing holds beyond the workers' chunks, for the plan's bound: the
+    /// staging (a chunk per worker through GDAL; the write queue's buffers in place; a chunk
+    /// and its encoded bytes per worker when appended) and the tables that grow with the
+    /// number of blocks (the block cache's counts, the input's and output's tile indexes in
+    /// GDAL and in the engine, the ledger): 96 bytes a block, counted generously.
+    static func stagingBound(_ writes: BlockWrites, threads: Int, chunkBytes: Int, layout: RasterLayout) -> Int {
+        let staging: Int
+        switch writes {
+        case .gdal: staging = threads * chunkBytes
+        case .inPlace, .inPlaceDirect: staging = (threads + InPlaceSink.writeLanes) * chunkBytes
+        case .appended: staging = threads * (chunkBytes + Deflate.bound(chunkBytes) + chunkBytes)
+        }
+        let bw = max(1, layout.blockWidth), bh = max(1, layout.blockHeight)
+        let blocks = ((layout.width + bw - 1) / bw) * ((layout.height + bh - 1) / bh) * layout.bandCount
+        return staging + blocks * 96
+    }
+}
