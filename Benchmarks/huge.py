@@ -174,8 +174,14 @@ try:
     if anchor_ok and not a.no_anchor_chart:
         ax.plot(FRACTIONS, [c(f"rasterio+cv2 2 threads skip {p} % tiles -> Float32") for p in FRACTIONS], "s-",
                 label="rasterio + OpenCV, 2 threads, skip (-> Float32)")
+    ax.plot(FRACTIONS, [cases[f"geokernel {p} % tiles, own format"]["cpu"] for p in FRACTIONS], "o:", color="C0",
+            alpha=0.6, label="geokernel, CPU s")
+    if anchor_ok and not a.no_anchor_chart:
+        ax.plot(FRACTIONS, [cases[f"rasterio+cv2 2 threads skip {p} % tiles -> Float32"]["cpu"] for p in FRACTIONS],
+                "s:", color="C1", alpha=0.6, label="rasterio + OpenCV, CPU s")
     ax.axhline(c("gdal_translate DEFLATE -> DEFLATE"), color="gray", ls="--", label="gdal_translate DEFLATE copy")
-    ax.set_xlabel("tiles selected (%)"); ax.set_ylabel("wall time (s)"); ax.set_xticks(FRACTIONS)
+    ax.axhline(cases["gdal_translate DEFLATE -> DEFLATE"]["cpu"], color="gray", ls=":", label="gdal_translate, CPU s")
+    ax.set_xlabel("tiles selected (%)"); ax.set_ylabel("wall time, CPU time (s)"); ax.set_xticks(FRACTIONS)
     ax.set_title(f"{N}x{N} UInt16 DEFLATE, {os.cpu_count()} cores"); ax.legend(fontsize=8); ax.grid(alpha=0.3)
     fig.tight_layout(); fig.savefig(a.chart, dpi=110)
     print(f"\nchart: {a.chart}")
