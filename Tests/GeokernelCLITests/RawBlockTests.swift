@@ -28,6 +28,8 @@ import Testing
         Layout(type: .uint16, bands: 3, interleave: "BAND", predictor: 2),
         Layout(type: .float32, bands: 1, interleave: "BAND", predictor: 1),
         Layout(type: .float32, bands: 2, interleave: "PIXEL", predictor: 2),
+        Layout(type: .float64, bands: 1, interleave: "BAND", predictor: 2),
+        Layout(type: .int16, bands: 1, interleave: "BAND", predictor: 2),
     ]
 
     /// A sparse mask (two blobs, one on the bottom-right edge block) and a dense one (every block).
