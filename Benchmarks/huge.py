@@ -30,6 +30,7 @@ ap.add_argument("--chart", default=os.path.join(root, "Docs", "performance-huge.
 ap.add_argument("--anchors", default=os.path.join(root, "..", "shared", "bench"))
 ap.add_argument("--py", default=os.environ.get("PY", "/work/venv-bench/bin/python"))
 ap.add_argument("--no-anchor-chart", action="store_true", help="run rasterio + OpenCV only at 55 %%")
+ap.add_argument("--masks-only", action="store_true", help="make the scene and the masks, run nothing")
 a = ap.parse_args()
 N, B, D = a.size, a.block, a.data
 os.makedirs(os.path.join(D, "out"), exist_ok=True)
@@ -70,6 +71,8 @@ def tile_mask(pct):
     os.rename(path + ".tmp", path)
     return path
 masks = {p: tile_mask(p) for p in FRACTIONS}
+if a.masks_only:
+    raise SystemExit(0)
 
 gk_bin = subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-rel", "--show-bin-path"], cwd=root,
                         capture_output=True, text=True, check=True).stdout.strip() + "/geokernel"
