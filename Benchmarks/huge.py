@@ -39,7 +39,7 @@ need = N * N * 2 * 4   # the uncompressed scene, its DEFLATE copy, two outputs a
 if free < need:
     raise SystemExit(f"{D}: {free / 2**30:.1f} GiB free, about {need / 2**30:.1f} GiB needed")
 scene = f"{D}/scene_{N}_deflate.tif"
-if not os.path.exists(f"{D}/scene_{N}.json"):
+if not os.path.exists(scene):   # make_scene.py renames it into place once complete
     subprocess.run([sys.executable, os.path.join(here, "make_scene.py"), str(N), D, str(B)], check=True)
 ds = gdal.Open(scene)
 if ds.GetRasterBand(1).GetBlockSize() != [B, B]:

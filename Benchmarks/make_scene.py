@@ -64,9 +64,11 @@ for y0 in range(0, N, STRIP):
     band.WriteArray(np.clip(v * 20000, 1, 65535).astype(np.uint16), 0, y0)
 scene = None
 gdal.SetCacheMax(256 << 20)
-gdal.Translate(os.path.join(D, f"scene_{N}_deflate.tif"), scene_path,
+deflate_path = os.path.join(D, f"scene_{N}_deflate.tif")
+gdal.Translate(deflate_path + ".tmp", scene_path, format="GTiff",
                creationOptions=["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS",
                                 f"BLOCKXSIZE={BLOCK}", f"BLOCKYSIZE={BLOCK}"])
+os.rename(deflate_path + ".tmp", deflate_path)   # complete, or absent
 
 def blobs(target, count, spread):
     """Discs clustered around a few centres until about `target` of the pixels are covered."""
