@@ -55,8 +55,8 @@ public struct ApplyReport: Sendable {
 public enum Engine {
     /// GDAL's block cache cap when `GDAL_CACHEMAX` is not set. Input blocks go through the
     /// engine's own `BlockCache`; GDAL's serves masks, `--where` and GDAL mask bands.
-    /// 48 MiB holds a strip's mask blocks many times over; with 96 the bound passed 256 MiB.
-    public static let defaultCacheBytes = 48 << 20
+    /// 32 MiB holds a strip's mask blocks many times over; with 96 the bound passed 256 MiB.
+    public static let defaultCacheBytes = 32 << 20
     /// Code, libraries and GDAL's own state: the measured resident size of a run on a tiny raster.
     static let baseMemoryBytes = 64 << 20
 
