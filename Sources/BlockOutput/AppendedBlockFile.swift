@@ -60,10 +60,12 @@ public final class AppendedBlockFile: Sendable {
     /// - Returns: `nil` when the file is not a little-endian tiled TIFF of `layout` with every
     ///   block unwritten (the engine then writes through GDAL).
     /// - Throws: `BlockOutputError` when the file cannot be opened.
-    public static func open(_ file: String, shownAs path: String, layout: Layout) throws(BlockOutputError) -> AppendedBlockFile? {
+    public static func open(_ file: String, shownAs path: String,
+                            layout: Layout) throws(BlockOutputError) -> AppendedBlockFile? {
         let fd = Foundation.open(file, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
-            throw .fileSystem(path: path, context: "opening the output for block writes", reason: String(cString: strerror(errno)))
+            throw .fileSystem(path: path, context: "opening the output for block writes",
+                              reason: String(cString: strerror(errno)))
         }
         func deflate(_ c: Int) -> Int { c == 32946 ? 8 : c }
         guard let i = TIFFTileIndex.read(fd), i.imageWidth == layout.width, i.imageHeight == layout.height,
@@ -78,7 +80,8 @@ public final class AppendedBlockFile: Sendable {
         guard fstat(fd, &st) == 0 else {
             let e = errno
             close(fd)
-            throw .fileSystem(path: path, context: "opening the output for block writes", reason: String(cString: strerror(e)))
+            throw .fileSystem(path: path, context: "opening the output for block writes",
+                              reason: String(cString: strerror(e)))
         }
         return AppendedBlockFile(path: path, index: i, fd: fd, end: max(UInt64(st.st_size), i.structureEnd))
     }
@@ -103,7 +106,8 @@ public final class AppendedBlockFile: Sendable {
             return at
         }
         guard let start else {
-            throw .fileSystem(path: path, context: "appending blocks", reason: "the TIFF's offsets cannot address past 4 GiB")
+            throw .fileSystem(path: path, context: "appending blocks",
+                              reason: "the TIFF's offsets cannot address past 4 GiB")
         }
         var done = 0
         while done < total {
@@ -123,7 +127,8 @@ public final class AppendedBlockFile: Sendable {
     public func finish() throws(BlockOutputError) {
         let (offsets, counts) = table.withLock { ($0.offsets, $0.byteCounts) }
         guard counts.allSatisfy({ $0 <= TIFFTileIndex.maxValue(size: index.byteCountsField.size) }) else {
-            throw .fileSystem(path: path, context: "writing the tile index", reason: "a block is too large for its byte count")
+            throw .fileSystem(path: path, context: "writing the tile index",
+                              reason: "a block is too large for its byte count")
         }
         do { try index.writeIndex(offsets: offsets, byteCounts: counts, to: fd) } catch {
             throw .fileSystem(path: path, context: "writing the tile index", reason: error.description)

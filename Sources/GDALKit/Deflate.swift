@@ -6,7 +6,9 @@ import CGDAL
 public enum Deflate {
     /// The most bytes `count` input bytes can take once compressed (zlib's own bound, plus
     /// room for the zlib wrapper; libdeflate's bound is smaller).
-    public static func bound(_ count: Int) -> Int { count + count / 1000 + (count >> 12) + (count >> 14) + (count >> 25) + 64 }
+    public static func bound(_ count: Int) -> Int {
+        count + count / 1000 + (count >> 12) + (count >> 14) + (count >> 25) + 64
+    }
 
     /// Compresses `source` at `level` (1–12 with libdeflate, 1–9 with zlib; GDAL's GTiff default
     /// is 6) into `destination`, and returns the bytes written, or `nil` when they did not fit

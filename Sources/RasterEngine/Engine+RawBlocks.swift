@@ -46,11 +46,15 @@ extension Engine {
             width: layout.width, height: layout.height, tileWidth: layout.blockWidth, tileHeight: layout.blockHeight,
             bands: layout.bandCount, bitsPerSample: 8 * byteSize, compression: 8,
             predictor: Int(layout.imageStructure["PREDICTOR"] ?? "1") ?? 1, separatePlanes: separate)
-        if let blocks, let appended = try AppendedBlockFile.open(file.temporaryPath, shownAs: options.output, layout: expected) {
-            let sink = RawBlockSink(file: appended, input: blocks, plan: plan, bandCount: layout.bandCount, byteSize: byteSize)
+        if let blocks,
+           let appended = try AppendedBlockFile.open(file.temporaryPath, shownAs: options.output, layout: expected) {
+            let sink = RawBlockSink(file: appended, input: blocks, plan: plan, bandCount: layout.bandCount,
+                                    byteSize: byteSize)
             return (sink, plan, nanValues, nil)
         }
-        let reopened = try gdal(file.temporaryPath, "reopening the output") { try Dataset.open(file.temporaryPath, access: .update) }
+        let reopened = try gdal(file.temporaryPath, "reopening the output") {
+            try Dataset.open(file.temporaryPath, access: .update)
+        }
         let sink = GDALSink(dataset: reopened, path: options.output, filePath: file.temporaryPath, plan: plan,
                             bandCount: layout.bandCount, byteSize: byteSize)
         return (sink, plan, nanValues, nil)

@@ -194,7 +194,8 @@ public enum Engine {
                            creationOptions: run.cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, selectionSources: run.selection.summaries, passThrough: run.passThrough.asWritten(by: sink.writes), blockWrites: sink.writes,
+                           threads: threads, selectionSources: run.selection.summaries,
+                           passThrough: run.passThrough.asWritten(by: sink.writes), blockWrites: sink.writes,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: ledger.stats, seconds: seconds)
         report.previewSeconds = try finishPreview(canvas, options, report: report)   // after the output is in place

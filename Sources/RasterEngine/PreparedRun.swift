@@ -71,7 +71,8 @@ struct PreparedRun: ~Copyable {
     /// How the output's blocks will be written.
     var blockWrites: BlockWrites {
         if passThrough == .rawBlocks { return .appended }
-        return BlockWrites.planned(profile: profile, cog: cogOptions != nil, copiesInput: copiesInput, bands: layout.bandCount)
+        return BlockWrites.planned(profile: profile, cog: cogOptions != nil, copiesInput: copiesInput,
+                                   bands: layout.bandCount)
     }
 
     /// The output's block size as the profile sets it (the input's when the input is copied).

@@ -13,8 +13,9 @@ import Testing
 
     static func create(_ path: String, bigTIFF: String, predictor: Int = 1) throws {
         let ds = try Dataset.create(path, width: width, height: height, bandCount: 1, dataType: .uint16,
-                                    options: ["TILED=YES", "BLOCKXSIZE=\(tile)", "BLOCKYSIZE=\(rows)", "COMPRESS=DEFLATE",
-                                              "PREDICTOR=\(predictor)", "SPARSE_OK=TRUE", "BIGTIFF=\(bigTIFF)"])
+                                    options: ["TILED=YES", "BLOCKXSIZE=\(tile)", "BLOCKYSIZE=\(rows)",
+                                              "COMPRESS=DEFLATE", "PREDICTOR=\(predictor)", "SPARSE_OK=TRUE",
+                                              "BIGTIFF=\(bigTIFF)"])
         try ds.close()
     }
 
@@ -31,14 +32,18 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("a.tif").path
         try AppendedBlockFileTests.create(path, bigTIFF: bigTIFF)
-        let file = try #require(try AppendedBlockFile.open(path, shownAs: "a.tif", layout: AppendedBlockFileTests.layout()))
+        let opened = try AppendedBlockFile.open(path, shownAs: "a.tif", layout: AppendedBlockFileTests.layout())
+        let file = try #require(opened)
         let across = (AppendedBlockFileTests.width + 31) / 32, down = (AppendedBlockFileTests.height + 15) / 16
         var block = [UInt16](repeating: 0, count: 32 * 16)
         var encoded = [UInt8](repeating: 0, count: Deflate.bound(block.count * 2))
         let skipped = leavesOneOut ? 5 : -1   // block 5 is then never appended: it stays unwritten and reads as 0
-        for n in (0..<(across * down)).reversed() where n != skipped {   // in reverse: offsets need not follow the order
+        // In reverse: the offsets need not follow the blocks' order.
+        for n in (0..<(across * down)).reversed() where n != skipped {
             let bx = n % across, by = n / across
-            for y in 0..<16 { for x in 0..<32 { block[y * 32 + x] = AppendedBlockFileTests.value(bx * 32 + x, by * 16 + y) } }
+            for y in 0..<16 {
+                for x in 0..<32 { block[y * 32 + x] = AppendedBlockFileTests.value(bx * 32 + x, by * 16 + y) }
+            }
             let size = try #require(block.withUnsafeBytes { src in
                 encoded.withUnsafeMutableBytes { Deflate.compress(src, level: 6, into: $0) }
             })
@@ -69,6 +74,7 @@ import Testing
         let path = dir.appendingPathComponent("p.tif").path
         try AppendedBlockFileTests.create(path, bigTIFF: "NO", predictor: 2)
         #expect(try AppendedBlockFile.open(path, shownAs: "p.tif", layout: AppendedBlockFileTests.layout()) == nil)
-        #expect(try AppendedBlockFile.open(path, shownAs: "p.tif", layout: AppendedBlockFileTests.layout(predictor: 2)) != nil)
+        let two = AppendedBlockFileTests.layout(predictor: 2)
+        #expect(try AppendedBlockFile.open(path, shownAs: "p.tif", layout: two) != nil)
     }
 }

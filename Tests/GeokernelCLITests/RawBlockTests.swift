@@ -52,8 +52,11 @@ import Testing
 
     static func input(_ dir: URL, _ layout: Layout, options: [String]? = nil) throws -> String {
         let path = dir.appendingPathComponent("in-\(UUID().uuidString).tif").path
-        let bands = (0..<layout.bands).map { Fixture.values(width: width, height: height, seed: UInt64(20 + $0), type: layout.type) }
-        try Fixture.write(path, width: width, height: height, type: layout.type, bands: bands, options: options ?? layout.options)
+        let bands = (0..<layout.bands).map {
+            Fixture.values(width: width, height: height, seed: UInt64(20 + $0), type: layout.type)
+        }
+        try Fixture.write(path, width: width, height: height, type: layout.type, bands: bands,
+                          options: options ?? layout.options)
         return path
     }
 
@@ -89,18 +92,22 @@ import Testing
         let (sparse, dense) = try RawBlockTests.masks(dir)
         let input = try RawBlockTests.input(dir, layout)
         for (name, mask) in [("sparse", sparse), ("dense", dense)] {
-            let out = dir.appendingPathComponent("out-\(name).tif").path, ref = dir.appendingPathComponent("ref-\(name).tif").path
+            let out = dir.appendingPathComponent("out-\(name).tif").path
+            let ref = dir.appendingPathComponent("ref-\(name).tif").path
             let common = ["--kernel", "gaussian:1.5", "--mask", mask, "--tile-size", "64", "--json"]
             let r = try CLI.run(["apply", input, out] + common)
             #expect(r.status == 0, "\(layout) \(name): \(r.stderr)")
             let report = try RawBlockTests.report(r)
-            #expect(report["pass_through"] as? String == "raw_blocks", "\(layout) \(name): \(report["pass_through_detail"] ?? "")")
+            #expect(report["pass_through"] as? String == "raw_blocks",
+                    "\(layout) \(name): \(report["pass_through_detail"] ?? "")")
             #expect(report["block_writes"] as? String == "appended", "\(layout) \(name)")
             let r2 = try CLI.run(["apply", input, ref, "--no-input-copy"] + common)
             #expect(r2.status == 0, "\(r2.stderr)")
             #expect(try RawBlockTests.report(r2)["block_writes"] as? String == "gdal")
             let got = try Fixture.read(out), expected = try Fixture.read(ref)
-            for b in got.indices { #expect(Fixture.mismatches(got[b], expected[b]).isEmpty, "\(layout) \(name) band \(b + 1)") }
+            for b in got.indices {
+                #expect(Fixture.mismatches(got[b], expected[b]).isEmpty, "\(layout) \(name) band \(b + 1)")
+            }
             #expect(report["checksums"] as? [Int] == (try RawBlockTests.report(r2)["checksums"] as? [Int]))
             #expect(try LibTIFF.problems(readingWhole: out) == nil, "\(layout) \(name)")
             // As compact as a fresh write of the same pixels.
@@ -126,7 +133,8 @@ import Testing
         let layout = RawBlockTests.layouts[3]   // three UInt16 bands, each its own plane
         let input = try RawBlockTests.input(dir, layout)
         let out = dir.appendingPathComponent("out.tif").path
-        let r = try CLI.run(["apply", input, out, "--kernel", "gaussian:1.5", "--mask", sparse, "--tile-size", "64", "--json"])
+        let r = try CLI.run(["apply", input, out, "--kernel", "gaussian:1.5", "--mask", sparse, "--tile-size", "64",
+                             "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let touched: Set<Int> = [1, 3 * 6 + 4, 3 * 6 + 5]   // (1,0), (4,3) and the corner block (5,3); 6 across
         #expect(try RawBlockTests.report(r)["blocks_written"] as? Int == touched.count * 3)
@@ -134,7 +142,8 @@ import Testing
         #expect(a.count == 24 * 3 && c.count == a.count)
         for i in a.indices {
             let same = a[i] == c[i]
-            #expect(same != touched.contains(i % 24), "block \(i % 24) of band \(i / 24 + 1): the input's bytes unless selected")
+            #expect(same != touched.contains(i % 24),
+                    "block \(i % 24) of band \(i / 24 + 1): the input's bytes unless selected")
         }
     }
 
@@ -146,14 +155,15 @@ import Testing
         let (sparse, dense) = try RawBlockTests.masks(dir)
         let base = RawBlockTests.layouts[0]
         let tiled = ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"]
+        let copied = "input file copied, selected blocks rewritten"
+        let everyBlock = "every block rewritten (the selection reaches about 100 % of the chunks)"
         let cases: [(options: [String], extra: [String], passThrough: String, detail: String)] = [
-            (tiled + ["COMPRESS=LZW"], ["--mask", sparse], "input_copied", "input file copied, selected blocks rewritten"),
-            (tiled + ["COMPRESS=LZW"], ["--mask", dense], "rewritten", "every block rewritten (the selection reaches about 100 % of the chunks)"),
-            (tiled + ["COMPRESS=ZSTD", "PREDICTOR=2"], ["--mask", dense], "rewritten", "every block rewritten (the selection reaches about 100 % of the chunks)"),
-            (tiled + ["COMPRESS=DEFLATE", "ENDIANNESS=BIG"], ["--mask", dense], "rewritten",
-             "every block rewritten (the selection reaches about 100 % of the chunks)"),
-            (base.options, ["--mask", sparse, "--resume"], "input_copied", "input file copied, selected blocks rewritten"),
-            (base.options, ["--mask", dense, "--resume"], "rewritten", "every block rewritten (the selection reaches about 100 % of the chunks)"),
+            (tiled + ["COMPRESS=LZW"], ["--mask", sparse], "input_copied", copied),
+            (tiled + ["COMPRESS=LZW"], ["--mask", dense], "rewritten", everyBlock),
+            (tiled + ["COMPRESS=ZSTD", "PREDICTOR=2"], ["--mask", dense], "rewritten", everyBlock),
+            (tiled + ["COMPRESS=DEFLATE", "ENDIANNESS=BIG"], ["--mask", dense], "rewritten", everyBlock),
+            (base.options, ["--mask", sparse, "--resume"], "input_copied", copied),
+            (base.options, ["--mask", dense, "--resume"], "rewritten", everyBlock),
             (base.options, ["--mask", sparse, "-co", "ZLEVEL=9"], "rewritten", "every block rewritten (-co was given)"),
         ]
         for c in cases {
@@ -168,12 +178,14 @@ import Testing
             #expect(report["pass_through_detail"] as? String == c.detail, "\(c.options) \(c.extra)")
             let mask = c.extra[1]
             #expect(try CLI.run(["apply", input, ref, "-q", "--no-input-copy", "--mask", mask] + common).status == 0)
-            #expect(Fixture.mismatches(try Fixture.read(out)[0], try Fixture.read(ref)[0]).isEmpty, "\(c.options) \(c.extra)")
+            #expect(Fixture.mismatches(try Fixture.read(out)[0], try Fixture.read(ref)[0]).isEmpty,
+                    "\(c.options) \(c.extra)")
         }
         // plan says how blocks will be written, and why not raw when they are not.
         let input = try RawBlockTests.input(dir, base)
         let plan = try CLI.run(["plan", input, "--kernel", "box:3", "--mask", dense])
-        #expect(plan.stdout.contains("Pass-through: unselected blocks copied encoded, selected blocks encoded by the workers"),
+        let words = "Pass-through: unselected blocks copied encoded, selected blocks encoded by the workers"
+        #expect(plan.stdout.contains(words),
                 "\(plan.stdout)")
         #expect(plan.stdout.contains("appended by the workers"), "\(plan.stdout)")
     }

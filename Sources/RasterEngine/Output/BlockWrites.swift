@@ -33,7 +33,9 @@ extension BlockWrites {
         case .gdal: return "through GDAL, one writer"
         case .inPlace: return "in place, by 2 write threads, through the page cache"
         case .inPlaceDirect: return "in place, by 2 write threads, O_DIRECT (page cache when the file system refuses it)"
-        case .appended: return "appended by the workers: unselected blocks as the input's encoded bytes, selected blocks DEFLATE-encoded"
+        case .appended:
+            return "appended by the workers: unselected blocks as the input's encoded bytes, "
+                + "selected blocks DEFLATE-encoded"
         }
     }
 }

@@ -60,8 +60,8 @@ final class InputBlocks: Sendable {
             if n > 0 { done += n; continue }
             let e = n < 0 ? errno : EIO
             if e == EINTR { continue }
-            throw EngineError.fileSystem(path: path, context: "reading the encoded block \(number)",
-                                         reason: n == 0 ? "the file ends before the block" : String(cString: strerror(e)))
+            let reason = n == 0 ? "the file ends before the block" : String(cString: strerror(e))
+            throw EngineError.fileSystem(path: path, context: "reading the encoded block \(number)", reason: reason)
         }
     }
 }

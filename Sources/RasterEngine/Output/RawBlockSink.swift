@@ -73,12 +73,13 @@ final class RawBlockSink: OutputSink {
                 let size: Int
                 if let bytes = chunk.bytes, encode {
                     stage(b.window, plane: p, of: chunk.window, bytes: bytes, into: staging)
-                    RawBlockSink.difference(staging, predictor: predictor, width: plan.blockWidth, rows: plan.blockHeight,
-                                            samples: planes == 1 ? bandCount : 1, byteSize: byteSize)
+                    RawBlockSink.difference(staging, predictor: predictor, width: plan.blockWidth,
+                                            rows: plan.blockHeight, samples: planes == 1 ? bandCount : 1,
+                                            byteSize: byteSize)
                     let room = max(input.size(inputNumber(b.column, b.row, p)), Deflate.bound(planeBytes))
-                    guard let n = Deflate.compress(UnsafeRawBufferPointer(start: staging, count: planeBytes),
-                                                   level: RawBlockSink.level,
-                                                   into: UnsafeMutableRawBufferPointer(start: encoded + at, count: room)) else {
+                    let source = UnsafeRawBufferPointer(start: staging, count: planeBytes)
+                    let target = UnsafeMutableRawBufferPointer(start: encoded + at, count: room)
+                    guard let n = Deflate.compress(source, level: RawBlockSink.level, into: target) else {
                         throw EngineError.badOption("\(file.path): DEFLATE failed on block \(b.window)")
                     }
                     size = n
@@ -136,7 +137,8 @@ final class RawBlockSink: OutputSink {
         }
     }
 
-    private static func difference<T: FixedWidthInteger>(_ p: UnsafeMutablePointer<T>, width: Int, rows: Int, samples: Int) {
+    private static func difference<T: FixedWidthInteger>(_ p: UnsafeMutablePointer<T>, width: Int, rows: Int,
+                                                         samples: Int) {
         let n = width * samples
         for y in 0..<rows {
             let row = p + y * n
