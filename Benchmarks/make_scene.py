@@ -1,25 +1,29 @@
 #!/usr/bin/python3
 """Benchmark scenes for GeoKernel, made here (deterministic, imagery-like, georeferenced).
 
-    /usr/bin/python3 Benchmarks/make_scene.py SIZE DIR
+    /usr/bin/python3 Benchmarks/make_scene.py SIZE DIR [BLOCK]
 
 Writes in DIR:
   scene_SIZE.tif           UInt16, 1 band, EPSG:32633 at 10 m, tiled 256, uncompressed
-  scene_SIZE_deflate.tif   the same, DEFLATE + PREDICTOR=2
+  scene_SIZE_deflate.tif   the same, DEFLATE + PREDICTOR=2, tiled BLOCK (256 unless given; BigTIFF when large)
   mask_SIZE_{full,blob10,blob1}.tif   Byte masks, tiled 256, DEFLATE: every pixel; ~10 % and
       ~1 % of pixels in clustered blobs (at 16384: about 20 % and 2 % of the 256-tiles)
   scene_SIZE.json          the exact fractions of pixels and tiles each mask selects
-Needs numpy and GDAL's Python bindings (apt-get install python3-gdal).
+Needs numpy and GDAL's Python bindings (apt-get install python3-gdal). Rows are made strip by
+strip, a strip being at most 2^24 pixels (at least 256 rows), so memory stays bounded whatever SIZE
+(40960²: 2.1 GiB peak with GDAL's default cache, which is now capped at 256 MiB; 34 min on a loaded 2-core machine).
 """
 import json, os, sys
 import numpy as np
 from osgeo import gdal, osr
 
 gdal.UseExceptions()
+gdal.SetCacheMax(256 << 20)   # GDAL's default, 5 % of RAM, held 1.2 GiB of the 40960² scene's blocks
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 16384
 D = sys.argv[2] if len(sys.argv) > 2 else "."
 os.makedirs(D, exist_ok=True)
-STRIP = 1024
+BLOCK = int(sys.argv[3]) if len(sys.argv) > 3 else 256
+STRIP = max(256, min(1024, (1 << 24) // N // 256 * 256))
 rng = np.random.default_rng(7)
 srs = osr.SpatialReference(); srs.ImportFromEPSG(32633)
 GT = (400000.0, 10.0, 0.0, 5200000.0, 0.0, -10.0)
@@ -60,8 +64,11 @@ for y0 in range(0, N, STRIP):
     v = np.where(road, 0.9, v)
     band.WriteArray(np.clip(v * 20000, 1, 65535).astype(np.uint16), 0, y0)
 scene = None
-gdal.Translate(os.path.join(D, f"scene_{N}_deflate.tif"), scene_path,
-               creationOptions=["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER"])
+deflate_path = os.path.join(D, f"scene_{N}_deflate.tif")
+gdal.Translate(deflate_path + ".tmp", scene_path, format="GTiff",
+               creationOptions=["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS",
+                                f"BLOCKXSIZE={BLOCK}", f"BLOCKYSIZE={BLOCK}"])
+os.rename(deflate_path + ".tmp", deflate_path)   # complete, or absent
 
 def blobs(target, count, spread):
     """Discs clustered around a few centres until about `target` of the pixels are covered."""

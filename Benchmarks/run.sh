@@ -5,6 +5,9 @@
 # Anchors from ../shared/bench run when PY points to a Python with rasterio, cv2 and scipy.
 #   bash Benchmarks/run.sh --methods [--runs 3] [--data DIR] [--no-slow]
 # runs the footprint-method benchmark instead (Benchmarks/methods.py, its anchors need the same PY).
+#   bash Benchmarks/run.sh --huge [--size 40960] [--runs 1] [--data /work/gkbench]
+# makes the 40960² scene (3.2 GiB of pixels; ~10 GiB of disk) and runs issue #13's table and chart
+# (Benchmarks/huge.py; rasterio + OpenCV from PY, default /work/venv-bench/bin/python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/setup.sh
@@ -15,6 +18,11 @@ command -v gdal_translate >/dev/null || need+=(gdal-bin)
 /usr/bin/python3 -c "import matplotlib" 2>/dev/null || need+=(python3-matplotlib)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ "${1:-}" = --huge ]; then
+  shift
+  swift build -c release --scratch-path .build-rel --product geokernel
+  exec /usr/bin/python3 Benchmarks/huge.py "$@"
 fi
 swift build -c release --product geokernel
 if [ "${1:-}" = --methods ]; then

@@ -15,6 +15,8 @@ public struct TIFFTileIndex: Equatable, Sendable {
     public var samplesPerPixel: Int
     /// TIFF Compression (1 = none).
     public var compression: Int
+    /// TIFF Predictor (1 = none, 2 = horizontal differencing, 3 = floating point).
+    public var predictor: Int = 1
     /// PlanarConfiguration 2: one block per band (GDAL's INTERLEAVE=BAND); else pixels interleaved.
     public var separatePlanes: Bool
     /// TileOffsets and TileByteCounts, in the TIFF's order (band after band when separate).
@@ -74,7 +76,7 @@ public struct TIFFTileIndex: Equatable, Sendable {
             let fieldPosition = ifd + UInt64(countSize + base + 4 + (big ? 8 : 4))
             let position = total <= UInt64(fieldSize) ? fieldPosition : le(table, base + 4 + (big ? 8 : 4), fieldSize)
             if total > UInt64(fieldSize) { end = max(end, position + total) }
-            guard [256, 257, 258, 259, 277, 284, 322, 323, 324, 325].contains(tag) else { continue }
+            guard [256, 257, 258, 259, 277, 284, 317, 322, 323, 324, 325].contains(tag) else { continue }
             guard [3, 4, 16].contains(type), total < 1 << 32, let raw = reader.bytes(at: position, count: Int(total)) else { return nil }
             values[tag] = (0..<Int(n)).map { le(raw, $0 * size, size) }
             fields[tag] = Field(position: position, size: size)
@@ -82,12 +84,12 @@ public struct TIFFTileIndex: Equatable, Sendable {
         func one(_ tag: Int, default d: UInt64? = nil) -> Int? { (values[tag]?.first ?? d).map(Int.init) }
         guard let width = one(256), let height = one(257), let tw = one(322), let th = one(323),
               let bits = one(258, default: 1), let compression = one(259, default: 1),
-              let spp = one(277, default: 1), let planar = one(284, default: 1),
+              let spp = one(277, default: 1), let planar = one(284, default: 1), let predictor = one(317, default: 1),
               let offsets = values[324], let counts = values[325], let offsetsField = fields[324], let countsField = fields[325],
               width > 0, height > 0, tw > 0, th > 0, spp > 0, bits > 0,
               values[258].map({ Set($0).count == 1 }) ?? true, offsets.count == counts.count else { return nil }
         let index = TIFFTileIndex(imageWidth: width, imageHeight: height, tileWidth: tw, tileHeight: th,
-                             bitsPerSample: bits, samplesPerPixel: spp, compression: compression,
+                             bitsPerSample: bits, samplesPerPixel: spp, compression: compression, predictor: predictor,
                              separatePlanes: planar == 2, offsets: offsets, byteCounts: counts,
                              offsetsField: offsetsField, byteCountsField: countsField, structureEnd: end)
         return offsets.count == index.blocksAcross * index.blocksDown * (planar == 2 ? spp : 1) ? index : nil

@@ -8,12 +8,26 @@ public enum PassThrough: Sendable, Equatable, CustomStringConvertible {
     /// The output began as a byte copy of the input file; only blocks with selected pixels
     /// were written (pass-through blocks were neither decoded nor encoded).
     case inputCopied
+    /// Blocks without a selected pixel were copied as the input's encoded bytes into a new
+    /// file, the others encoded by the workers (`RawBlockSink`): nothing decoded or encoded
+    /// that the selection does not reach, and no block written twice.
+    case rawBlocks
     /// Every block was read, decoded and written; `reason` says why the input was not copied.
     case rewritten(reason: String)
+
+    /// The report's word: `input_copied`, `raw_blocks` or `rewritten`.
+    public var name: String {
+        switch self {
+        case .inputCopied: return "input_copied"
+        case .rawBlocks: return "raw_blocks"
+        case .rewritten: return "rewritten"
+        }
+    }
 
     public var description: String {
         switch self {
         case .inputCopied: return "input file copied, selected blocks rewritten"
+        case .rawBlocks: return "unselected blocks copied encoded, selected blocks encoded by the workers"
         case let .rewritten(reason): return "every block rewritten (\(reason))"
         }
     }
@@ -29,14 +43,19 @@ extension Engine {
     /// Chunks read to estimate the selection's coverage.
     static let coverageSamples = 64
 
-    /// Copies the input when its layout allows it and the selection, sampled, leaves most
-    /// chunks alone; otherwise every block is rewritten.
+    /// Copies the input's encoded blocks one by one when its layout allows it and the workers
+    /// encode its codec (`rawBlockObstacle`), whatever the selection; else copies the input
+    /// file when the selection, sampled, leaves most chunks alone; otherwise every block is
+    /// rewritten.
     static func choosePassThrough(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
                                   selection: Selection, cancellation: Cancellation,
                                   input: borrowing Dataset) throws -> PassThrough {
         if let obstacle = inputCopyObstacle(options, layout: layout, profile: profile, input: input) {
             return .rewritten(reason: obstacle)
         }
+        if rawBlockObstacle(options, layout: layout) == nil { return .rawBlocks }
+        // A partition's file is a rectangle of the input's: it cannot start as a copy of it.
+        if options.partition != nil { return .rewritten(reason: "a partition is written") }
         // With a copy, the output's blocks are the input's: this is the run's plan.
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: layout.blockWidth,
                             blockHeight: layout.blockHeight, tileSize: options.tileSize)
@@ -52,7 +71,6 @@ extension Engine {
     static func inputCopyObstacle(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
                                   input: borrowing Dataset) -> String? {
         if options.noInputCopy { return "--no-input-copy" }
-        if options.partition != nil { return "a partition is written" }
         if options.format != .gtiff { return "the output format is \(options.format.rawValue)" }
         if !options.creationOptions.isEmpty { return "-co was given" }
         if layout.bandTypes.contains(where: { $0 != profile.dataType }) { return "the output type differs from the input's" }

@@ -23,6 +23,9 @@ extension Engine {
                                        bandCount: layout.bandCount, byteSize: byteSize)
             return (sink, plan, layout.noData.map { $0 ?? 0 }, copy)
         }
+        if run.passThrough == .rawBlocks && !resuming {   // Engine+RawBlocks.swift
+            return try makeRawBlockSink(run, input: input, file: file, check: check)
+        }
         let inPlace = run.blockWrites != .gdal
         var opened: Dataset? = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
                                               profile: profile, input: input, blocksInPlace: inPlace,
@@ -57,9 +60,9 @@ extension Engine {
     /// gives it the input's georeferencing and metadata. With `blocksInPlace` (the caller writes
     /// the blocks itself), a new one is created with no block written (`SPARSE_OK=TRUE`, unless
     /// the user chose). A partition's file is its rectangle, placed by its geotransform and tagged.
-    private static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
-                                   profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool,
-                                   partition: PartitionTag?) throws -> Dataset {
+    static func openOutput(resuming: Bool, file: OutputFile, outputPath: String, layout: RasterLayout,
+                           profile: OutputProfile, input: borrowing Dataset, blocksInPlace: Bool,
+                           partition: PartitionTag?) throws -> Dataset {
         if resuming {   // read-only until its checkpoint is checked
             return try gdal(file.temporaryPath, "reopening the partial output") { try Dataset.open(file.temporaryPath) }
         }

@@ -116,7 +116,8 @@ extension Engine {
             + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes
         let writes = run.blockWrites
         // Staging: the worker's own through GDAL; the write queue's pool (a buffer per worker plus the lanes) in place.
-        let staging = (writes == .gdal ? threads : threads + InPlaceSink.writeLanes) * chunkBytes
+        let staging = Engine.stagingBound(writes, threads: threads, chunkBytes: chunkBytes, layout: layout)
+            + (run.cogOptions != nil ? Engine.cogCopyBytes : 0)
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes
             : Int(GDALRuntime.cacheMax)
         let kernel = options.kernel

@@ -74,7 +74,7 @@ extension Engine {
         text += [("OUTPUT", options.output),
                  ("PIXELS_SELECTED", "\(s.pixelsSelected) of \(report.width * report.height)"),
                  ("TILES", "\(s.tilesTotal) in all, \(s.tilesConvolved) convolved, \(s.tilesSkipped) skipped"),
-                 ("PASS_THROUGH", report.passThrough == .inputCopied ? "input_copied" : "rewritten")]
+                 ("PASS_THROUGH", report.passThrough.name)]
         let written = try writeQuickLook(canvas.planes(), request: request, text: text, rename: rename)
         return (Meter.seconds(ContinuousClock.now - started), written.temporary)
     }

@@ -57,7 +57,8 @@ public struct ApplyReport: Sendable {
 public enum Engine {
     /// GDAL's block cache cap when `GDAL_CACHEMAX` is not set. Input blocks go through the
     /// engine's own `BlockCache`; GDAL's serves masks, `--where` and GDAL mask bands.
-    public static let defaultCacheBytes = 96 << 20
+    /// 32 MiB holds a strip's mask blocks many times over; with 96 the bound passed 256 MiB.
+    public static let defaultCacheBytes = 32 << 20
     /// Code, libraries and GDAL's own state: the measured resident size of a run on a tiny raster.
     static let baseMemoryBytes = 64 << 20
 
@@ -167,7 +168,7 @@ public enum Engine {
         // The quick look is drawn while the output is closed and made durable, unless it must
         // read the finished output (chunks of an earlier run to fill).
         let facts = PreviewFacts(stats: ledger.stats, width: run.region.width, height: run.region.height,
-                                 passThrough: run.passThrough, chunksResumed: done.count)
+                                 passThrough: run.passThrough.asWritten(by: sink.writes), chunksResumed: done.count)
         var look: PreviewJob? = nil
         if let canvas, let request = options.preview, done.isEmpty {
             look = PreviewJob.start(canvas, options, request: request, facts: facts)
@@ -204,7 +205,8 @@ public enum Engine {
                            creationOptions: run.cogOptions ?? profile.creationOptions,
                            chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
                            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
-                           threads: threads, selectionSources: run.selection.summaries, passThrough: run.passThrough, blockWrites: sink.writes,
+                           threads: threads, selectionSources: run.selection.summaries,
+                           passThrough: run.passThrough.asWritten(by: sink.writes), blockWrites: sink.writes,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,
                            stats: ledger.stats, seconds: seconds)
         report.partition = run.partitionTag

@@ -86,7 +86,9 @@ struct PreparedRun: ~Copyable {
 
     /// How the output's blocks will be written.
     var blockWrites: BlockWrites {
-        BlockWrites.planned(profile: profile, cog: cogOptions != nil, copiesInput: copiesInput, bands: layout.bandCount)
+        if passThrough == .rawBlocks { return .appended }
+        return BlockWrites.planned(profile: profile, cog: cogOptions != nil, copiesInput: copiesInput,
+                                   bands: layout.bandCount)
     }
 
     /// The output's block size as the profile sets it (the input's when the input is copied).

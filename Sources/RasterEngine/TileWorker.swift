@@ -47,10 +47,11 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try selection.read(chunk)
         job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)   // the quick look's selection
-        // With a copied input, only blocks holding a selected pixel are written; the tiles
+        // With a copied input or raw blocks, only blocks holding a selected pixel are computed; the tiles
         // of the others are neither read nor copied.
-        let blocks = job.copiesInput ? job.plan.blocks(in: chunk) : []
-        let rewrite: [Bool]? = job.copiesInput
+        let skipping = job.copiesInput || sink.skipsUnselectedBlocks
+        let blocks = skipping ? job.plan.blocks(in: chunk) : []
+        let rewrite: [Bool]? = skipping
             ? blocks.map { b in !nothing && !job.filteredBands.isEmpty && (selection.map { SelectionPlane.count($0, window: chunk, tile: b.window) > 0 } ?? true) }
             : nil
         for tile in job.plan.tiles(in: chunk) {

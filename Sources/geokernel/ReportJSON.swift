@@ -54,7 +54,7 @@ enum ReportJSON {
             "tiles": ["total": r.stats.tilesTotal, "convolved": r.stats.tilesConvolved, "skipped": r.stats.tilesSkipped],
             "chunks": r.chunks,
             "chunks_resumed": r.chunksResumed,
-            "pass_through": r.passThrough == .inputCopied ? "input_copied" : "rewritten",
+            "pass_through": r.passThrough.name,
             "pass_through_detail": r.passThrough.description,
             "blocks_written": r.stats.blocksWritten,
             "block_writes": r.blockWrites.rawValue,

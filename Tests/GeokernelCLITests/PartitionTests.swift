@@ -132,6 +132,16 @@ import Testing
                                                  tag: "poly") == nil)
         let grown = ["--kernel", "box:3", "--mask", mask, "--grow-mask", "9"]
         #expect(try PartitionTests.mosaicDiffers(input, grown, n: 16, in: dir, tag: "grow") == nil)
+        // A DEFLATE input: a part copies its unselected blocks as the input's encoded bytes.
+        let deflate = try PartitionTests.scene(dir, type: .int16, options: ["TILED=YES", "BLOCKXSIZE=16",
+                                                                             "BLOCKYSIZE=16", "COMPRESS=DEFLATE", "PREDICTOR=2"])
+        for n in [3, 7] {
+            #expect(try PartitionTests.mosaicDiffers(deflate, ["--kernel", "box:5", "--mask", mask], n: n, in: dir,
+                                                     tag: "raw") == nil, "raw blocks, N=\(n)")
+        }
+        let raw = try CLI.run(["apply", deflate, dir.appendingPathComponent("raw.tif").path, "--kernel", "box:5",
+                               "--mask", mask, "--partition", "4/7", "--json"])
+        #expect(raw.stdout.contains("\"pass_through\":\"raw_blocks\""), "\(raw.stdout) \(raw.stderr)")
         // A strip-organized output: partitions are bands of whole strips.
         #expect(try PartitionTests.mosaicDiffers(input, ["--kernel", "box:3", "-co", "TILED=NO", "-co", "BLOCKYSIZE=8"],
                                                  n: 5, in: dir, tag: "strips") == nil)

@@ -9,6 +9,9 @@ public enum BlockWrites: String, Sendable {
     case inPlace = "in_place"
     /// In place with O_DIRECT.
     case inPlaceDirect = "in_place_direct"
+    /// Appended by the workers (`RawBlockSink`): unselected blocks as the input's encoded
+    /// bytes, selected ones DEFLATE-encoded by the worker that computed them.
+    case appended
 }
 
 extension BlockWrites {
@@ -30,6 +33,9 @@ extension BlockWrites {
         case .gdal: return "through GDAL, one writer"
         case .inPlace: return "in place, by 2 write threads, through the page cache"
         case .inPlaceDirect: return "in place, by 2 write threads, O_DIRECT (page cache when the file system refuses it)"
+        case .appended:
+            return "appended by the workers: unselected blocks as the input's encoded bytes, "
+                + "selected blocks DEFLATE-encoded"
         }
     }
 }

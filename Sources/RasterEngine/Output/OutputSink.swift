@@ -13,6 +13,9 @@ protocol OutputSink: AnyObject, Sendable {
     var wantsBlocks: Bool { get }
     /// How the blocks reach the file, for the report.
     var writes: BlockWrites { get }
+    /// Whether only blocks holding a selected pixel need their pixels (`FinishedChunk.rewrite`
+    /// says which): the sink writes the others itself, from the input's encoded bytes.
+    var skipsUnselectedBlocks: Bool { get }
     /// One of the sink's buffers for a chunk of `bytes`, when the sink writes the worker's layout
     /// as it is (the worker computes straight into it and hands it to `write`, or back with
     /// `giveBack`); `nil` when the worker computes into its own memory.
@@ -33,13 +36,17 @@ protocol OutputSink: AnyObject, Sendable {
     func close() throws
 }
 
+extension OutputSink {
+    var skipsUnselectedBlocks: Bool { false }
+}
+
 /// A chunk a worker finished, as it hands it to the sink; valid during `write` only.
 struct FinishedChunk {
     /// The chunk's number in the plan and its pixels' window.
     let index: Int
     let window: Window
     /// The pixels in the output type, laid out as the sink wants; `nil` when nothing is to be
-    /// written (a chunk without selected pixels on a copied input).
+    /// computed (a chunk without selected pixels on a copied input or a `RawBlockSink`).
     let bytes: UnsafeRawBufferPointer?
     /// The sink's buffer `bytes` lies in, from `chunkBuffer`: the sink keeps it.
     let owned: BlockWriteQueue.Buffer?

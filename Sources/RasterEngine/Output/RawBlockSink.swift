@@ -1,0 +1,162 @@
+import BlockOutput
+import GDALKit
+import RasterTiling
+
+/// A DEFLATE GeoTIFF laid out as the input is (same compression, predictor, block size, type,
+/// bands and interleave), whose blocks the workers append themselves (`AppendedBlockFile`):
+/// a block holding no selected pixel is the input's encoded bytes, read with `pread` and
+/// neither decoded nor encoded; a block holding one is cut from the chunk, given the TIFF
+/// predictor and DEFLATE-encoded by the worker that computed it (`Deflate`, GDAL's codec), so
+/// encoding runs on every worker at once. A chunk's blocks go to the end of the file in one
+/// write; the tile index is written at close. Every block is written once: the file is as
+/// compact as a fresh write. No checkpoint: `--resume` runs take the GDAL path.
+/// Thread safety: `Sendable`; `write` runs on many workers at once, each in its own staging.
+final class RawBlockSink: OutputSink {
+    /// GDAL's GTiff default DEFLATE level (`ZLEVEL`), which the engine's profile keeps.
+    static let level = 6
+
+    private let file: AppendedBlockFile
+    private let input: InputBlocks
+    private let plan: TilePlan
+    private let bandCount: Int, byteSize: Int
+    private let predictor: Int
+    /// The output block (0, 0) is the input's block at this column and row.
+    private let origin: (column: Int, row: Int)
+
+    init(file: AppendedBlockFile, input: InputBlocks, plan: TilePlan, bandCount: Int, byteSize: Int,
+         origin: (column: Int, row: Int) = (0, 0)) {
+        self.file = file
+        self.input = input
+        self.plan = plan
+        self.bandCount = bandCount
+        self.byteSize = byteSize
+        predictor = file.index.predictor
+        self.origin = origin
+    }
+
+    var wantsBlocks: Bool { false }
+    var skipsUnselectedBlocks: Bool { true }
+    var writes: BlockWrites { .appended }
+    func chunkBuffer(bytes: Int) throws -> BlockWriteQueue.Buffer? { nil }
+    func giveBack(_ buffer: BlockWriteQueue.Buffer) {}
+
+    private var planes: Int { file.index.separatePlanes ? bandCount : 1 }
+    /// Bytes of one stored block, uncompressed (all bands when pixels are interleaved).
+    private var planeBytes: Int { file.index.blockBytes }
+
+    /// One block staged uncompressed, then room for every block of `window` encoded.
+    func stagingBytes(for window: Window) -> Int {
+        var bytes = planeBytes
+        for b in plan.blocks(in: window) {
+            for p in 1...planes {
+                bytes += max(input.size(inputNumber(b.column, b.row, p)), Deflate.bound(planeBytes))
+            }
+        }
+        return bytes
+    }
+
+    private func inputNumber(_ column: Int, _ row: Int, _ plane: Int) -> Int {
+        ((plane - 1) * input.blocksDown + row + origin.row) * input.blocksAcross + column + origin.column
+    }
+
+    func write(_ chunk: FinishedChunk, done: @escaping @Sendable (Int) throws -> Void) throws {
+        guard let staging = chunk.staging else { preconditionFailure("the sink asked for staging") }
+        let blocks = plan.blocks(in: chunk.window)
+        let encoded = staging + planeBytes
+        var entries: [(number: Int, size: Int)] = []
+        entries.reserveCapacity(blocks.count * planes)
+        var at = 0, written = 0
+        for (k, b) in blocks.enumerated() {
+            let encode = chunk.bytes != nil && (chunk.rewrite?[k] ?? true)
+            for p in 1...planes {
+                let number = file.index.blockNumber(column: b.column, row: b.row, band: p)
+                let size: Int
+                if let bytes = chunk.bytes, encode {
+                    stage(b.window, plane: p, of: chunk.window, bytes: bytes, into: staging)
+                    RawBlockSink.difference(staging, predictor: predictor, width: plan.blockWidth,
+                                            rows: plan.blockHeight, samples: planes == 1 ? bandCount : 1,
+                                            byteSize: byteSize)
+                    let room = max(input.size(inputNumber(b.column, b.row, p)), Deflate.bound(planeBytes))
+                    let source = UnsafeRawBufferPointer(start: staging, count: planeBytes)
+                    let target = UnsafeMutableRawBufferPointer(start: encoded + at, count: room)
+                    guard let n = Deflate.compress(source, level: RawBlockSink.level, into: target) else {
+                        throw EngineError.badOption("\(file.path): DEFLATE failed on block \(b.window)")
+                    }
+                    size = n
+                    written += planes == 1 ? bandCount : 1
+                } else {
+                    let source = inputNumber(b.column, b.row, p)
+                    size = input.size(source)
+                    try input.read(source, into: encoded + at)
+                }
+                entries.append((number, size))
+                at += size
+            }
+        }
+        do { try file.append(encoded, blocks: entries) } catch {
+            throw WriteFailure.error(error, path: file.path, writing: file.path, context: "appending blocks")
+        }
+        try done(written)
+    }
+
+    /// Cuts plane `plane` of block `block` (all bands, interleaved, when the file stores one
+    /// plane) out of the chunk's rows (band after band), padding an edge block with zeros.
+    private func stage(_ block: Window, plane: Int, of window: Window, bytes: UnsafeRawBufferPointer,
+                       into staging: UnsafeMutableRawPointer) {
+        let os = byteSize, bw = plan.blockWidth
+        if block.width < bw || block.height < plan.blockHeight {
+            staging.initializeMemory(as: UInt8.self, repeating: 0, count: planeBytes)
+        }
+        let bands = planes == 1 ? Array(1...bandCount) : [plane]
+        let pixel = os * bands.count
+        for (j, b) in bands.enumerated() {
+            let source = bytes.baseAddress! + (b - 1) * window.area * os
+            for y in 0..<block.height {
+                let from = source + ((block.y - window.y + y) * window.width + block.x - window.x) * os
+                let to = staging + y * bw * pixel + j * os
+                if bands.count == 1 {
+                    to.copyMemory(from: from, byteCount: block.width * os)
+                } else {
+                    PixelCodec.scatter(from, to, count: block.width, elementSize: os, stride: pixel)
+                }
+            }
+        }
+    }
+
+    /// Applies TIFF predictor 2 (horizontal differencing, each sample from the same sample of
+    /// the pixel to its left, wrapping) to a block of `rows` rows of `width` pixels of
+    /// `samples` samples of `byteSize` bytes, in place; predictor 1 leaves it as it is.
+    static func difference(_ block: UnsafeMutableRawPointer, predictor: Int, width: Int, rows: Int, samples: Int,
+                           byteSize: Int) {
+        guard predictor == 2 else { return }
+        switch byteSize {
+        case 1: difference(block.assumingMemoryBound(to: UInt8.self), width: width, rows: rows, samples: samples)
+        case 2: difference(block.assumingMemoryBound(to: UInt16.self), width: width, rows: rows, samples: samples)
+        case 4: difference(block.assumingMemoryBound(to: UInt32.self), width: width, rows: rows, samples: samples)
+        default: difference(block.assumingMemoryBound(to: UInt64.self), width: width, rows: rows, samples: samples)
+        }
+    }
+
+    private static func difference<T: FixedWidthInteger>(_ p: UnsafeMutablePointer<T>, width: Int, rows: Int,
+                                                         samples: Int) {
+        let n = width * samples
+        for y in 0..<rows {
+            let row = p + y * n
+            var i = n - 1
+            while i >= samples {
+                row[i] &-= row[i - samples]
+                i -= 1
+            }
+        }
+    }
+
+    func makeDurable() throws -> Bool { false }   // --resume runs never take this sink
+
+    func drain() throws {}
+
+    func close() throws {
+        do { try file.finish() } catch {
+            throw WriteFailure.error(error, path: file.path, writing: file.path, context: "writing the tile index")
+        }
+    }
+}
