@@ -2,7 +2,8 @@
 # Installs what GeoKernel needs on Debian 12 when it is missing: GDAL's headers and library
 # (libgdal-dev, which brings libgdal32) and pkg-config; for the tests, gdalinfo (gdal-bin: the
 # info --check checksums are compared with it) and tmux (the progress bar is tested in a real
-# terminal). Swift itself must already be there.
+# terminal); for the geokernel-dask tests, Debian's Python with GDAL's bindings, numpy and venv
+# (python3-gdal, python3-numpy, python3-venv). Swift itself must already be there.
 set -euo pipefail
 need=()
 dpkg -s libgdal-dev >/dev/null 2>&1 || need+=(libgdal-dev)
@@ -10,6 +11,8 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v gdalinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v tiffcp >/dev/null 2>&1 || need+=(libtiff-tools)   # the tests read outputs back with libtiff
+/usr/bin/python3 -c "import osgeo, numpy" >/dev/null 2>&1 || need+=(python3-gdal python3-numpy)
+dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)     # Scripts/test-dask.sh makes a venv
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} (apt-get)" >&2
   SUDO=""
