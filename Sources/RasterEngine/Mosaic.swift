@@ -57,6 +57,9 @@ extension Engine {
     private static func makeMosaic(_ options: MosaicOptions) throws -> MosaicReport {
         let start = DispatchTime.now()
         GDALRuntime.ensureReady()
+        if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
+            GDALRuntime.cacheMax = Int64(Engine.defaultCacheBytes)   // GDAL's default, 5 % of RAM, is GiBs here
+        }
         let parts = try MosaicParts(options.parts, checkBlocks: options.checkBlocks)
         let file = try OutputFile(options.output, inputs: options.parts, overwrite: options.overwrite)
         var finished = false
