@@ -40,11 +40,14 @@ def test_mosaic_equals_one_machine(tmp_path, geokernel, rasters, mask, fmt):
 
 def test_cog_mosaic_is_valid_and_equal(tmp_path, geokernel, rasters):
     options = CASES["full"] + ["--mask", rasters["mask_sparse"]]
-    expected = one_machine(geokernel, rasters["scene"], tmp_path / "one.tif", options + ["-of", "COG"])
+    # BLOCKSIZE is the COG driver's own option: it goes to the mosaic, as apply -of COG gives it to the driver.
+    cog = ["-of", "COG", "-co", "BLOCKSIZE=128"]
+    expected = one_machine(geokernel, rasters["scene"], tmp_path / "one.tif", options + cog)
     output = tmp_path / "dask_cog.tif"
-    run_dask_json(["apply", rasters["scene"], output, *options, "--partitions", 3, "--workers", 2, "-of", "COG",
+    run_dask_json(["apply", rasters["scene"], output, *options, "--partitions", 3, "--workers", 2, *cog,
                    "--geokernel", geokernel])
     assert_same_raster(output, expected)
+    assert gdal.Open(str(output)).GetRasterBand(1).GetBlockSize() == [128, 128]
     available, ok, text = validate_cog(output)
     if not available:
         pytest.skip(text)

@@ -24,7 +24,8 @@ metadata as the one-machine run. Paths must be on storage the driver and every w
   --threads-per-task T  geokernel --threads of each partition (default 1)
   -of FORMAT            the mosaic: VRT (default, referencing the parts), GTiff or COG
   --overviews METHOD    overview resampling of -of COG, passed to geokernel mosaic
-  -co KEY=VALUE         a creation option, for the parts and a GTiff or COG mosaic (repeatable)
+  -co KEY=VALUE         a creation option (repeatable): the parts' and a GTiff mosaic's; with -of COG
+                        the COG driver's, for the mosaic only (as geokernel apply -of COG)
   --retries R           Dask's retries of a failing partition (default 2)
   --overwrite           replace OUTPUT, and parts of another run, if they exist
   --json                print one JSON object on stdout at the end
@@ -156,9 +157,12 @@ def parse(argv):
                          "it does not go with --scheduler")
     if config.overviews and config.format != "COG":
         raise UsageError("--overviews goes with -of COG")
-    # -co shapes the parts (and a GTiff/COG mosaic), like geokernel apply's -co.
-    for co in config.creation_options:
-        config.options += ["-co", co]
+    # -co shapes the parts (and a GTiff mosaic), like geokernel apply's -co. With -of COG they are
+    # the COG driver's options, as in `geokernel apply -of COG`: the mosaic's alone, the parts keep
+    # the defaults (a COG-only option such as BLOCKSIZE would be refused by the parts' GTiff driver).
+    if config.format != "COG":
+        for co in config.creation_options:
+            config.options += ["-co", co]
     return config
 
 
