@@ -304,7 +304,7 @@ final class BlockCache: @unchecked Sendable {
             // Bands of different types: GDAL converts them to the read type.
             let w = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
                 .clamped(to: Window(width: layout.width, height: layout.height))
-            try input.read(bands: Array(1...layout.bandCount), PixelRect(w),
+            try input.read(bands: Array(1...layout.bandCount), w,
                            into: UnsafeMutableRawBufferPointer(start: pixels, count: layout.bandCount * plane),
                            layout: BufferLayout(dataType: layout.readType.storageType, width: w.width, height: w.height,
                                                 pixelSpacing: rs, lineSpacing: blockWidth * rs, bandSpacing: plane))

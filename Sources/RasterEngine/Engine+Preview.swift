@@ -128,7 +128,7 @@ extension Engine {
         let temporary = request.path + ".geokernel-tmp-\(getpid()).png"
         do {
             let ds = try Dataset.inMemory(width: image.width, height: image.height, bandCount: 4, dataType: .byte)
-            let rect = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
+            let rect = Window(x: 0, y: 0, width: image.width, height: image.height)
             let layout = BufferLayout(dataType: .byte, width: image.width, height: image.height)
             try image.pixels.withUnsafeBytes { try ds.write(bands: [1, 2, 3, 4], rect, from: $0, layout: layout) }
             for (b, name) in ["Red", "Green", "Blue", "Alpha"].enumerated() {

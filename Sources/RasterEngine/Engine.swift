@@ -178,7 +178,7 @@ public enum Engine {
         var checksums: [Int] = []
         if options.checksums {
             let written = try gdal(options.output, "reopening for checksums") { try Dataset.open(options.output) }
-            let rect = PixelRect(x: 0, y: 0, width: run.region.width, height: run.region.height)
+            let rect = Window(x: 0, y: 0, width: run.region.width, height: run.region.height)
             checksums = try (1...layout.bandCount).map { b in
                 try gdal(options.output, "checksumming band \(b)") { try written.withBand(b) { try $0.checksum(rect) } }
             }

@@ -172,12 +172,12 @@ extension TileWorker {
     /// Reads each (row run × column run) rectangle into its place in a gathered buffer.
     func readRuns(_ gx: AxisGather, _ gy: AxisGather, gw: Int, elementSize: Int, bands: Int = 1,
                   into buf: UnsafeMutableRawPointer, tile: Window,
-                  _ read: (PixelRect, UnsafeMutableRawPointer, (width: Int, height: Int)) throws -> Void) throws {
+                  _ read: (Window, UnsafeMutableRawPointer, (width: Int, height: Int)) throws -> Void) throws {
         var oy = 0
         for ry in gy.runs {
             var ox = 0
             for rx in gx.runs {
-                let rect = PixelRect(x: rx.lowerBound, y: ry.lowerBound, width: rx.count, height: ry.count)
+                let rect = Window(x: rx.lowerBound, y: ry.lowerBound, width: rx.count, height: ry.count)
                 try meter.read(rx.count * ry.count * elementSize * bands) {
                     try gdal(job.inputPath, "reading tile \(tile)") {
                         try read(rect, buf + (oy * gw + ox) * elementSize, (rx.count, ry.count))

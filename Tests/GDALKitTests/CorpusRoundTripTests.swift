@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 extension Corpus.Entry: CustomTestStringConvertible {
     public var testDescription: String { file }
@@ -46,7 +47,7 @@ extension Corpus.Entry: CustomTestStringConvertible {
         if let gt = src.geoTransform { try dst.setGeoTransform(gt) }
         if !src.projectionWKT.isEmpty { try dst.setProjection(src.projectionWKT) }
         if src.gcpCount > 0 { try dst.copyGCPs(from: src) }
-        let rect = PixelRect(x: 0, y: 0, width: src.width, height: src.height)
+        let rect = Window(x: 0, y: 0, width: src.width, height: src.height)
         let layout = BufferLayout(dataType: common, width: src.width, height: src.height)
         var pixels: [[UInt8]] = []
         for b in 1...src.bandCount {
@@ -82,7 +83,7 @@ extension Corpus.Entry: CustomTestStringConvertible {
             let ds = try Dataset.open(Corpus.path(entry.file))
             for b in 1...ds.bandCount {
                 _ = try ds.withBand(b) { band in
-                    try band.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self)
+                    try band.read(Window(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self)
                 }
             }
             _ = try Dataset.create(out, width: ds.width, height: ds.height, bandCount: 1, dataType: .byte)

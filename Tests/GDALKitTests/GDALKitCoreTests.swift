@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import Testing
+import RasterTiling
 
 /// GDALKit against fixtures it builds itself under /vsimem/: runs everywhere.
 @Suite(.serialized) struct GDALKitCoreTests {
@@ -24,7 +25,7 @@ import Testing
         let n = w * h * type.byteSize
         let bytes = (0..<2).map { b in (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ b &* 7 &+ $0 / 5) } }
         let layout = BufferLayout(dataType: type, width: w, height: h)
-        let rect = PixelRect(x: 0, y: 0, width: w, height: h)
+        let rect = Window(x: 0, y: 0, width: w, height: h)
         for b in 1...2 {
             try ds.withBand(b) { band in try bytes[b - 1].withUnsafeBytes { try band.write(rect, from: $0, layout: layout) } }
         }
@@ -56,7 +57,7 @@ import Testing
         }
         try ds.close()
         let back = try Dataset.open(path)
-        let v: [UInt16] = try back.withBand(1) { try $0.read(PixelRect(x: 30, y: 14, width: 4, height: 4)) }
+        let v: [UInt16] = try back.withBand(1) { try $0.read(Window(x: 30, y: 14, width: 4, height: 4)) }
         // (30,14) is block (0,0) pixel (30,14); (32,16) is block (1,1) pixel (0,0).
         #expect(v[0] == UInt16(14 * 32 + 30))
         #expect(v[2 * 4 + 2] == 0)
@@ -104,11 +105,11 @@ import Testing
         let ds = try Dataset.create(path, width: 4, height: 1, bandCount: 1, dataType: .float32)
         try ds.withBand(1) { b in
             try b.setNoDataValue(.nan)
-            try b.write(PixelRect(x: 0, y: 0, width: 4, height: 1), values: [1, .nan, 3, 4] as [Float])
+            try b.write(Window(x: 0, y: 0, width: 4, height: 1), values: [1, .nan, 3, 4] as [Float])
         }
         try ds.close()
         let back = try Dataset.open(path)
-        let m: [UInt8] = try back.withBand(1) { b in try b.withMaskBand { try $0.read(PixelRect(x: 0, y: 0, width: 4, height: 1)) } }
+        let m: [UInt8] = try back.withBand(1) { b in try b.withMaskBand { try $0.read(Window(x: 0, y: 0, width: 4, height: 1)) } }
         #expect(m == [255, 0, 255, 255])
 
         let p2 = tmp("internal")
@@ -116,11 +117,11 @@ import Testing
         GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
         let d2 = try Dataset.create(p2, width: 4, height: 1, bandCount: 2, dataType: .byte)
         try d2.withBand(1) { try $0.createMaskBand(.perDataset) }
-        try d2.withBand(1) { b in try b.withMaskBand { try $0.write(PixelRect(x: 0, y: 0, width: 4, height: 1), values: [0, 255, 255, 0] as [UInt8]) } }
+        try d2.withBand(1) { b in try b.withMaskBand { try $0.write(Window(x: 0, y: 0, width: 4, height: 1), values: [0, 255, 255, 0] as [UInt8]) } }
         try d2.close()
         let b2 = try Dataset.open(p2)
         #expect(try b2.withBand(2) { $0.maskFlags } == .perDataset)
-        let m2: [UInt8] = try b2.withBand(2) { b in try b.withMaskBand { try $0.read(PixelRect(x: 0, y: 0, width: 4, height: 1)) } }
+        let m2: [UInt8] = try b2.withBand(2) { b in try b.withMaskBand { try $0.read(Window(x: 0, y: 0, width: 4, height: 1)) } }
         #expect(m2 == [0, 255, 255, 0])
     }
 
@@ -143,7 +144,7 @@ import Testing
         defer { GDALRuntime.unlink(path) }
         let r = #expect(throws: GDALError.self) {
             let ds = try Dataset.create(path, width: 2, height: 2, bandCount: 1, dataType: .byte)
-            _ = try ds.withBand(1) { try $0.read(PixelRect(x: 1, y: 1, width: 5, height: 5), as: UInt8.self) }
+            _ = try ds.withBand(1) { try $0.read(Window(x: 1, y: 1, width: 5, height: 5), as: UInt8.self) }
         }
         #expect(r?.message.contains("Access window out of range") == true)
         #expect(throws: GDALError.self) {
@@ -156,11 +157,11 @@ import Testing
         let src = tmp("src"), dst = tmp("dst"), dst2 = tmp("dst2")
         defer { [src, dst, dst2].forEach { GDALRuntime.unlink($0) } }
         let ds = try Dataset.create(src, width: 64, height: 64, bandCount: 1, dataType: .byte)
-        try ds.withBand(1) { try $0.write(PixelRect(x: 0, y: 0, width: 64, height: 64), values: [UInt8](repeating: 7, count: 4096)) }
+        try ds.withBand(1) { try $0.write(Window(x: 0, y: 0, width: 64, height: 64), values: [UInt8](repeating: 7, count: 4096)) }
         nonisolated(unsafe) var seen: [Double] = []
         let copy = try ds.createCopy(to: dst, options: ["COMPRESS=DEFLATE"]) { seen.append($0); return true }
         #expect(seen.last == 1.0)
-        #expect(try copy.withBand(1) { try $0.read(PixelRect(x: 5, y: 5, width: 1, height: 1), as: UInt8.self) } == [7])
+        #expect(try copy.withBand(1) { try $0.read(Window(x: 5, y: 5, width: 1, height: 1), as: UInt8.self) } == [7])
         try copy.close()
         let e = #expect(throws: GDALError.self) { _ = try ds.createCopy(to: dst2) { _ in false } }
         #expect(e?.message.lowercased().contains("user terminated") == true)

@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 /// `-of COG`: a valid Cloud Optimized GeoTIFF (GDAL says LAYOUT=COG) with overviews of the
 /// right size, the same full-resolution pixels as a GeoTIFF run, and the chosen resampling.
@@ -47,7 +48,7 @@ import Testing
         return try ds.withBand(1) { band in
             var out = [Double](repeating: 0, count: 395 * 359)
             try out.withUnsafeMutableBytes { b in
-                try band.read(PixelRect(x: 0, y: 0, width: 790, height: 718), into: b,
+                try band.read(Window(x: 0, y: 0, width: 790, height: 718), into: b,
                               layout: BufferLayout(dataType: .float64, width: 395, height: 359))
             }
             return out

@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 /// `geokernel info FILE --check`: every block of every band and of the mask band is decoded;
 /// the first that fails is named (band, block, pixels, GDAL's message) with exit 1; `--json`
@@ -20,7 +21,7 @@ import Testing
         GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
         defer { GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", nil) }
         try ds.withBand(1) { try $0.createMaskBand(.perDataset) }
-        let rect = PixelRect(x: 0, y: 0, width: w, height: h)
+        let rect = Window(x: 0, y: 0, width: w, height: h)
         for b in 1...2 {
             try ds.withBand(b) {
                 try $0.write(

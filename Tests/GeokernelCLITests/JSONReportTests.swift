@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 /// `--json`: one object on stdout, checked against the file actually written; on failure the
 /// object says so with the same exit code the process returns.
@@ -21,7 +22,7 @@ import Testing
         let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(j["ok"] as? Bool == true && j["exit_code"] as? Int == 0)
         let ds = try Dataset.open(out)
-        let rect = PixelRect(x: 0, y: 0, width: w, height: h)
+        let rect = Window(x: 0, y: 0, width: w, height: h)
         let sums = try (1...2).map { b in try ds.withBand(b) { try $0.checksum(rect) } }
         #expect(j["checksums"] as? [Int] == sums)
         #expect(j["width"] as? Int == ds.width && j["height"] as? Int == ds.height && j["bands"] as? Int == ds.bandCount)

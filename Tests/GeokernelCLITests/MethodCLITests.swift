@@ -58,7 +58,7 @@ import Testing
         let ds = try Dataset.open(input)
         let (w, h) = (ds.width, ds.height)
         let (image, noData): ([Double], Double?) = try ds.withBand(1) { b in
-            (try b.read(PixelRect(x: 0, y: 0, width: w, height: h), as: Double.self), b.noDataValue)
+            (try b.read(Window(x: 0, y: 0, width: w, height: h), as: Double.self), b.noDataValue)
         }
         let valid = noData.map { nd in image.map { $0 != nd } }
         let method = try FilterMethod(parsing: methodName)

@@ -14,13 +14,13 @@ import Testing
         let w = 13, h = 9
         let values: [Int8] = (0..<(w * h)).map { Int8(truncatingIfNeeded: ($0 * 37) % 256 - 128) }
         let ds = try Dataset.create(input, width: w, height: h, bandCount: 1, dataType: .byte, options: ["PIXELTYPE=SIGNEDBYTE"])
-        try ds.withBand(1) { try $0.write(PixelRect(x: 0, y: 0, width: w, height: h), values: values.map { UInt8(bitPattern: $0) }) }
+        try ds.withBand(1) { try $0.write(Window(x: 0, y: 0, width: w, height: h), values: values.map { UInt8(bitPattern: $0) }) }
         try ds.close()
         let r = try CLI.run(["apply", input, out, "--kernel", "0,-1,0;-1,5,-1;0,-1,0", "-q"])
         #expect(r.status == 0, "\(r.stderr)")
         let back = try Dataset.open(out)
         #expect(try back.withBand(1) { $0.metadataItem("PIXELTYPE", domain: "IMAGE_STRUCTURE") } == "SIGNEDBYTE")
-        let got: [UInt8] = try back.withBand(1) { try $0.read(PixelRect(x: 0, y: 0, width: w, height: h)) }
+        let got: [UInt8] = try back.withBand(1) { try $0.read(Window(x: 0, y: 0, width: w, height: h)) }
         let expected = Fixture.expected(values.map(Double.init), width: w, height: h, kernel: try KernelPreset.kernel("sharpen"),
                                         edge: .reflect, noData: nil, selected: nil, inputType: .int8, outputType: .int8)
         #expect(Fixture.mismatches(got.map { Double(Int8(bitPattern: $0)) }, expected).isEmpty)

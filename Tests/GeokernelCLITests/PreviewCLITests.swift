@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 /// The quick look (`apply --preview`, `geokernel preview`): the PNG opened with GDAL, its
 /// panels, stretch, difference and text chunks, on fixtures made here and corpus files in place.
@@ -23,7 +24,7 @@ import Testing
             height = ds.height
             planes = try (1...ds.bandCount).map { b in
                 try ds.withBand(b) { band in
-                    try band.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: UInt8.self)
+                    try band.read(Window(x: 0, y: 0, width: ds.width, height: ds.height), as: UInt8.self)
                 }
             }
             for (k, v) in ds.metadata() { text[k] = v }
@@ -213,7 +214,7 @@ import Testing
         #expect(look.text["BANDS"] == "4,3,2 as red, green, blue")
         #expect(look.panels["input"]!.w == 300 && look.panels.count == 2)
         let nir = try Dataset.open(naip).withBand(4) { b in
-            try b.read(PixelRect(x: 0, y: 0, width: 300, height: 300), as: UInt8.self)
+            try b.read(Window(x: 0, y: 0, width: 300, height: 300), as: UInt8.self)
         }
         for i in stride(from: 0, to: 300 * 300, by: 97) {
             let s = look.pixel("selection", i % 300, i / 300)
@@ -224,7 +225,7 @@ import Testing
         let latPNG = path("lat.png")
         #expect(try CLI.run(["preview", lat, "-o", latPNG, "--preview-size", "720"]).status == 0)
         let values = try Dataset.open(lat).withBand(1) { b in
-            try b.read(PixelRect(x: 0, y: 0, width: 720, height: 360), as: Float.self)
+            try b.read(Window(x: 0, y: 0, width: 720, height: 360), as: Float.self)
         }
         let latLook = try PNG(latPNG)
         var wrong = 0

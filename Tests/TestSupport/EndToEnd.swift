@@ -35,7 +35,7 @@ public enum EndToEnd {
             #expect(try dst.withBand(b) { $0.colorInterpretation } == ci)
             var valid: [Bool]? = nil
             if !flags.contains(.allValid) {
-                let m: [UInt8] = try src.withBand(b) { band in try band.withMaskBand { try $0.read(PixelRect(x: 0, y: 0, width: src.width, height: src.height)) } }
+                let m: [UInt8] = try src.withBand(b) { band in try band.withMaskBand { try $0.read(Window(x: 0, y: 0, width: src.width, height: src.height)) } }
                 valid = m.map { $0 != 0 }
             }
             let image = inputs[b - 1]

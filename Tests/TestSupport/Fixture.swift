@@ -38,7 +38,7 @@ public enum Fixture {
         for (i, values) in bands.enumerated() {
             try ds.withBand(i + 1) { band in
                 if let noData { try band.setNoDataValue(noData) }
-                try band.write(PixelRect(x: 0, y: 0, width: width, height: height), values: values)
+                try band.write(Window(x: 0, y: 0, width: width, height: height), values: values)
             }
         }
         try ds.close()
@@ -48,7 +48,7 @@ public enum Fixture {
     public static func read(_ path: String) throws -> [[Double]] {
         let ds = try Dataset.open(path)
         return try (1...ds.bandCount).map { b in
-            try ds.withBand(b) { try $0.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self) }
+            try ds.withBand(b) { try $0.read(Window(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self) }
         }
     }
 

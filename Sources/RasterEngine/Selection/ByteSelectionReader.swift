@@ -54,7 +54,7 @@ final class ByteSelectionReader: SelectionReader {
                 let rect = whole ? block : part
                 try meter.read(rect.area) {
                     try gdal(path, "reading selection window \(rect)") {
-                        try b.read(PixelRect(rect), into: UnsafeMutableRawBufferPointer(start: bytes, count: rect.area),
+                        try b.read(rect, into: UnsafeMutableRawBufferPointer(start: bytes, count: rect.area),
                                    layout: BufferLayout(dataType: .byte, width: rect.width, height: rect.height))
                     }
                 }

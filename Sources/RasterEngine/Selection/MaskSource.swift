@@ -63,7 +63,7 @@ final class ValueMaskReader: SelectionReader {
         let values = self.values.pointer(count: window.area)
         try gdal(path, "reading mask window \(window)") {
             try dataset.withBand(band) { b in
-                try b.read(PixelRect(window), into: UnsafeMutableRawBufferPointer(start: values, count: window.area * 8),
+                try b.read(window, into: UnsafeMutableRawBufferPointer(start: values, count: window.area * 8),
                            layout: BufferLayout(dataType: .float64, width: window.width, height: window.height))
             }
         }

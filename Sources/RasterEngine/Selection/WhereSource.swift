@@ -43,12 +43,12 @@ final class WhereReader: SelectionReader {
             var values: [Int: [Double]] = [:], invalid: [Int: [UInt8]] = [:]
             for b in e.bands.sorted() {
                 values[b] = try gdal(path, "reading band \(b) of window \(window) for --where") {
-                    try input.withBand(b) { try $0.read(PixelRect(window), as: Double.self) }
+                    try input.withBand(b) { try $0.read(window, as: Double.self) }
                 }
             }
             for b in e.nodataBands.sorted() {
                 let m: [UInt8] = try gdal(path, "reading the mask of band \(b) for --where") {
-                    try input.withBand(b) { band in try band.withMaskBand { try $0.read(PixelRect(window)) } }
+                    try input.withBand(b) { band in try band.withMaskBand { try $0.read(window) } }
                 }
                 invalid[b] = m.map { $0 == 0 ? 1 : 0 }
             }
