@@ -55,7 +55,7 @@ extension Engine {
             canvas.fill(input: values, output: output, valid: valid)
         }
         let s = report.stats
-        var text = provenance(options, request: request, bands: canvas.bands)
+        var text = provenance(options, selection: report.selectionSources, request: request, bands: canvas.bands)
         text += [("OUTPUT", options.output),
                  ("PIXELS_SELECTED", "\(s.pixelsSelected) of \(report.width * report.height)"),
                  ("TILES", "\(s.tilesTotal) in all, \(s.tilesConvolved) convolved, \(s.tilesSkipped) skipped"),
@@ -66,8 +66,9 @@ extension Engine {
 
     // MARK: - Shared
 
-    /// The provenance every quick look carries: command, version, method and kernel, selection, bands.
-    static func provenance(_ options: ApplyOptions, request: PreviewRequest,
+    /// The provenance every quick look carries: command, version, method and kernel, the
+    /// selection (`selection`: the sources as `Selection` names them), bands.
+    static func provenance(_ options: ApplyOptions, selection sources: [String], request: PreviewRequest,
                            bands: [Int]) -> [(key: String, value: String)] {
         var method = options.operationSummary
         if let k = options.kernel, options.method == .convolve {
@@ -81,15 +82,6 @@ extension Engine {
             method = "convolution, kernel \(k.width)x\(k.height), sum \(String(format: "%g", k.sum))"
                 + "\(k.isSeparable ? ", separable" : "")\(weights)"
         }
-        var sources: [String] = []
-        if let m = options.mask { sources.append("mask \(m) band \(options.maskBand)") }
-        if let p = options.polygons { sources.append("polygons \(p)") }
-        if options.whereExpression != nil { sources.append("where") }
-        if let b = options.bbox {
-            let crs = options.bboxCRS.map { " (\($0))" } ?? ""
-            sources.append("bbox \(b.map { String($0) }.joined(separator: ","))" + crs)
-        }
-        if options.invertMask { sources.append("inverted") }
         return [("COMMAND", request.commandLine),
                 ("VERSION", "geokernel \(request.version), GDAL \(GDALRuntime.version)"),
                 ("INPUT", options.input),

@@ -44,7 +44,8 @@ final class ByteSelectionReader: SelectionReader {
                 if let key, let v = blocks?.value(for: key) {
                     if v == 0 {
                         for y in part.y..<part.maxY {
-                            (sel + (y - chunk.y) * chunk.width + part.x - chunk.x).update(repeating: 0, count: part.width)
+                            let row = sel + (y - chunk.y) * chunk.width + part.x - chunk.x
+                            row.update(repeating: 0, count: part.width)
                         }
                     }
                     continue
