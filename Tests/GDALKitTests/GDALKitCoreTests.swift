@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import TestSupport
 import Testing
 import RasterTiling
 
@@ -27,7 +28,9 @@ import RasterTiling
         let layout = BufferLayout(dataType: type, width: w, height: h)
         let rect = Window(x: 0, y: 0, width: w, height: h)
         for b in 1...2 {
-            try ds.withBand(b) { band in try bytes[b - 1].withUnsafeBytes { try band.write(rect, from: $0, layout: layout) } }
+            try ds.withBand(b) { band in
+                try bytes[b - 1].withUnsafeBytes { try band.write(rect, from: $0, layout: layout) }
+            }
         }
         try ds.close()
         let back = try Dataset.open(path)
@@ -36,11 +39,13 @@ import RasterTiling
         var interleaved = [UInt8](repeating: 0, count: 2 * n)
         try interleaved.withUnsafeMutableBytes { buf in
             try back.read(bands: [1, 2], rect, into: buf,
-                          layout: BufferLayout(dataType: type, width: w, height: h, pixelSpacing: 2 * s, lineSpacing: 2 * s * w, bandSpacing: s))
+                          layout: BufferLayout(dataType: type, width: w, height: h, pixelSpacing: 2 * s,
+                                               lineSpacing: 2 * s * w, bandSpacing: s))
         }
         for b in 0..<2 {
             for p in 0..<(w * h) {
-                #expect(Array(interleaved[(2 * p + b) * s ..< (2 * p + b + 1) * s]) == Array(bytes[b][p * s ..< (p + 1) * s]))
+                let stored = Array(interleaved[(2 * p + b) * s ..< (2 * p + b + 1) * s])
+                #expect(stored == Array(bytes[b][p * s ..< (p + 1) * s]))
             }
         }
         #expect(type.isComplex == [.cint16, .cint32, .cfloat32, .cfloat64].contains(type))
@@ -53,7 +58,9 @@ import RasterTiling
                                     options: ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=16"])
         let block = (0..<(32 * 16)).map { UInt16($0) }
         try ds.withBand(1) { band in
-            for by in 0..<2 { for bx in 0..<2 { try block.withUnsafeBytes { try band.writeBlock(x: bx, y: by, from: $0) } } }
+            for by in 0..<2 {
+                for bx in 0..<2 { try block.withUnsafeBytes { try band.writeBlock(x: bx, y: by, from: $0) } }
+            }
         }
         try ds.close()
         let back = try Dataset.open(path)
@@ -71,7 +78,7 @@ import RasterTiling
         defer { GDALRuntime.unlink(path) }
         let ds = try Dataset.create(path, width: 8, height: 8, bandCount: 2, dataType: .float32)
         try ds.setGeoTransform([500000, 10, 0, 4600000, 0, -10])
-        let wkt = #"PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",15],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","32633"]]"#
+        let wkt = Fixture.utm33N
         try ds.setProjection(wkt)
         try ds.setMetadata([("SENSOR", "test"), ("AREA_OR_POINT", "Area")])
         try ds.withBand(1) { b in
@@ -109,7 +116,8 @@ import RasterTiling
         }
         try ds.close()
         let back = try Dataset.open(path)
-        let m: [UInt8] = try back.withBand(1) { b in try b.withMaskBand { try $0.read(Window(x: 0, y: 0, width: 4, height: 1)) } }
+        let first4 = Window(x: 0, y: 0, width: 4, height: 1)
+        let m: [UInt8] = try back.withBand(1) { b in try b.withMaskBand { try $0.read(first4) } }
         #expect(m == [255, 0, 255, 255])
 
         let p2 = tmp("internal")
@@ -117,11 +125,11 @@ import RasterTiling
         GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
         let d2 = try Dataset.create(p2, width: 4, height: 1, bandCount: 2, dataType: .byte)
         try d2.withBand(1) { try $0.createMaskBand(.perDataset) }
-        try d2.withBand(1) { b in try b.withMaskBand { try $0.write(Window(x: 0, y: 0, width: 4, height: 1), values: [0, 255, 255, 0] as [UInt8]) } }
+        try d2.withBand(1) { b in try b.withMaskBand { try $0.write(first4, values: [0, 255, 255, 0] as [UInt8]) } }
         try d2.close()
         let b2 = try Dataset.open(p2)
         #expect(try b2.withBand(2) { $0.maskFlags } == .perDataset)
-        let m2: [UInt8] = try b2.withBand(2) { b in try b.withMaskBand { try $0.read(Window(x: 0, y: 0, width: 4, height: 1)) } }
+        let m2: [UInt8] = try b2.withBand(2) { b in try b.withMaskBand { try $0.read(first4) } }
         #expect(m2 == [0, 255, 255, 0])
     }
 
@@ -157,7 +165,9 @@ import RasterTiling
         let src = tmp("src"), dst = tmp("dst"), dst2 = tmp("dst2")
         defer { [src, dst, dst2].forEach { GDALRuntime.unlink($0) } }
         let ds = try Dataset.create(src, width: 64, height: 64, bandCount: 1, dataType: .byte)
-        try ds.withBand(1) { try $0.write(Window(x: 0, y: 0, width: 64, height: 64), values: [UInt8](repeating: 7, count: 4096)) }
+        try ds.withBand(1) {
+            try $0.write(Window(x: 0, y: 0, width: 64, height: 64), values: [UInt8](repeating: 7, count: 4096))
+        }
         nonisolated(unsafe) var seen: [Double] = []
         let copy = try ds.createCopy(to: dst, options: ["COMPRESS=DEFLATE"]) { seen.append($0); return true }
         #expect(seen.last == 1.0)

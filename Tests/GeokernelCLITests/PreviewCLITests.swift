@@ -7,7 +7,8 @@ import RasterTiling
 /// The quick look (`apply --preview`, `geokernel preview`): the PNG opened with GDAL, its
 /// panels, stretch, difference and text chunks, on fixtures made here and corpus files in place.
 @Suite(.serialized) struct PreviewCLITests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
     /// A PNG's planes (red, green, blue, alpha), size, text chunks and panels by name.
@@ -62,8 +63,8 @@ import RasterTiling
         let out = path("out.tif"), png = path("look.png")
         let r = try CLI.run(["apply", input, out, "--kernel", "box:5", "--mask", mask, "--preview", png, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        #expect(report?["preview"] as? String == png)
+        let report = try r.report()
+        #expect(report["preview"] as? String == png)
         let look = try PNG(png)
         #expect(look.planes.count == 4)
         #expect(look.width == 2 * 96 + 8 && look.height == 2 * 64 + 8)
