@@ -18,7 +18,8 @@ public struct BufferLayout: Sendable, Equatable {
     }
 
     /// A layout with explicit spacings in bytes.
-    public init(dataType: RasterDataType, width: Int, height: Int, pixelSpacing: Int, lineSpacing: Int, bandSpacing: Int) {
+    public init(dataType: RasterDataType, width: Int, height: Int, pixelSpacing: Int, lineSpacing: Int,
+                bandSpacing: Int) {
         self.dataType = dataType
         self.width = width
         self.height = height
@@ -41,7 +42,8 @@ extension Band {
     ///   - buffer: at least `layout.requiredBytes()` bytes.
     ///   - layout: the buffer's type, size and spacing.
     /// - Throws: `GDALError` with GDAL's message (decode failures, windows out of range).
-    public func read(_ rect: Window, into buffer: UnsafeMutableRawBufferPointer, layout: BufferLayout) throws(GDALError) {
+    public func read(_ rect: Window, into buffer: UnsafeMutableRawBufferPointer,
+                     layout: BufferLayout) throws(GDALError) {
         try io(GF_Read, rect, buffer.baseAddress, buffer.count, layout)
     }
 
@@ -99,19 +101,22 @@ extension Dataset {
     ///   - bands: 1-based band indices, in buffer order.
     ///   - rect: the window; `buffer` must hold `layout.requiredBytes(bands:)` bytes.
     /// - Throws: `GDALError` with GDAL's message.
-    public func read(bands: [Int], _ rect: Window, into buffer: UnsafeMutableRawBufferPointer, layout: BufferLayout) throws(GDALError) {
+    public func read(bands: [Int], _ rect: Window, into buffer: UnsafeMutableRawBufferPointer,
+                     layout: BufferLayout) throws(GDALError) {
         try io(GF_Read, bands, rect, buffer.baseAddress, buffer.count, layout)
     }
 
     /// Writes a window of several bands at once from one buffer (`GDALDatasetRasterIOEx`).
-    public func write(bands: [Int], _ rect: Window, from buffer: UnsafeRawBufferPointer, layout: BufferLayout) throws(GDALError) {
+    public func write(bands: [Int], _ rect: Window, from buffer: UnsafeRawBufferPointer,
+                      layout: BufferLayout) throws(GDALError) {
         try io(GF_Write, bands, rect, UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, layout)
     }
 
     private func io(_ flag: GDALRWFlag, _ bands: [Int], _ rect: Window, _ base: UnsafeMutableRawPointer?,
                     _ count: Int, _ layout: BufferLayout) throws(GDALError) {
         guard let t = layout.dataType.gdal else {
-            throw GDALError(function: "GDALDatasetRasterIOEx", message: "buffer type \(layout.dataType.name) is not available")
+            throw GDALError(function: "GDALDatasetRasterIOEx",
+                            message: "buffer type \(layout.dataType.name) is not available")
         }
         precondition(count >= layout.requiredBytes(bands: bands.count), "buffer smaller than its layout")
         var map = bands.map { Int32($0) }
@@ -119,7 +124,8 @@ extension Dataset {
             map.withUnsafeMutableBufferPointer { m in
                 GDALDatasetRasterIOEx(handle, flag, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height),
                                       base, Int32(layout.width), Int32(layout.height), t, Int32(m.count), m.baseAddress,
-                                      Int64(layout.pixelSpacing), Int64(layout.lineSpacing), Int64(layout.bandSpacing), nil)
+                                      Int64(layout.pixelSpacing), Int64(layout.lineSpacing), Int64(layout.bandSpacing),
+                                      nil)
             }
         }
     }
@@ -130,7 +136,9 @@ extension Band {
     public func checksum(_ rect: Window) throws(GDALError) -> Int {
         GDALCall.reset()
         let v = GDALChecksumImage(handle, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height))
-        if CPLGetLastErrorType() == CE_Failure { throw GDALCall.lastError("GDALChecksumImage", fallback: "checksum failed") }
+        if CPLGetLastErrorType() == CE_Failure {
+            throw GDALCall.lastError("GDALChecksumImage", fallback: "checksum failed")
+        }
         return Int(v)
     }
 }

@@ -47,12 +47,13 @@ extension TileWorker {
         let bands = job.filteredBands
         let rs = job.readType.byteSize
         let slots = gx.slots.map { $0 ?? -1 }
-        let contiguous = slots.first.map { first in first >= 0 && slots.indices.allSatisfy { slots[$0] == first + $0 } } ?? false
+        let contiguous = slots.first.map { first in
+            first >= 0 && slots.indices.allSatisfy { slots[$0] == first + $0 }
+        } ?? false
         let raw = try scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
         if ga > 0 {
             try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, _ in
-                try readInput(Window(x: rect.x, y: rect.y, width: rect.width, height: rect.height), bands: bands, into: dst,
-                              lineSpacing: gw * rs, bandSpacing: ga * rs)
+                try readInput(rect, bands: bands, into: dst, lineSpacing: gw * rs, bandSpacing: ga * rs)
             }
         }
         return GatheredTile(tile: tile, halo: halo, columns: gx, rows: gy, columnSlots: slots, contiguous: contiguous,
@@ -100,7 +101,8 @@ extension TileWorker {
         }
 
         let flags = layout.maskFlags[b - 1]
-        let nodata = RasterLayout.nodataComparand(flags: flags, type: layout.bandTypes[b - 1], noData: layout.noData[b - 1])
+        let nodata = RasterLayout.nodataComparand(flags: flags, type: layout.bandTypes[b - 1],
+                                                  noData: layout.noData[b - 1])
         let usesMask = !flags.contains(.allValid) && nodata == nil
         var hasNaN = false
         if layout.bandTypes[b - 1].isFloatingPoint {
@@ -148,7 +150,8 @@ extension TileWorker {
         for y in 0..<tile.height {
             let crow = chosen + y * tile.width
             if let selection {
-                crow.update(from: selection + (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x, count: tile.width)
+                crow.update(from: selection + (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x,
+                            count: tile.width)
             } else {
                 crow.initialize(repeating: 1, count: tile.width)
             }
@@ -165,7 +168,9 @@ extension TileWorker {
     /// `dst + k × bandSpacing`, from the shared block cache (each block decoded once).
     func readInput(_ rect: Window, bands: [Int], into dst: UnsafeMutableRawPointer, lineSpacing: Int,
                    bandSpacing: Int) throws {
-        guard let cache = job.blocks else { preconditionFailure("tiles are read only in apply, whose job has a block cache") }
+        guard let cache = job.blocks else {
+            preconditionFailure("tiles are read only in apply, whose job has a block cache")
+        }
         try cache.read(rect, bands: bands, into: dst, lineSpacing: lineSpacing, bandSpacing: bandSpacing, using: input)
     }
 
