@@ -35,11 +35,6 @@ extension Dataset {
     /// Number of ground control points (`GDALGetGCPCount`).
     public var gcpCount: Int { Int(GDALGetGCPCount(handle)) }
 
-    /// The GCPs' CRS as WKT (`GDALGetGCPProjection`).
-    public var gcpProjectionWKT: String {
-        GDALGetGCPProjection(handle).map { String(cString: $0) } ?? ""
-    }
-
     /// Copies the ground control points and their CRS from another dataset (`GDALSetGCPs`).
     public func copyGCPs(from source: borrowing Dataset) throws(GDALError) {
         let n = GDALGetGCPCount(source.handle)
