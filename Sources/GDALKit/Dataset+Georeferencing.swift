@@ -83,7 +83,8 @@ public enum SpatialReference {
         if a == b { return true }
         guard !a.isEmpty, !b.isEmpty else { return false }
         GDALRuntime.ensureReady()
-        guard let sa = OSRNewSpatialReference(a), let sb = OSRNewSpatialReference(b) else { CPLErrorReset(); return false }
+        guard let sa = OSRNewSpatialReference(a),
+              let sb = OSRNewSpatialReference(b) else { CPLErrorReset(); return false }
         defer { OSRDestroySpatialReference(sa); OSRDestroySpatialReference(sb) }
         return OSRIsSame(sa, sb) != 0
     }

@@ -70,15 +70,18 @@ public struct DatasetSummary: Sendable, Codable {
             crsWKT = ds.projectionWKT
             epsg = ds.epsg
             gcpCount = ds.gcpCount
-            imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) },
+                                        uniquingKeysWith: { a, _ in a })
             var out: [BandSummary] = []
             for b in 0..<bandCount {
                 out.append(try gdal(path, "reading band \(b + 1)") {
                     try ds.withBand(b + 1) { band in
                         let bs = band.blockSize
-                        return BandSummary(band: b + 1, dataType: band.dataTypeName, blockWidth: bs.width, blockHeight: bs.height,
+                        return BandSummary(band: b + 1, dataType: band.dataTypeName, blockWidth: bs.width,
+                                           blockHeight: bs.height,
                                            noData: band.noDataValue, maskFlags: band.maskFlags.description,
-                                           colorInterpretation: band.colorInterpretation, hasColorTable: band.hasColorTable,
+                                           colorInterpretation: band.colorInterpretation,
+                                           hasColorTable: band.hasColorTable,
                                            overviews: band.overviewCount)
                     }
                 })
@@ -94,7 +97,8 @@ public struct DatasetSummary: Sendable, Codable {
 
     /// Human-readable lines, as `geokernel info` prints them.
     public var text: String {
-        var lines = ["File: \(path) (\(driver))", "Size: \(width) x \(height), \(bandCount) band\(bandCount == 1 ? "" : "s")"]
+        var lines = ["File: \(path) (\(driver))",
+                     "Size: \(width) x \(height), \(bandCount) band\(bandCount == 1 ? "" : "s")"]
         if let gt = geoTransform {
             lines.append("Geotransform: \(gt.map { String($0) }.joined(separator: ", "))")
         } else if gcpCount > 0 {

@@ -67,10 +67,12 @@ extension Engine {
         if (try? input.withBand(1) { $0.overviewCount }) ?? 1 > 0 { return "the input has overviews" }
         if layout.maskFlags.contains(where: { $0 == .perDataset }) { return "the input has a mask band" }
         var st = stat()
-        guard stat(options.input, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return "the input is not a regular file" }
+        guard stat(options.input, &st) == 0,
+              (st.st_mode & S_IFMT) == S_IFREG else { return "the input is not a regular file" }
         // A classic TIFF must not pass 4 GiB when rewritten blocks that grow are appended.
         if compression != "NONE" && !isBigTIFF(options.input) {
-            let worst = Double(st.st_size) + Double(layout.width * layout.height * layout.bandCount * profile.dataType.byteSize) * 1.01
+            let worst = Double(st.st_size)
+                + Double(layout.width * layout.height * layout.bandCount * profile.dataType.byteSize) * 1.01
             if worst + Double(16 << 20) >= Double(UInt64(1) << 32) { return "the input is a classic TIFF that could pass 4 GiB" }
         }
         return nil

@@ -9,7 +9,8 @@ extension TileWorker {
     /// `result` (`tile.area` values, overwritten) where `chosen` marks (`nil`: everywhere), the
     /// original elsewhere.
     func composite(_ result: UnsafeMutablePointer<Double>, chosen: UnsafePointer<UInt8>?, planes: PaddedPlanes,
-                   _ g: GatheredTile, band k: Int, number b: Int, layout: ChunkLayout, into out: UnsafeMutableRawPointer,
+                   _ g: GatheredTile, band k: Int, number b: Int, layout: ChunkLayout,
+                   into out: UnsafeMutableRawPointer,
                    stats: inout RunStats) throws {
         let tile = g.tile, pw = g.paddedWidth, halo = g.halo
         let os = job.outputType.byteSize, rs = g.byteSize
@@ -41,7 +42,8 @@ extension TileWorker {
             let slots = g.columnSlots
             layout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
                 if g.contiguous {
-                    PixelCodec.keepOriginal(dst, rawRow + (slots[halo.left] + at) * rs, byteSize: os, where: crow + at, count: n)
+                    PixelCodec.keepOriginal(dst, rawRow + (slots[halo.left] + at) * rs, byteSize: os, where: crow + at,
+                                            count: n)
                 } else {
                     for x in 0..<n where crow[at + x] == 0 {
                         (dst + x * os).copyMemory(from: rawRow + slots[at + x + halo.left] * rs, byteCount: os)

@@ -57,7 +57,8 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
             let signal = job.cancellation.cancelledBy
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
             stats.tilesTotal += 1
-            let selected = nothing ? 0 : selection.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
+            let selected = nothing ? 0 : selection.map { SelectionPlane.count($0, window: chunk, tile: tile) }
+                ?? tile.area
             stats.pixelsSelected += selected
             if selected == 0 || job.filteredBands.isEmpty {
                 stats.tilesSkipped += 1
@@ -97,7 +98,8 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                 try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs, bandSpacing: tile.area * rs)
             }
         }
-        job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)   // the quick look: tiles copied through
+        // the quick look: tiles copied through
+        job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)
         let row = try scratch.typed(.row, Double.self, count: tile.width)
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
@@ -113,7 +115,8 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                         PixelCodec.convertExactly(job.readType, from, count: n, to: job.outputType, into: dst)
                     } else {
                         PixelCodec.decode(job.readType, from, count: n, into: row)
-                        clamped += PixelCodec.encode(row, count: n, as: job.outputType, nanValue: job.nanValues[b - 1], into: dst)
+                        clamped += PixelCodec.encode(row, count: n, as: job.outputType, nanValue: job.nanValues[b - 1],
+                                                     into: dst)
                     }
                 }
             }
@@ -133,7 +136,8 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         for (k, b) in job.filteredBands.enumerated() {
             let planes = try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead)
             let chosen = try choose(planes, gathered, selection: selection, chunk: chunk)
-            let padded = PaddedTile(values: planes.values, valid: planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil,
+            let padded = PaddedTile(values: planes.values,
+                                    valid: planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil,
                                     paddedWidth: gathered.paddedWidth, paddedHeight: gathered.paddedHeight,
                                     halo: gathered.halo, width: tile.width, height: tile.height,
                                     chosen: chosen, sample: job.samples[b - 1])

@@ -43,8 +43,10 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup(title: "Quick look")
     var look: PreviewFlags
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Compute only partition I (0-based) of N and write just its rectangle, for a mosaic "
-        + "(geokernel mosaic); env/N takes I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.", valueName: "I/N"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Compute only partition I (0-based) of N and write just its rectangle, for a mosaic "
+        + "(geokernel mosaic); env/N takes I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.",
+        valueName: "I/N"))
     var partition: String?
 
     @Flag(help: "Replace OUTPUT if it exists.")

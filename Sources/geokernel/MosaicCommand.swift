@@ -22,10 +22,13 @@ struct MosaicCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The parts, in any order, then OUTPUT.", valueName: "PART… OUTPUT"))
     var paths: [String]
 
-    @Option(name: .customLong("of", withSingleDash: true), help: ArgumentHelp("VRT (default), GTiff or COG.", valueName: "FORMAT"))
+    @Option(name: .customLong("of", withSingleDash: true),
+            help: ArgumentHelp("VRT (default), GTiff or COG.", valueName: "FORMAT"))
     var format: String = "VRT"
 
-    @Option(name: .customLong("co", withSingleDash: true), help: ArgumentHelp("A creation option over the run's own (GTiff) or the COG driver's, repeatable.", valueName: "KEY=VALUE"))
+    @Option(name: .customLong("co", withSingleDash: true),
+            help: ArgumentHelp("A creation option over the run's own (GTiff) or the COG driver's, repeatable.",
+                               valueName: "KEY=VALUE"))
     var creationOptions: [String] = []
 
     @Option(help: ArgumentHelp("Overview resampling with -of COG (default average).", valueName: "METHOD"))

@@ -52,7 +52,9 @@ extension Corpus.Entry: CustomTestStringConvertible {
         var pixels: [[UInt8]] = []
         for b in 1...src.bandCount {
             var buf = [UInt8](repeating: 0, count: layout.requiredBytes())
-            try src.withBand(b) { band in try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) } }
+            try src.withBand(b) { band in
+                try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) }
+            }
             try dst.withBand(b) { band in
                 if let nd = try src.withBand(b, { $0.noDataValue }) { try band.setNoDataValue(nd) }
                 try buf.withUnsafeBytes { try band.write(rect, from: $0, layout: layout) }
@@ -71,7 +73,9 @@ extension Corpus.Entry: CustomTestStringConvertible {
             let nd0 = try src.withBand(b) { $0.noDataValue }, nd1 = try back.withBand(b) { $0.noDataValue }
             #expect(nd0 == nd1 || (nd0?.isNaN == true && nd1?.isNaN == true), "nodata of band \(b)")
             var buf = [UInt8](repeating: 0, count: layout.requiredBytes())
-            try back.withBand(b) { band in try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) } }
+            try back.withBand(b) { band in
+                try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) }
+            }
             #expect(buf == pixels[b - 1], "pixels of band \(b)")
         }
     }

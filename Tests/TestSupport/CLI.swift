@@ -29,7 +29,8 @@ public enum CLI {
     /// Runs `geokernel ARGS…` and waits for it. `fileSizeLimitKiB` runs it under
     /// `ulimit -f`, which stands in for a full disk (writes past the limit fail with EFBIG).
     @discardableResult
-    public static func run(_ arguments: [String], environment: [String: String]? = nil, fileSizeLimitKiB: Int? = nil) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String]? = nil,
+                           fileSizeLimitKiB: Int? = nil) throws -> Result {
         let p = Process()
         if let limit = fileSizeLimitKiB {
             p.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -24,7 +24,8 @@ public enum Corpus {
 
     /// Every row of the MANIFEST's file tables.
     public static let entries: [Entry] = {
-        guard let dir = directory, let text = try? String(contentsOf: dir.appendingPathComponent("MANIFEST.md"), encoding: .utf8) else {
+        guard let dir = directory, let text = try? String(contentsOf: dir.appendingPathComponent("MANIFEST.md"),
+                                                          encoding: .utf8) else {
             return []
         }
         var out: [Entry] = []
@@ -33,7 +34,8 @@ public enum Corpus {
         for line in text.split(separator: "\n") {
             if line.hasPrefix("## Larger") { inLarge = true }
             guard line.hasPrefix("|") else { continue }
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: "|",
+                                   omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if cells.count > 2 && cells[1] == "file" {
                 gdalColumn = cells.firstIndex(where: { $0.hasPrefix("GDAL ") }) ?? -1
                 engineColumn = cells.firstIndex(of: "engine") ?? -1
@@ -42,7 +44,8 @@ public enum Corpus {
             guard gdalColumn > 0, engineColumn > 0, cells.count > max(gdalColumn, engineColumn),
                   cells[1].hasPrefix("`") else { continue }
             let name = cells[1].split(separator: "`")[0]
-            out.append(Entry(file: (inLarge ? "large/" : "") + name, gdal: cells[gdalColumn], engine: cells[engineColumn]))
+            out.append(Entry(file: (inLarge ? "large/" : "") + name, gdal: cells[gdalColumn],
+                             engine: cells[engineColumn]))
         }
         return out
     }()

@@ -11,7 +11,8 @@ enum MaskGrid {
                           shownAs shown: String) throws -> (noData: Double?, isByte: Bool) {
         let mask = try gdal(shown, "opening mask") { try Dataset.open(path) }
         if let reason = gridDifference(mask, input) {
-            throw EngineError.maskGridMismatch(input: inputPath, mask: shown, reason: reason + " (--mask-warp resamples it onto the input's grid)")
+            throw EngineError.maskGridMismatch(input: inputPath, mask: shown,
+                                               reason: reason + " (--mask-warp resamples it onto the input's grid)")
         }
         guard band >= 1 && band <= mask.bandCount else {
             throw EngineError.badOption("--mask-band \(band): the mask \(shown) has \(mask.bandCount) band\(mask.bandCount == 1 ? "" : "s")")
