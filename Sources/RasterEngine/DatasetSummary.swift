@@ -109,14 +109,17 @@ public struct DatasetSummary: Sendable, Codable {
         let crsName = crsWKT.isEmpty ? "none" : (epsg.map { "EPSG:\($0)" } ?? "custom (WKT: \(crsWKT.prefix(60))…)")
         lines.append("CRS: \(crsName)")
         if let p = partition {
-            lines.append("Partition: \(p.index) of \(p.count) of run \(p.run), pixels \(p.window.width)x\(p.window.height)"
+            lines.append("Partition: \(p.index) of \(p.count) of run \(p.run), pixels "
+                         + "\(p.window.width)x\(p.window.height)"
                          + "+\(p.window.x)+\(p.window.y) of the full raster")
         }
         if !imageStructure.isEmpty {
-            lines.append("Structure: " + imageStructure.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            let items = imageStructure.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            lines.append("Structure: " + items.joined(separator: " "))
         }
         for b in bands {
-            var l = "Band \(b.band): \(b.dataType), block \(b.blockWidth)x\(b.blockHeight), nodata \(b.noData.map { String($0) } ?? "none")"
+            let noData = b.noData.map { String($0) } ?? "none"
+            var l = "Band \(b.band): \(b.dataType), block \(b.blockWidth)x\(b.blockHeight), nodata \(noData)"
             l += ", mask \(b.maskFlags), colour \(b.colorInterpretation)"
             if b.hasColorTable { l += ", palette" }
             if b.overviews > 0 { l += ", \(b.overviews) overview\(b.overviews == 1 ? "" : "s")" }

@@ -44,7 +44,8 @@ struct OutputProfile: Sendable, Equatable {
         }
         // BigTIFF when the output could pass 4 GiB, compressed or not: GTiff's IF_NEEDED only
         // looks at the uncompressed size, and IF_SAFER guesses for compressed output.
-        let estimate = Double(layout.width) * Double(layout.height) * Double(layout.bandCount) * Double(dataType.byteSize)
+        let estimate = Double(layout.width) * Double(layout.height)
+            * Double(layout.bandCount) * Double(dataType.byteSize)
         opts.append(("BIGTIFF", estimate * 1.01 + Double(16 << 20) >= Double(UInt64(1) << 32) ? "YES" : "NO"))
         if dataType == .int8 && dataType.storageType == .byte { opts.append(("PIXELTYPE", "SIGNEDBYTE")) }
         // User options win, key by key (case-insensitive), in the order given.
@@ -56,7 +57,8 @@ struct OutputProfile: Sendable, Equatable {
 
     /// The value of a creation option as it will be used (user's or default), upper-cased.
     func option(_ key: String) -> String? {
-        creationOptions.last { OutputProfile.key(of: $0) == key }.map { String($0.split(separator: "=", maxSplits: 1).last ?? "").uppercased() }
+        creationOptions.last { OutputProfile.key(of: $0) == key }
+            .map { String($0.split(separator: "=", maxSplits: 1).last ?? "").uppercased() }
     }
 
     /// The COG driver's creation options for the final copy: the same compression, predictor,

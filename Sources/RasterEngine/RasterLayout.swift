@@ -27,11 +27,12 @@ struct RasterLayout: Sendable {
         var types: [RasterDataType] = [], nd: [Double?] = [], flags: [MaskFlags] = []
         var block = (width: 256, height: 256)
         for b in 1...max(1, bandCount) where bandCount > 0 {
-            let info: (RasterDataType?, String, Double?, MaskFlags, Bool, (width: Int, height: Int)) = try gdal(path, "reading band \(b)") {
+            typealias BandFacts = (RasterDataType?, String, Double?, MaskFlags, Bool, (width: Int, height: Int))
+            let info: BandFacts = try gdal(path, "reading band \(b)") {
                 try ds.withBand(b) { band in
                     // GDAL before 3.7 shows signed bytes as Byte with PIXELTYPE=SIGNEDBYTE.
-                    let signed = band.dataType == .byte && band.metadataItem("PIXELTYPE",
-                                                                             domain: "IMAGE_STRUCTURE") == "SIGNEDBYTE"
+                    let signed = band.dataType == .byte
+                        && band.metadataItem("PIXELTYPE", domain: "IMAGE_STRUCTURE") == "SIGNEDBYTE"
                     return (signed ? .int8 : band.dataType, band.dataTypeName, band.noDataValue, band.maskFlags,
                             band.hasColorTable, band.blockSize)
                 }
@@ -42,10 +43,16 @@ struct RasterLayout: Sendable {
             }
             let filtered = filteredBands.contains(b)
             if t.isComplex {
-                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name, reason: "complex values have no order to round or clamp and no meaning for a real kernel; take the real part or amplitude first (gdal_translate -ot Float32 or gdal_calc.py)")
+                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name,
+                                                      reason: "complex values have no order to round or clamp and no "
+                                                              + "meaning for a real kernel; take the real part or "
+                                                              + "amplitude first (gdal_translate -ot Float32 or "
+                                                              + "gdal_calc.py)")
             }
             if t == .int64 || t == .uint64 {
-                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name, reason: "64-bit integers do not fit exactly in the Float64 the convolution computes in")
+                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name,
+                                                      reason: "64-bit integers do not fit exactly in the Float64 the "
+                                                              + "convolution computes in")
             }
             if filtered && info.4 { throw EngineError.paletteBand(path: path, band: b) }
             if b == 1 { block = info.5 }

@@ -25,7 +25,10 @@ public enum KernelPreset {
         let name = parts[0].lowercased()
         let argument = parts.count > 1 ? parts[1] : nil
         func noArgument() throws(KernelError) {
-            if let argument { throw .badPresetArgument(preset: name, argument: argument, expected: "expected (this preset takes no argument)") }
+            if let argument {
+                throw .badPresetArgument(preset: name, argument: argument,
+                                         expected: "expected (this preset takes no argument)")
+            }
         }
         switch name {
         case "identity": try noArgument(); return try Kernel(rows: [[1]])

@@ -50,7 +50,8 @@ struct MosaicCommand: ParsableCommand {
         let report: MosaicReport
         do {
             guard paths.count >= 2 else { throw EngineError.badOption("mosaic needs at least one PART and OUTPUT") }
-            guard let f = MosaicOptions.Format.allCases.first(where: { $0.rawValue.lowercased() == format.lowercased() }) else {
+            let formats = MosaicOptions.Format.allCases
+            guard let f = formats.first(where: { $0.rawValue.lowercased() == format.lowercased() }) else {
                 throw EngineError.badOption("-of \(format): the mosaic's format is VRT, GTiff or COG")
             }
             if overviews != nil && f != .cog { throw EngineError.badOption("--overviews needs -of COG") }
@@ -78,7 +79,8 @@ struct MosaicCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else if !quiet {
             print("wrote \(report.output) (\(report.format.rawValue), \(report.width)x\(report.height), "
-                  + "\(report.bandCount) band\(report.bandCount == 1 ? "" : "s")) from \(report.parts) parts of run \(report.run)")
+                  + "\(report.bandCount) band\(report.bandCount == 1 ? "" : "s")) "
+                  + "from \(report.parts) parts of run \(report.run)")
         }
     }
 }

@@ -17,7 +17,8 @@ public enum CLI {
         let arg0 = URL(fileURLWithPath: CommandLine.arguments[0])
         candidates.append(arg0.deletingLastPathComponent())
         candidates.append(arg0.deletingLastPathComponent().deletingLastPathComponent())
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug"))
         for dir in candidates {
             let url = dir.appendingPathComponent("geokernel")

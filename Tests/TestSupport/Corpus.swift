@@ -13,7 +13,8 @@ public enum Corpus {
         if let env = ProcessInfo.processInfo.environment["GEOKERNEL_CORPUS"] {
             return URL(fileURLWithPath: env)
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dir = root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
         return FileManager.default.fileExists(atPath: dir.appendingPathComponent("MANIFEST.md").path) ? dir : nil
     }()
