@@ -25,7 +25,7 @@ let package = Package(
             pkgConfig: "gdal",
             providers: [.apt(["libgdal-dev"])]
         ),
-        .target(name: "GDALKit", dependencies: ["CGDAL"], swiftSettings: settings),
+        .target(name: "GDALKit", dependencies: ["CGDAL", "RasterTiling"], swiftSettings: settings),
 
         // MARK: - Pure Swift: geometry of tiles, and the kernels
         .target(name: "RasterTiling", swiftSettings: settings),
@@ -72,7 +72,9 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: settings
         ),
-        .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "GDALKitTests", dependencies: ["GDALKit", "RasterTiling", "TestSupport"], swiftSettings: settings
+        ),
         .testTarget(
             name: "BlockOutputTests",
             dependencies: ["BlockOutput", "GDALKit", "RasterTiling", "TestSupport"],

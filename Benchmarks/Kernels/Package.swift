@@ -11,6 +11,7 @@ let package = Package(
         .target(name: "RasterTiling", swiftSettings: settings),
         .target(name: "CKernels"),
         .target(name: "RasterKernels", dependencies: ["RasterTiling", "CKernels"], swiftSettings: settings),
-        .executableTarget(name: "KernelBench", dependencies: ["RasterKernels", "RasterTiling"], swiftSettings: settings),
+        .executableTarget(name: "KernelBench", dependencies: ["RasterKernels", "RasterTiling"],
+                          swiftSettings: settings),
     ]
 )

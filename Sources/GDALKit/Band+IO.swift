@@ -1,4 +1,5 @@
 import CGDAL
+import RasterTiling
 
 /// Memory layout of a caller-owned buffer for a windowed read or write.
 /// Thread safety: a plain value, `Sendable`.
@@ -17,7 +18,8 @@ public struct BufferLayout: Sendable, Equatable {
     }
 
     /// A layout with explicit spacings in bytes.
-    public init(dataType: RasterDataType, width: Int, height: Int, pixelSpacing: Int, lineSpacing: Int, bandSpacing: Int) {
+    public init(dataType: RasterDataType, width: Int, height: Int, pixelSpacing: Int, lineSpacing: Int,
+                bandSpacing: Int) {
         self.dataType = dataType
         self.width = width
         self.height = height
@@ -33,19 +35,6 @@ public struct BufferLayout: Sendable, Equatable {
     }
 }
 
-/// A rectangle of pixels in raster coordinates, as GDAL's RasterIO takes it.
-/// Thread safety: a plain value, `Sendable`.
-public struct PixelRect: Sendable, Equatable, CustomStringConvertible {
-    /// Top-left pixel and size.
-    public var x: Int, y: Int, width: Int, height: Int
-    /// Creates a rectangle; `x`, `y` is the top-left pixel.
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x; self.y = y; self.width = width; self.height = height
-    }
-    /// `WxH+X+Y`, as the error messages name a tile.
-    public var description: String { "\(width)x\(height)+\(x)+\(y)" }
-}
-
 extension Band {
     /// Reads a window into a caller-owned buffer (`GDALRasterIOEx`, `GF_Read`).
     /// - Parameters:
@@ -53,17 +42,18 @@ extension Band {
     ///   - buffer: at least `layout.requiredBytes()` bytes.
     ///   - layout: the buffer's type, size and spacing.
     /// - Throws: `GDALError` with GDAL's message (decode failures, windows out of range).
-    public func read(_ rect: PixelRect, into buffer: UnsafeMutableRawBufferPointer, layout: BufferLayout) throws(GDALError) {
+    public func read(_ rect: Window, into buffer: UnsafeMutableRawBufferPointer,
+                     layout: BufferLayout) throws(GDALError) {
         try io(GF_Read, rect, buffer.baseAddress, buffer.count, layout)
     }
 
     /// Writes a window from a caller-owned buffer (`GDALRasterIOEx`, `GF_Write`).
-    public func write(_ rect: PixelRect, from buffer: UnsafeRawBufferPointer, layout: BufferLayout) throws(GDALError) {
+    public func write(_ rect: Window, from buffer: UnsafeRawBufferPointer, layout: BufferLayout) throws(GDALError) {
         try io(GF_Write, rect, UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, layout)
     }
 
     /// Reads a window into a typed array (convenience over `read(_:into:layout:)`).
-    public func read<T: GDALPixel>(_ rect: PixelRect, as: T.Type = T.self) throws -> [T] {
+    public func read<T: GDALPixel>(_ rect: Window, as: T.Type = T.self) throws -> [T] {
         var out = [T](unsafeUninitializedCapacity: rect.width * rect.height) { _, n in n = rect.width * rect.height }
         let layout = BufferLayout(dataType: T.rasterDataType, width: rect.width, height: rect.height)
         try out.withUnsafeMutableBytes { try read(rect, into: $0, layout: layout) }
@@ -71,13 +61,13 @@ extension Band {
     }
 
     /// Writes a typed array to a window (convenience over `write(_:from:layout:)`).
-    public func write<T: GDALPixel>(_ rect: PixelRect, values: [T]) throws {
+    public func write<T: GDALPixel>(_ rect: Window, values: [T]) throws {
         precondition(values.count == rect.width * rect.height, "values must fill the window")
         let layout = BufferLayout(dataType: T.rasterDataType, width: rect.width, height: rect.height)
         try values.withUnsafeBytes { try write(rect, from: $0, layout: layout) }
     }
 
-    private func io(_ flag: GDALRWFlag, _ rect: PixelRect, _ base: UnsafeMutableRawPointer?, _ count: Int,
+    private func io(_ flag: GDALRWFlag, _ rect: Window, _ base: UnsafeMutableRawPointer?, _ count: Int,
                     _ layout: BufferLayout) throws(GDALError) {
         guard let t = layout.dataType.gdal else {
             throw GDALError(function: "GDALRasterIOEx", message: "buffer type \(layout.dataType.name) is not available")
@@ -111,19 +101,22 @@ extension Dataset {
     ///   - bands: 1-based band indices, in buffer order.
     ///   - rect: the window; `buffer` must hold `layout.requiredBytes(bands:)` bytes.
     /// - Throws: `GDALError` with GDAL's message.
-    public func read(bands: [Int], _ rect: PixelRect, into buffer: UnsafeMutableRawBufferPointer, layout: BufferLayout) throws(GDALError) {
+    public func read(bands: [Int], _ rect: Window, into buffer: UnsafeMutableRawBufferPointer,
+                     layout: BufferLayout) throws(GDALError) {
         try io(GF_Read, bands, rect, buffer.baseAddress, buffer.count, layout)
     }
 
     /// Writes a window of several bands at once from one buffer (`GDALDatasetRasterIOEx`).
-    public func write(bands: [Int], _ rect: PixelRect, from buffer: UnsafeRawBufferPointer, layout: BufferLayout) throws(GDALError) {
+    public func write(bands: [Int], _ rect: Window, from buffer: UnsafeRawBufferPointer,
+                      layout: BufferLayout) throws(GDALError) {
         try io(GF_Write, bands, rect, UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count, layout)
     }
 
-    private func io(_ flag: GDALRWFlag, _ bands: [Int], _ rect: PixelRect, _ base: UnsafeMutableRawPointer?,
+    private func io(_ flag: GDALRWFlag, _ bands: [Int], _ rect: Window, _ base: UnsafeMutableRawPointer?,
                     _ count: Int, _ layout: BufferLayout) throws(GDALError) {
         guard let t = layout.dataType.gdal else {
-            throw GDALError(function: "GDALDatasetRasterIOEx", message: "buffer type \(layout.dataType.name) is not available")
+            throw GDALError(function: "GDALDatasetRasterIOEx",
+                            message: "buffer type \(layout.dataType.name) is not available")
         }
         precondition(count >= layout.requiredBytes(bands: bands.count), "buffer smaller than its layout")
         var map = bands.map { Int32($0) }
@@ -131,7 +124,8 @@ extension Dataset {
             map.withUnsafeMutableBufferPointer { m in
                 GDALDatasetRasterIOEx(handle, flag, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height),
                                       base, Int32(layout.width), Int32(layout.height), t, Int32(m.count), m.baseAddress,
-                                      Int64(layout.pixelSpacing), Int64(layout.lineSpacing), Int64(layout.bandSpacing), nil)
+                                      Int64(layout.pixelSpacing), Int64(layout.lineSpacing), Int64(layout.bandSpacing),
+                                      nil)
             }
         }
     }
@@ -139,10 +133,12 @@ extension Dataset {
 
 extension Band {
     /// GDAL's checksum of a window, the number `gdalinfo -checksum` prints (`GDALChecksumImage`).
-    public func checksum(_ rect: PixelRect) throws(GDALError) -> Int {
+    public func checksum(_ rect: Window) throws(GDALError) -> Int {
         GDALCall.reset()
         let v = GDALChecksumImage(handle, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height))
-        if CPLGetLastErrorType() == CE_Failure { throw GDALCall.lastError("GDALChecksumImage", fallback: "checksum failed") }
+        if CPLGetLastErrorType() == CE_Failure {
+            throw GDALCall.lastError("GDALChecksumImage", fallback: "checksum failed")
+        }
         return Int(v)
     }
 }

@@ -1,4 +1,5 @@
 import CGDAL
+import RasterTiling
 
 /// How GDAL resamples a window read into a buffer of another size (`GDALRIOResampleAlg`).
 /// Thread safety: a plain value, `Sendable`.
@@ -33,7 +34,7 @@ extension Band {
     ///   - resampling: nearest neighbour or average.
     /// - Throws: `GDALError` with GDAL's message (decode failures, windows out of range).
     /// Thread safety: as the band's dataset, one thread at a time.
-    public func read(_ rect: PixelRect, into buffer: UnsafeMutableRawBufferPointer, layout: BufferLayout,
+    public func read(_ rect: Window, into buffer: UnsafeMutableRawBufferPointer, layout: BufferLayout,
                      resampling: Resampling) throws(GDALError) {
         guard let t = layout.dataType.gdal else {
             throw GDALError(function: "GDALRasterIOEx", message: "buffer type \(layout.dataType.name) is not available")
@@ -55,7 +56,7 @@ extension Band {
         let (w, h) = size
         var out = [T](unsafeUninitializedCapacity: width * height) { _, n in n = width * height }
         let layout = BufferLayout(dataType: T.rasterDataType, width: width, height: height)
-        try out.withUnsafeMutableBytes { try read(PixelRect(x: 0, y: 0, width: w, height: h), into: $0, layout: layout,
+        try out.withUnsafeMutableBytes { try read(Window(x: 0, y: 0, width: w, height: h), into: $0, layout: layout,
                                                   resampling: resampling) }
         return out
     }

@@ -75,7 +75,8 @@ public struct Band: ~Copyable {
     /// The colour interpretation's GDAL name, e.g. `Red`, `Alpha`, `Gray`
     /// (`GDALGetRasterColorInterpretation`, `GDALGetColorInterpretationName`).
     public var colorInterpretation: String {
-        GDALGetColorInterpretationName(GDALGetRasterColorInterpretation(handle)).map { String(cString: $0) } ?? "Undefined"
+        GDALGetColorInterpretationName(GDALGetRasterColorInterpretation(handle)).map { String(cString: $0) }
+            ?? "Undefined"
     }
 
     /// Sets the colour interpretation by GDAL name (`GDALSetRasterColorInterpretation`).

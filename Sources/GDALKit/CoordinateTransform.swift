@@ -20,7 +20,8 @@ public struct CoordinateTransform: ~Copyable {
         GDALCall.reset()
         guard let ct = OCTNewCoordinateTransformation(s, t) else {
             OSRDestroySpatialReference(s); OSRDestroySpatialReference(t)
-            throw GDALCall.lastError("OCTNewCoordinateTransformation", fallback: "no transformation from \(from) to \(to)")
+            throw GDALCall.lastError("OCTNewCoordinateTransformation",
+                                     fallback: "no transformation from \(from) to \(to)")
         }
         handle = ct; source = s; target = t
     }
@@ -33,7 +34,8 @@ public struct CoordinateTransform: ~Copyable {
         if OSRSetFromUserInput(srs, text) != OGRERR_NONE {
             OSRDestroySpatialReference(srs)
             let e = GDALCall.lastError("OSRSetFromUserInput", fallback: "unknown CRS '\(text)'")
-            throw GDALError(function: e.function, severity: e.severity, number: e.number, message: "unknown CRS '\(text.prefix(60))': \(e.message)")
+            throw GDALError(function: e.function, severity: e.severity, number: e.number,
+                            message: "unknown CRS '\(text.prefix(60))': \(e.message)")
         }
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
         return srs
@@ -55,7 +57,8 @@ public struct CoordinateTransform: ~Copyable {
             y.withUnsafeMutableBufferPointer { yp in
                 z.withUnsafeMutableBufferPointer { zp in
                     ok.withUnsafeMutableBufferPointer { op in
-                        OCTTransformEx(handle, Int32(xp.count), xp.baseAddress, yp.baseAddress, zp.baseAddress, op.baseAddress)
+                        OCTTransformEx(handle, Int32(xp.count), xp.baseAddress, yp.baseAddress, zp.baseAddress,
+                                       op.baseAddress)
                     }
                 }
             }

@@ -27,7 +27,8 @@ extension Dataset {
     ) throws(GDALError) -> Dataset {
         GDALRuntime.ensureReady()
         guard let t = dataType.gdal else {
-            throw GDALError(function: "GDALCreate", message: "data type \(dataType.name) is not available in GDAL \(GDALRuntime.version)")
+            throw GDALError(function: "GDALCreate",
+                            message: "data type \(dataType.name) is not available in GDAL \(GDALRuntime.version)")
         }
         let drv = try GDALCall.nonNull("GDALGetDriverByName") { GDALGetDriverByName(driver) }
         let h = try GDALCall.nonNull("GDALCreate") {

@@ -35,11 +35,6 @@ extension Dataset {
     /// Number of ground control points (`GDALGetGCPCount`).
     public var gcpCount: Int { Int(GDALGetGCPCount(handle)) }
 
-    /// The GCPs' CRS as WKT (`GDALGetGCPProjection`).
-    public var gcpProjectionWKT: String {
-        GDALGetGCPProjection(handle).map { String(cString: $0) } ?? ""
-    }
-
     /// Copies the ground control points and their CRS from another dataset (`GDALSetGCPs`).
     public func copyGCPs(from source: borrowing Dataset) throws(GDALError) {
         let n = GDALGetGCPCount(source.handle)
@@ -88,7 +83,8 @@ public enum SpatialReference {
         if a == b { return true }
         guard !a.isEmpty, !b.isEmpty else { return false }
         GDALRuntime.ensureReady()
-        guard let sa = OSRNewSpatialReference(a), let sb = OSRNewSpatialReference(b) else { CPLErrorReset(); return false }
+        guard let sa = OSRNewSpatialReference(a),
+              let sb = OSRNewSpatialReference(b) else { CPLErrorReset(); return false }
         defer { OSRDestroySpatialReference(sa); OSRDestroySpatialReference(sb) }
         return OSRIsSame(sa, sb) != 0
     }

@@ -107,7 +107,8 @@ enum CStringList {
     }
 
     /// Builds a list for the duration of `body` (`CSLAddString`, `CSLDestroy`).
-    static func with<R>(_ items: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws -> R) rethrows -> R {
+    static func with<R>(_ items: [String],
+                        _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws -> R) rethrows -> R {
         var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
         for item in items { list = CSLAddString(list, item) }
         defer { CSLDestroy(list) }

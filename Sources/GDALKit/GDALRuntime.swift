@@ -35,11 +35,6 @@ public enum GDALRuntime {
         set { ensureReady(); GDALSetCacheMax64(newValue) }
     }
 
-    /// Reads a GDAL configuration option (`CPLGetConfigOption`), `nil` when unset.
-    public static func configOption(_ key: String) -> String? {
-        CPLGetConfigOption(key, nil).map { String(cString: $0) }
-    }
-
     /// Sets a process-wide GDAL configuration option (`CPLSetConfigOption`).
     public static func setConfigOption(_ key: String, _ value: String?) {
         CPLSetConfigOption(key, value)

@@ -65,8 +65,6 @@ public enum RasterDataType: String, CaseIterable, Sendable, Equatable {
 
     /// Whether the type is complex (the engine refuses these).
     public var isComplex: Bool { [.cint16, .cint32, .cfloat32, .cfloat64].contains(self) }
-    /// Whether the type is a real integer type.
-    public var isInteger: Bool { !isComplex && !isFloatingPoint }
     /// Whether the type is Float32 or Float64.
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
 

@@ -28,6 +28,8 @@ public struct VirtualFile: ~Copyable {
             throw GDALError(function: "VSIFSeekL", message: "cannot seek to \(offset) in \(path)")
         }
         let n = buffer.withUnsafeMutableBytes { VSIFReadL($0.baseAddress, 1, count, handle) }
-        if n != count { throw GDALError(function: "VSIFReadL", message: "read \(n) of \(count) bytes at \(offset) in \(path)") }
+        if n != count {
+            throw GDALError(function: "VSIFReadL", message: "read \(n) of \(count) bytes at \(offset) in \(path)")
+        }
     }
 }

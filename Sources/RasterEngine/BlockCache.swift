@@ -46,6 +46,7 @@ final class BlockCache: @unchecked Sendable {
     /// (for `TilePlan.chunkIndex(order:stripChunks:)`).
     let stripPixels: Int
     let stripChunks: Int
+    private let grid: BlockGrid
     private let blocksAcross: Int, blocksDown: Int
     private let entryBytes: Int
     /// Whether every band is stored in the read type, so `GDALReadBlock` gives it directly.
@@ -54,34 +55,26 @@ final class BlockCache: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let published = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var entries: [Int: Entry] = [:]
-    /// Pixel buffers of freed blocks, reused for the next ones: a block is 128 KiB for a
-    /// 256² UInt16 tile, which malloc serves with mmap and munmap (page faults every time).
-    private var spare: [UnsafeMutableRawPointer] = []
-    /// Where block buffers are carved from: huge-page mappings (`HugePageMemory`) of several
-    /// blocks each, so filling the cache is a few dozen page faults rather than thousands.
-    private var slabs: [UnsafeMutableRawBufferPointer] = []
-    private var slabUsed = 0
+    /// The blocks' pixel buffers.
+    private let pool: BlockPool
     private var tick = 0
     private var decodes = 0
     private var needed: [UInt64]
-    /// Per block, the chunks not yet finished whose window covers it.
-    private var users: [Int32]
-    /// Per block, the first strip that reads it and how many of that strip's chunks still
-    /// will: when they are done the block is freed even if a later strip needs it (it is
-    /// decoded again there), so strip boundaries are not held for the raster's whole height.
-    private var firstStrip: [Int32], firstStripUsers: [Int32]
-    private let chunksAcross: Int
-    private let columnBlocks: [[Int]], rowBlocks: [[Int]]
+    /// Which chunks still need each block.
+    private var demand: BlockDemand
 
     /// - Parameters:
     ///   - plan: the chunks, whose windows with `halo` under `edge` decide which blocks
     ///     each chunk reads.
     ///   - budget: the bytes of decoded blocks to aim for (`GEOKERNEL_BLOCK_CACHE_MB`).
-    init(layout: RasterLayout, plan: TilePlan, halo: Halo, edge: EdgeMode, budget: Int = BlockCache.defaultBudgetBytes) {
+    init(layout: RasterLayout, plan: TilePlan, halo: Halo, edge: EdgeMode,
+         budget: Int = BlockCache.defaultBudgetBytes) {
         self.layout = layout
         blockWidth = layout.blockWidth
         blockHeight = layout.blockHeight
-        let grid = BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: layout.width, height: layout.height)
+        let grid = BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight,
+                             width: layout.width, height: layout.height)
+        self.grid = grid
         blocksAcross = grid.blocksAcross
         blocksDown = grid.blocksDown
         entryBytes = layout.bandCount * blockWidth * blockHeight * layout.readType.byteSize
@@ -89,30 +82,9 @@ final class BlockCache: @unchecked Sendable {
         let stripBlocks = max(1, budget / max(1, rowsKept * entryBytes) - 2)
         stripPixels = stripBlocks * blockWidth
         capacity = max(2 * budget, 4 * rowsKept * entryBytes)
-        chunksAcross = plan.chunksAcross
-        columnBlocks = (0..<plan.chunksAcross).map { cx in
-            BlockCache.blocks(from: plan.raster.x + cx * plan.chunkWidth - halo.left, length: plan.chunkWidth + halo.left + halo.right,
-                              count: layout.width, edge: edge, blockSize: layout.blockWidth)
-        }
-        rowBlocks = (0..<plan.chunksDown).map { cy in
-            BlockCache.blocks(from: plan.raster.y + cy * plan.chunkHeight - halo.top, length: plan.chunkHeight + halo.top + halo.bottom,
-                              count: layout.height, edge: edge, blockSize: layout.blockHeight)
-        }
         stripChunks = max(1, stripPixels / plan.chunkWidth)
-        users = [Int32](repeating: 0, count: blocksAcross * blocksDown)
-        firstStrip = [Int32](repeating: Int32.max, count: blocksAcross * blocksDown)
-        firstStripUsers = users
-        for i in 0..<plan.chunkCount {
-            let strip = Int32(i % chunksAcross / stripChunks)
-            for by in rowBlocks[i / chunksAcross] {
-                for bx in columnBlocks[i % chunksAcross] {
-                    let key = by * blocksAcross + bx
-                    users[key] += 1
-                    if strip < firstStrip[key] { firstStrip[key] = strip; firstStripUsers[key] = 0 }
-                    if strip == firstStrip[key] { firstStripUsers[key] += 1 }
-                }
-            }
-        }
+        demand = BlockDemand(plan: plan, grid: grid, halo: halo, edge: edge, stripChunks: stripChunks)
+        pool = BlockPool(bytes: entryBytes)
         nativeBlocks = layout.bandTypes.allSatisfy { $0.storageType == layout.readType.storageType }
         needed = [UInt64](repeating: 0, count: (blocksAcross * blocksDown + 63) / 64)
         pthread_mutex_init(mutex, nil)
@@ -122,36 +94,14 @@ final class BlockCache: @unchecked Sendable {
     /// Drops block `key` and keeps its buffer for reuse. Called with the mutex held.
     private func remove(_ key: Int) {
         guard let e = entries.removeValue(forKey: key) else { return }
-        spare.append(e.pixels)
-    }
-
-    /// A new block buffer (the spare list is empty). Called with the mutex held.
-    private func newBuffer() throws(EngineError) -> UnsafeMutableRawPointer {
-        let size = (entryBytes + 63) & ~63
-        if slabs.isEmpty || slabUsed + size > slabs[slabs.count - 1].count {
-            slabs.append(try HugePageMemory.allocateForRun(max(size, HugePageMemory.hugePage)))
-            slabUsed = 0
-        }
-        defer { slabUsed += size }
-        return slabs[slabs.count - 1].baseAddress! + slabUsed
+        pool.giveBack(e.pixels)
     }
 
     deinit {
-        slabs.forEach(HugePageMemory.deallocate)
         pthread_cond_destroy(published)
         pthread_mutex_destroy(mutex)
         published.deallocate()
         mutex.deallocate()
-    }
-
-    /// The block indices (along one axis) that padded positions `from ..< from + length`
-    /// read under `edge`, ascending.
-    static func blocks(from start: Int, length: Int, count: Int, edge: EdgeMode, blockSize: Int) -> [Int] {
-        var seen = [Bool](repeating: false, count: (count + blockSize - 1) / blockSize)
-        for p in start..<(start + length) {
-            if let s = edge.sourceIndex(p, count: count) { seen[s / blockSize] = true }
-        }
-        return seen.indices.filter { seen[$0] }
     }
 
     /// Records that chunk `index` is finished (processed, passed through or resumed): the
@@ -159,17 +109,8 @@ final class BlockCache: @unchecked Sendable {
     func finished(chunk index: Int) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        for by in rowBlocks[index / chunksAcross] {
-            for bx in columnBlocks[index % chunksAcross] {
-                let key = by * blocksAcross + bx
-                users[key] -= 1
-                var done = users[key] <= 0
-                if Int32(index % chunksAcross / stripChunks) == firstStrip[key] {
-                    firstStripUsers[key] -= 1
-                    done = done || firstStripUsers[key] <= 0
-                }
-                if done, let e = entries[key], e.ready, e.readers == 0 { remove(key) }
-            }
+        demand.finish(chunk: index) { key in
+            if let e = entries[key], e.ready, e.readers == 0 { remove(key) }
         }
     }
 
@@ -202,10 +143,12 @@ final class BlockCache: @unchecked Sendable {
         // Blocks another worker is decoding are left for last, so two workers whose halos
         // overlap do not queue behind each other block after block.
         var busy: [(Int, Int)] = []
-        let grid = BlockGrid(blockWidth: blockWidth, blockHeight: blockHeight, width: layout.width, height: layout.height)
         for by in grid.rows(covering: rect) {
             for bx in grid.columns(covering: rect) {
-                guard let entry = try acquire(bx, by, waiting: false, using: input) else { busy.append((bx, by)); continue }
+                guard let entry = try acquire(bx, by, waiting: false, using: input) else {
+                    busy.append((bx, by))
+                    continue
+                }
                 copy(bx, by, from: entry)
                 release(entry)
             }
@@ -242,7 +185,7 @@ final class BlockCache: @unchecked Sendable {
             }
             // Ours to decode: publish a placeholder, decode without the lock, then publish.
             let pixels: UnsafeMutableRawPointer
-            do { pixels = try spare.popLast() ?? newBuffer() } catch {
+            do { pixels = try pool.take() } catch {
                 pthread_mutex_unlock(mutex)
                 throw error
             }
@@ -282,7 +225,8 @@ final class BlockCache: @unchecked Sendable {
     private func evictIfFull() {
         guard entries.count * entryBytes > capacity else { return }
         let keep = capacity * 3 / 4 / max(1, entryBytes)
-        let idle = entries.filter { $0.value.ready && $0.value.readers == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
+        let idle = entries.filter { $0.value.ready && $0.value.readers == 0 }
+            .sorted { $0.value.lastUse < $1.value.lastUse }
         var excess = entries.count - keep
         for (key, _) in idle where excess > 0 {
             remove(key)
@@ -292,19 +236,21 @@ final class BlockCache: @unchecked Sendable {
 
     /// Decodes block (`bx`, `by`) of every band into `pixels`; throws GDAL's error as it is
     /// (the caller names the tile being read).
-    private func decode(_ bx: Int, _ by: Int, into pixels: UnsafeMutableRawPointer, using input: borrowing Dataset) throws {
+    private func decode(_ bx: Int, _ by: Int, into pixels: UnsafeMutableRawPointer,
+                        using input: borrowing Dataset) throws {
         let rs = layout.readType.byteSize, plane = blockWidth * blockHeight * rs
         if nativeBlocks {
             for b in 1...layout.bandCount {
                 try input.withBand(b) { band in
-                    try band.readBlock(x: bx, y: by, into: UnsafeMutableRawBufferPointer(start: pixels + (b - 1) * plane, count: plane))
+                    let block = UnsafeMutableRawBufferPointer(start: pixels + (b - 1) * plane, count: plane)
+                    try band.readBlock(x: bx, y: by, into: block)
                 }
             }
         } else {
             // Bands of different types: GDAL converts them to the read type.
             let w = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
                 .clamped(to: Window(width: layout.width, height: layout.height))
-            try input.read(bands: Array(1...layout.bandCount), PixelRect(w),
+            try input.read(bands: Array(1...layout.bandCount), w,
                            into: UnsafeMutableRawBufferPointer(start: pixels, count: layout.bandCount * plane),
                            layout: BufferLayout(dataType: layout.readType.storageType, width: w.width, height: w.height,
                                                 pixelSpacing: rs, lineSpacing: blockWidth * rs, bandSpacing: plane))

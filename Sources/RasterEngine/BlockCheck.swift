@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import RasterTiling
 
 /// What `geokernel info FILE --check` found: every block of every band (and of GDAL's mask band
 /// when the file has a real one) decoded, or the first that did not, and optionally GDAL's
@@ -65,7 +66,7 @@ public struct BlockCheck: Sendable, Codable {
                     do {
                         try band.readBlock(x: bx, y: by, into: buffer!)
                     } catch {
-                        let rect = PixelRect(x: bx * bw, y: by * bh, width: min(bw, w - bx * bw),
+                        let rect = Window(x: bx * bw, y: by * bh, width: min(bw, w - bx * bw),
                                              height: min(bh, h - by * bh))
                         result.failure = Failure(band: index, mask: mask, blockX: bx, blockY: by,
                                                  pixels: rect.description,
@@ -90,7 +91,7 @@ public struct BlockCheck: Sendable, Codable {
             if !ok { return result }
         }
         if wantChecksums {
-            let rect = PixelRect(x: 0, y: 0, width: ds.width, height: ds.height)
+            let rect = Window(x: 0, y: 0, width: ds.width, height: ds.height)
             for b in 1...max(1, ds.bandCount) where ds.bandCount > 0 {
                 let sum = try gdal(path, "checksumming band \(b)") { try ds.withBand(b) { try $0.checksum(rect) } }
                 result.checksums.append(sum)

@@ -33,7 +33,8 @@ struct Checkpoint: Codable, Equatable {
         self.partialBytes = partialBytes
         var ranges: [[Int]] = []
         for i in done.sorted() {
-            if let last = ranges.last, last[1] == i { ranges[ranges.count - 1][1] = i + 1 } else { ranges.append([i, i + 1]) }
+            if let last = ranges.last,
+               last[1] == i { ranges[ranges.count - 1][1] = i + 1 } else { ranges.append([i, i + 1]) }
         }
         self.done = ranges
     }

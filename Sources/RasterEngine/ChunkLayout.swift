@@ -77,7 +77,8 @@ struct ChunkLayout {
             let h = min(chunk.maxY, (by + 1) * blockHeight) - by * blockHeight
             guard w < blockWidth || h < blockHeight else { continue }
             for b in 0..<bands {
-                (base + b * planeBytes + k * blockBytes).initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
+                (base + b * planeBytes + k * blockBytes).initializeMemory(as: UInt8.self, repeating: 0,
+                                                                          count: blockBytes)
             }
         }
     }

@@ -70,15 +70,18 @@ public struct DatasetSummary: Sendable, Codable {
             crsWKT = ds.projectionWKT
             epsg = ds.epsg
             gcpCount = ds.gcpCount
-            imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) },
+                                        uniquingKeysWith: { a, _ in a })
             var out: [BandSummary] = []
             for b in 0..<bandCount {
                 out.append(try gdal(path, "reading band \(b + 1)") {
                     try ds.withBand(b + 1) { band in
                         let bs = band.blockSize
-                        return BandSummary(band: b + 1, dataType: band.dataTypeName, blockWidth: bs.width, blockHeight: bs.height,
+                        return BandSummary(band: b + 1, dataType: band.dataTypeName, blockWidth: bs.width,
+                                           blockHeight: bs.height,
                                            noData: band.noDataValue, maskFlags: band.maskFlags.description,
-                                           colorInterpretation: band.colorInterpretation, hasColorTable: band.hasColorTable,
+                                           colorInterpretation: band.colorInterpretation,
+                                           hasColorTable: band.hasColorTable,
                                            overviews: band.overviewCount)
                     }
                 })
@@ -94,7 +97,8 @@ public struct DatasetSummary: Sendable, Codable {
 
     /// Human-readable lines, as `geokernel info` prints them.
     public var text: String {
-        var lines = ["File: \(path) (\(driver))", "Size: \(width) x \(height), \(bandCount) band\(bandCount == 1 ? "" : "s")"]
+        var lines = ["File: \(path) (\(driver))",
+                     "Size: \(width) x \(height), \(bandCount) band\(bandCount == 1 ? "" : "s")"]
         if let gt = geoTransform {
             lines.append("Geotransform: \(gt.map { String($0) }.joined(separator: ", "))")
         } else if gcpCount > 0 {
@@ -105,14 +109,17 @@ public struct DatasetSummary: Sendable, Codable {
         let crsName = crsWKT.isEmpty ? "none" : (epsg.map { "EPSG:\($0)" } ?? "custom (WKT: \(crsWKT.prefix(60))…)")
         lines.append("CRS: \(crsName)")
         if let p = partition {
-            lines.append("Partition: \(p.index) of \(p.count) of run \(p.run), pixels \(p.window.width)x\(p.window.height)"
+            lines.append("Partition: \(p.index) of \(p.count) of run \(p.run), pixels "
+                         + "\(p.window.width)x\(p.window.height)"
                          + "+\(p.window.x)+\(p.window.y) of the full raster")
         }
         if !imageStructure.isEmpty {
-            lines.append("Structure: " + imageStructure.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            let items = imageStructure.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            lines.append("Structure: " + items.joined(separator: " "))
         }
         for b in bands {
-            var l = "Band \(b.band): \(b.dataType), block \(b.blockWidth)x\(b.blockHeight), nodata \(b.noData.map { String($0) } ?? "none")"
+            let noData = b.noData.map { String($0) } ?? "none"
+            var l = "Band \(b.band): \(b.dataType), block \(b.blockWidth)x\(b.blockHeight), nodata \(noData)"
             l += ", mask \(b.maskFlags), colour \(b.colorInterpretation)"
             if b.hasColorTable { l += ", palette" }
             if b.overviews > 0 { l += ", \(b.overviews) overview\(b.overviews == 1 ? "" : "s")" }

@@ -73,7 +73,9 @@ extension Engine {
         if options.noInputCopy { return "--no-input-copy" }
         if options.format != .gtiff { return "the output format is \(options.format.rawValue)" }
         if !options.creationOptions.isEmpty { return "-co was given" }
-        if layout.bandTypes.contains(where: { $0 != profile.dataType }) { return "the output type differs from the input's" }
+        if layout.bandTypes.contains(where: { $0 != profile.dataType }) {
+            return "the output type differs from the input's"
+        }
         if input.driverName != "GTiff" { return "the input is not a GeoTIFF" }
         if options.input.hasPrefix("/vsi") { return "the input is a GDAL virtual file" }
         if input.fileList.count != 1 { return "the input has sidecar files" }
@@ -81,15 +83,21 @@ extension Engine {
         let compression = (layout.imageStructure["COMPRESSION"] ?? "NONE").uppercased()
         if !copyableCompressions.contains(compression) { return "the input's compression is \(compression)" }
         if layout.imageStructure["NBITS"] != nil { return "the input has NBITS" }
-        if layout.imageStructure["LAYOUT"]?.uppercased() == "COG" { return "the input is a COG (rewriting blocks would break its layout)" }
+        if layout.imageStructure["LAYOUT"]?.uppercased() == "COG" {
+            return "the input is a COG (rewriting blocks would break its layout)"
+        }
         if (try? input.withBand(1) { $0.overviewCount }) ?? 1 > 0 { return "the input has overviews" }
         if layout.maskFlags.contains(where: { $0 == .perDataset }) { return "the input has a mask band" }
         var st = stat()
-        guard stat(options.input, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return "the input is not a regular file" }
+        guard stat(options.input, &st) == 0,
+              (st.st_mode & S_IFMT) == S_IFREG else { return "the input is not a regular file" }
         // A classic TIFF must not pass 4 GiB when rewritten blocks that grow are appended.
         if compression != "NONE" && !isBigTIFF(options.input) {
-            let worst = Double(st.st_size) + Double(layout.width * layout.height * layout.bandCount * profile.dataType.byteSize) * 1.01
-            if worst + Double(16 << 20) >= Double(UInt64(1) << 32) { return "the input is a classic TIFF that could pass 4 GiB" }
+            let worst = Double(st.st_size)
+                + Double(layout.width * layout.height * layout.bandCount * profile.dataType.byteSize) * 1.01
+            if worst + Double(16 << 20) >= Double(UInt64(1) << 32) {
+                return "the input is a classic TIFF that could pass 4 GiB"
+            }
         }
         return nil
     }

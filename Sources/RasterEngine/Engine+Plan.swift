@@ -113,7 +113,7 @@ extension Engine {
         let padded = tile.padded(by: h).area
         let chunkBytes = plan.chunkWidth * plan.chunkHeight * layout.bandCount * os
         let perWorker = padded * (8 + 8 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1)
-            + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes
+            + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes + run.operation.workspaceBytes(tile: tile)
         let writes = run.blockWrites
         // Staging: the worker's own through GDAL; the write queue's pool (a buffer per worker plus the lanes) in place.
         let staging = Engine.stagingBound(writes, threads: threads, chunkBytes: chunkBytes, layout: layout)

@@ -43,6 +43,8 @@ extension Engine {
         var width: Int, height: Int
         var passThrough: PassThrough
         var chunksResumed: Int
+        /// The selection sources, as the report lists them.
+        var selectionSources: [String]
     }
 
     /// Writes the quick look of a finished run: fills the cells no worker recorded when that
@@ -70,7 +72,7 @@ extension Engine {
             canvas.fill(input: values, output: output, valid: valid)
         }
         let s = report.stats
-        var text = provenance(options, request: request, bands: canvas.bands)
+        var text = provenance(options, selection: report.selectionSources, request: request, bands: canvas.bands)
         text += [("OUTPUT", options.output),
                  ("PIXELS_SELECTED", "\(s.pixelsSelected) of \(report.width * report.height)"),
                  ("TILES", "\(s.tilesTotal) in all, \(s.tilesConvolved) convolved, \(s.tilesSkipped) skipped"),
@@ -81,8 +83,9 @@ extension Engine {
 
     // MARK: - Shared
 
-    /// The provenance every quick look carries: command, version, method and kernel, selection, bands.
-    static func provenance(_ options: ApplyOptions, request: PreviewRequest,
+    /// The provenance every quick look carries: command, version, method and kernel, the
+    /// selection (`selection`: the sources as `Selection` names them), bands.
+    static func provenance(_ options: ApplyOptions, selection sources: [String], request: PreviewRequest,
                            bands: [Int]) -> [(key: String, value: String)] {
         var method = options.operationSummary
         if let k = options.kernel, options.method == .convolve {
@@ -96,15 +99,6 @@ extension Engine {
             method = "convolution, kernel \(k.width)x\(k.height), sum \(String(format: "%g", k.sum))"
                 + "\(k.isSeparable ? ", separable" : "")\(weights)"
         }
-        var sources: [String] = []
-        if let m = options.mask { sources.append("mask \(m) band \(options.maskBand)") }
-        if let p = options.polygons { sources.append("polygons \(p)") }
-        if options.whereExpression != nil { sources.append("where") }
-        if let b = options.bbox {
-            let crs = options.bboxCRS.map { " (\($0))" } ?? ""
-            sources.append("bbox \(b.map { String($0) }.joined(separator: ","))" + crs)
-        }
-        if options.invertMask { sources.append("inverted") }
         return [("COMMAND", request.commandLine),
                 ("VERSION", "geokernel \(request.version), GDAL \(GDALRuntime.version)"),
                 ("INPUT", options.input),
@@ -143,7 +137,7 @@ extension Engine {
         let temporary = request.path + ".geokernel-tmp-\(getpid()).png"
         do {
             let ds = try Dataset.inMemory(width: image.width, height: image.height, bandCount: 4, dataType: .byte)
-            let rect = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
+            let rect = Window(x: 0, y: 0, width: image.width, height: image.height)
             let layout = BufferLayout(dataType: .byte, width: image.width, height: image.height)
             try image.pixels.withUnsafeBytes { try ds.write(bands: [1, 2, 3, 4], rect, from: $0, layout: layout) }
             for (b, name) in ["Red", "Green", "Blue", "Alpha"].enumerated() {

@@ -29,8 +29,8 @@ extension Engine {
         var samples = SamplePlanes(width: grid.width, height: grid.height, bands: bands.count,
                                    withOutput: output != nil)
         (samples.input, samples.inputValid) = try PreviewSampling.bands(input, bands, grid: grid, path: options.input)
-        samples.selected = try PreviewSampling.selection(options, selection, input: input, grid: grid)
-        var text = provenance(options, request: request, bands: bands)
+        samples.selected = try PreviewSampling.selection(selection, input: input, grid: grid)
+        var text = provenance(options, selection: selection.combinedSummaries, request: request, bands: bands)
         text.removeAll { $0.key == "METHOD" }
         if let output {
             let out = try gdal(output, "opening") { try Dataset.open(output) }

@@ -168,7 +168,8 @@ public enum Engine {
         // The quick look is drawn while the output is closed and made durable, unless it must
         // read the finished output (chunks of an earlier run to fill).
         let facts = PreviewFacts(stats: ledger.stats, width: run.region.width, height: run.region.height,
-                                 passThrough: run.passThrough.asWritten(by: sink.writes), chunksResumed: done.count)
+                                 passThrough: run.passThrough.asWritten(by: sink.writes), chunksResumed: done.count,
+                                 selectionSources: run.selection.summaries)
         var look: PreviewJob? = nil
         if let canvas, let request = options.preview, done.isEmpty {
             look = PreviewJob.start(canvas, options, request: request, facts: facts)
@@ -188,7 +189,7 @@ public enum Engine {
         var checksums: [Int] = []
         if options.checksums {
             let written = try gdal(options.output, "reopening for checksums") { try Dataset.open(options.output) }
-            let rect = PixelRect(x: 0, y: 0, width: run.region.width, height: run.region.height)
+            let rect = Window(x: 0, y: 0, width: run.region.width, height: run.region.height)
             checksums = try (1...layout.bandCount).map { b in
                 try gdal(options.output, "checksumming band \(b)") { try written.withBand(b) { try $0.checksum(rect) } }
             }

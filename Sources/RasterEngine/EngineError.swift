@@ -39,11 +39,15 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .unsupportedDataType(path, band, type, reason):
             return "\(path): band \(band) is \(type), which cannot be convolved: \(reason)"
         case let .paletteBand(path, band):
-            return "\(path): band \(band) is a palette (colour table) band: its values are class indices, and convolving indices makes no sense; pick other bands with --bands or expand the palette first (gdal_translate -expand rgb)"
+            return "\(path): band \(band) is a palette (colour table) band: its values are class indices, and "
+                   + "convolving indices makes no sense; pick other bands with --bands or expand the palette first "
+                   + "(gdal_translate -expand rgb)"
         case let .badBandList(reason): return "--bands: \(reason)"
         case let .unknownDataType(name):
-            return "unknown data type '\(KernelError.quoted(name))' for -ot (known: Byte, Int8, UInt16, Int16, UInt32, Int32, Float32, Float64)"
-        case let .outputIsInput(output, input): return "output \(output) is the same file as \(input); refusing to overwrite an input"
+            return "unknown data type '\(KernelError.quoted(name))' for -ot (known: Byte, Int8, UInt16, Int16, "
+                   + "UInt32, Int32, Float32, Float64)"
+        case let .outputIsInput(output, input):
+            return "output \(output) is the same file as \(input); refusing to overwrite an input"
         case let .outputExists(path): return "output \(path) already exists; pass --overwrite to replace it"
         case let .outputFolder(path, reason): return "cannot write output in \(path): \(reason)"
         case let .fileSystem(path, context, reason): return "\(path): \(context): \(reason)"

@@ -64,7 +64,10 @@ enum FileCopy {
                 if errno == EINTR { continue }
                 throw failure(target, "copying \(source)")
             }
-            if n == 0 { throw .fileSystem(path: source, context: "copying", reason: "the file ended at \(copied) of \(size) bytes (is it being written?)") }
+            if n == 0 {
+                throw .fileSystem(path: source, context: "copying",
+                                  reason: "the file ended at \(copied) of \(size) bytes (is it being written?)")
+            }
             copied += n
         }
         return try finish(copied)
@@ -89,7 +92,9 @@ final class BackgroundCopy: Sendable {
         let thread = Thread { [outcome, stopper, done] in
             var failure: EngineError? = nil
             do throws(EngineError) {
-                try FileCopy.copy(source, to: target) { stopper.cancelledBy != 0 ? stopper.cancelledBy : cancellation.cancelledBy }
+                try FileCopy.copy(source, to: target) {
+                    stopper.cancelledBy != 0 ? stopper.cancelledBy : cancellation.cancelledBy
+                }
             } catch {
                 failure = error
             }

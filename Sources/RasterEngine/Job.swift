@@ -62,7 +62,9 @@ public struct RunStats: Sendable, Equatable {
         pixelsSelected += o.pixelsSelected; pixelsFiltered += o.pixelsFiltered; pixelsChanged += o.pixelsChanged
         bytesRead += o.bytesRead; blocksWritten += o.blocksWritten
         secondsRead += o.secondsRead; secondsCompute += o.secondsCompute; secondsWrite += o.secondsWrite
-        if pixelsClamped.count < o.pixelsClamped.count { pixelsClamped += Array(repeating: 0, count: o.pixelsClamped.count - pixelsClamped.count) }
+        if pixelsClamped.count < o.pixelsClamped.count {
+            pixelsClamped += Array(repeating: 0, count: o.pixelsClamped.count - pixelsClamped.count)
+        }
         for i in o.pixelsClamped.indices { pixelsClamped[i] += o.pixelsClamped[i] }
     }
 }

@@ -25,7 +25,9 @@ public enum KernelSource {
                     return try sized.resolve(on: nil).kernel   // box:5px
                 }
                 if KernelPreset.looksLikePreset(trimmed) { return try KernelPreset.kernel(trimmed) }
-                throw EngineError.kernelFile(path: spec, reason: "no such file, and not a preset (\(KernelPreset.names.joined(separator: ", "))) or a matrix such as 0,-1,0;-1,5,-1;0,-1,0")
+                let presets = KernelPreset.names.joined(separator: ", ")
+                throw EngineError.kernelFile(path: spec, reason: "no such file, and not a preset (\(presets))"
+                                                 + " or a matrix such as 0,-1,0;-1,5,-1;0,-1,0")
             }
             return try Kernel(parsingInline: trimmed)
         } catch let e as KernelError {
@@ -67,7 +69,9 @@ public enum KernelSource {
         }
         defer { try? h.close() }
         let data = (try? h.read(upToCount: maximumFileBytes + 1)) ?? Data()
-        if data.count > maximumFileBytes { throw .kernelFile(path: path, reason: "is larger than \(maximumFileBytes >> 20) MiB") }
+        if data.count > maximumFileBytes {
+            throw .kernelFile(path: path, reason: "is larger than \(maximumFileBytes >> 20) MiB")
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .kernelFile(path: path, reason: "is not UTF-8 text")
         }

@@ -1,10 +1,6 @@
 import GDALKit
 import RasterTiling
 
-extension PixelRect {
-    init(_ w: Window) { self.init(x: w.x, y: w.y, width: w.width, height: w.height) }
-}
-
 /// One worker's read clock and byte count for the chunk under way.
 /// Thread safety: owned by one worker thread.
 final class Meter {

@@ -37,7 +37,8 @@ struct OutputFile {
             temporaryPath = folderURL.appendingPathComponent("\(url.lastPathComponent).geokernel-partial.tif").path
             checkpointPath = temporaryPath + ".json"
         } else {
-            temporaryPath = folderURL.appendingPathComponent("\(url.lastPathComponent).geokernel-tmp-\(getpid()).tif").path
+            let name = "\(url.lastPathComponent).geokernel-tmp-\(getpid()).tif"
+            temporaryPath = folderURL.appendingPathComponent(name).path
             checkpointPath = nil
         }
     }

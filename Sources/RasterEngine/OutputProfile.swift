@@ -8,7 +8,8 @@ struct OutputProfile: Sendable, Equatable {
 
     /// Compressions that decode to exactly what was encoded. LERC is lossless when written
     /// with its default MAX_Z_ERROR=0, which is how the engine writes it.
-    static let losslessCompressions: Set<String> = ["NONE", "LZW", "DEFLATE", "PACKBITS", "ZSTD", "LZMA", "LERC", "LERC_DEFLATE", "LERC_ZSTD"]
+    static let losslessCompressions: Set<String> = ["NONE", "LZW", "DEFLATE", "PACKBITS", "ZSTD", "LZMA", "LERC",
+                                                    "LERC_DEFLATE", "LERC_ZSTD"]
     static let predictorCompressions: Set<String> = ["LZW", "DEFLATE", "ZSTD", "LZMA"]
 
     /// The profile a run recorded (a partition's tag), as it was.
@@ -37,12 +38,14 @@ struct OutputProfile: Sendable, Equatable {
         // runs beside the workers instead of behind a lock (DEFLATE 16384², full mask 3×3:
         // 6.3 s → 5.3 s). It does not change the pixels.
         if compression != "NONE" { opts.append(("NUM_THREADS", "ALL_CPUS")) }
-        if layout.bandCount > 1, let interleave = layout.imageStructure["INTERLEAVE"], interleave == "PIXEL" || interleave == "BAND" {
+        if layout.bandCount > 1, let interleave = layout.imageStructure["INTERLEAVE"],
+           interleave == "PIXEL" || interleave == "BAND" {
             opts.append(("INTERLEAVE", interleave))
         }
         // BigTIFF when the output could pass 4 GiB, compressed or not: GTiff's IF_NEEDED only
         // looks at the uncompressed size, and IF_SAFER guesses for compressed output.
-        let estimate = Double(layout.width) * Double(layout.height) * Double(layout.bandCount) * Double(dataType.byteSize)
+        let estimate = Double(layout.width) * Double(layout.height)
+            * Double(layout.bandCount) * Double(dataType.byteSize)
         opts.append(("BIGTIFF", estimate * 1.01 + Double(16 << 20) >= Double(UInt64(1) << 32) ? "YES" : "NO"))
         if dataType == .int8 && dataType.storageType == .byte { opts.append(("PIXELTYPE", "SIGNEDBYTE")) }
         // User options win, key by key (case-insensitive), in the order given.
@@ -54,7 +57,8 @@ struct OutputProfile: Sendable, Equatable {
 
     /// The value of a creation option as it will be used (user's or default), upper-cased.
     func option(_ key: String) -> String? {
-        creationOptions.last { OutputProfile.key(of: $0) == key }.map { String($0.split(separator: "=", maxSplits: 1).last ?? "").uppercased() }
+        creationOptions.last { OutputProfile.key(of: $0) == key }
+            .map { String($0.split(separator: "=", maxSplits: 1).last ?? "").uppercased() }
     }
 
     /// The COG driver's creation options for the final copy: the same compression, predictor,

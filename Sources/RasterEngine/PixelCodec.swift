@@ -6,7 +6,8 @@ import RasterKernels
 /// is a plain typed loop the compiler vectorizes. Thread safety: stateless.
 enum PixelCodec {
     /// Decodes `count` pixels of `type` at `src` into `dst`.
-    static func decode(_ type: RasterDataType, _ src: UnsafeRawPointer, count: Int, into dst: UnsafeMutablePointer<Double>) {
+    static func decode(_ type: RasterDataType, _ src: UnsafeRawPointer, count: Int,
+                       into dst: UnsafeMutablePointer<Double>) {
         switch type {
         case .byte: decode(src, UInt8.self, count, dst)
         case .int8: decode(src, Int8.self, count, dst)
@@ -15,18 +16,19 @@ enum PixelCodec {
         case .uint32: decode(src, UInt32.self, count, dst)
         case .int32: decode(src, Int32.self, count, dst)
         case .float32:
-            let s = src.assumingMemoryBound(to: Float.self)
-            for i in 0..<count { dst[i] = Double(s[i]) }
+            RawSamples(src, count: count).withElements(Float.self) { s in for i in 0..<count { dst[i] = Double(s[i]) } }
         case .float64: UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: count * 8)
         default: preconditionFailure("64-bit integers and complex types never reach the codec")
         }
     }
 
-    private static func decode<T: FixedWidthInteger>(_ src: UnsafeRawPointer, _: T.Type, _ count: Int, _ dst: UnsafeMutablePointer<Double>) {
-        let s = src.assumingMemoryBound(to: T.self)
+    private static func decode<T: FixedWidthInteger>(_ src: UnsafeRawPointer, _: T.Type, _ count: Int,
+                                                     _ dst: UnsafeMutablePointer<Double>) {
         // Through Int64: generic `Double(T)` and `T(Double)` take the stdlib's slow bit-by-bit
         // path; the concrete Int64 conversions are single instructions.
-        for i in 0..<count { dst[i] = Double(Int64(truncatingIfNeeded: s[i])) }
+        RawSamples(src, count: count).withElements(T.self) { s in
+            for i in 0..<count { dst[i] = Double(Int64(truncatingIfNeeded: s[i])) }
+        }
     }
 
     /// Whether every value of `source` is stored exactly in `target` (a widening: no rounding,
@@ -37,14 +39,15 @@ enum PixelCodec {
         case .float64: return isInt(source) || source == .float32
         case .float32: return isInt(source) && source.byteSize <= 2
         default:
-            return isInt(target) && isInt(source) && source.minimum >= target.minimum && source.maximum <= target.maximum
+            return isInt(target) && isInt(source)
+                && source.minimum >= target.minimum && source.maximum <= target.maximum
         }
     }
 
     /// Converts `count` pixels of `source` at `src` into `target` at `dst`, for pairs
     /// `isExactWidening` accepts: the values `decode` then `encode` would store, in one pass.
-    static func convertExactly(_ source: RasterDataType, _ src: UnsafeRawPointer, count: Int, to target: RasterDataType,
-                               into dst: UnsafeMutableRawPointer) {
+    static func convertExactly(_ source: RasterDataType, _ src: UnsafeRawPointer, count: Int,
+                               to target: RasterDataType, into dst: UnsafeMutableRawPointer) {
         precondition(isExactWidening(source, to: target))
         switch source {
         case .byte: widen(src, UInt8.self, count, target, dst)
@@ -54,31 +57,39 @@ enum PixelCodec {
         case .uint32: widen(src, UInt32.self, count, target, dst)
         case .int32: widen(src, Int32.self, count, target, dst)
         default:   // Float32 to Float64
-            let s = src.assumingMemoryBound(to: Float.self), d = dst.assumingMemoryBound(to: Double.self)
-            for i in 0..<count { d[i] = Double(s[i]) }
+            RawSamples(src, count: count).withElements(Float.self) { s in
+                MutableRawSamples(dst, count: count).withElements(Double.self) { d in
+                    for i in 0..<count { d[i] = Double(s[i]) }
+                }
+            }
         }
     }
 
-    private static func widen<S: FixedWidthInteger>(_ src: UnsafeRawPointer, _: S.Type, _ count: Int, _ target: RasterDataType,
-                                                    _ dst: UnsafeMutableRawPointer) {
-        let s = src.assumingMemoryBound(to: S.self)
-        func ints<D: FixedWidthInteger>(_: D.Type) {
-            let d = dst.assumingMemoryBound(to: D.self)
-            for i in 0..<count { d[i] = D(truncatingIfNeeded: Int64(truncatingIfNeeded: s[i])) }
-        }
-        switch target {
-        case .float32:
-            let d = dst.assumingMemoryBound(to: Float.self)
-            for i in 0..<count { d[i] = Float(Int32(truncatingIfNeeded: s[i])) }
-        case .float64:
-            let d = dst.assumingMemoryBound(to: Double.self)
-            for i in 0..<count { d[i] = Double(Int64(truncatingIfNeeded: s[i])) }
-        case .byte: ints(UInt8.self)
-        case .int8: ints(Int8.self)
-        case .uint16: ints(UInt16.self)
-        case .int16: ints(Int16.self)
-        case .uint32: ints(UInt32.self)
-        default: ints(Int32.self)
+    private static func widen<S: FixedWidthInteger>(_ src: UnsafeRawPointer, _: S.Type, _ count: Int,
+                                                    _ target: RasterDataType, _ dst: UnsafeMutableRawPointer) {
+        RawSamples(src, count: count).withElements(S.self) { s in
+            let out = MutableRawSamples(dst, count: count)
+            func ints<D: FixedWidthInteger>(_: D.Type) {
+                out.withElements(D.self) { d in
+                    for i in 0..<count { d[i] = D(truncatingIfNeeded: Int64(truncatingIfNeeded: s[i])) }
+                }
+            }
+            switch target {
+            case .float32:
+                out.withElements(Float.self) { d in
+                    for i in 0..<count { d[i] = Float(Int32(truncatingIfNeeded: s[i])) }
+                }
+            case .float64:
+                out.withElements(Double.self) { d in
+                    for i in 0..<count { d[i] = Double(Int64(truncatingIfNeeded: s[i])) }
+                }
+            case .byte: ints(UInt8.self)
+            case .int8: ints(Int8.self)
+            case .uint16: ints(UInt16.self)
+            case .int16: ints(Int16.self)
+            case .uint32: ints(UInt32.self)
+            default: ints(Int32.self)
+            }
         }
     }
 
@@ -96,8 +107,11 @@ enum PixelCodec {
 
     private static func keep<T: FixedWidthInteger>(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _: T.Type,
                                                    _ chosen: UnsafePointer<UInt8>, _ count: Int) {
-        let d = dst.assumingMemoryBound(to: T.self), s = src.assumingMemoryBound(to: T.self)
-        for x in 0..<count { d[x] = chosen[x] != 0 ? d[x] : s[x] }
+        MutableRawSamples(dst, count: count).withElements(T.self) { d in
+            RawSamples(src, count: count).withElements(T.self) { s in
+                for x in 0..<count { d[x] = chosen[x] != 0 ? d[x] : s[x] }
+            }
+        }
     }
 
     /// Encodes `count` values into `type` at `dst`: integers round half to even and clamp;
@@ -109,8 +123,9 @@ enum PixelCodec {
             dst.copyMemory(from: src, byteCount: count * 8)
             return 0
         case .float32:
-            let d = dst.assumingMemoryBound(to: Float.self)
-            for i in 0..<count { d[i] = Float(src[i]) }
+            MutableRawSamples(dst, count: count).withElements(Float.self) { d in
+                for i in 0..<count { d[i] = Float(src[i]) }
+            }
             return 0
         case .byte: return encode(src, count, UInt8.self, nanValue, dst)
         case .int8: return encode(src, count, Int8.self, nanValue, dst)
@@ -124,22 +139,23 @@ enum PixelCodec {
 
     private static func encode<T: FixedWidthInteger>(_ src: UnsafePointer<Double>, _ count: Int, _: T.Type,
                                                      _ nanValue: Double, _ dst: UnsafeMutableRawPointer) -> Int {
-        let d = dst.assumingMemoryBound(to: T.self)
         let lo = Double(T.min), hi = Double(T.max)
         let nan = max(lo, min(hi, nanValue))
         // Adding and subtracting 1.5 * 2^52 rounds half to even in IEEE arithmetic for
         // |v| < 2^51: the same result as `rounded(.toNearestOrEven)`, without a libm call
         // (baseline x86-64 has no SSE4.1 round instruction).
         let magic = 6_755_399_441_055_744.0
-        var clamped = 0
-        for i in 0..<count {
-            let v = src[i]
-            var r = abs(v) < 2_251_799_813_685_248.0 ? (v + magic) - magic : v
-            if r < lo { r = lo; clamped += 1 } else if r > hi { r = hi; clamped += 1 }
-            if r != r { r = nan }
-            d[i] = T(truncatingIfNeeded: Int64(r))
+        return MutableRawSamples(dst, count: count).withElements(T.self) { d in
+            var clamped = 0
+            for i in 0..<count {
+                let v = src[i]
+                var r = abs(v) < 2_251_799_813_685_248.0 ? (v + magic) - magic : v
+                if r < lo { r = lo; clamped += 1 } else if r > hi { r = hi; clamped += 1 }
+                if r != r { r = nan }
+                d[i] = T(truncatingIfNeeded: Int64(r))
+            }
+            return clamped
         }
-        return clamped
     }
 
     /// Copies `count` elements of `elementSize` bytes from `src` to every `stride` bytes of
@@ -148,15 +164,17 @@ enum PixelCodec {
     static func scatter(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, count: Int, elementSize: Int,
                         stride: Int) {
         func run<T>(_: T.Type) {
-            let s = src.assumingMemoryBound(to: T.self)
-            for x in 0..<count { (dst + x * stride).storeBytes(of: s[x], as: T.self) }
+            RawSamples(src, count: count).withElements(T.self) { s in
+                for x in 0..<count { (dst + x * stride).storeBytes(of: s[x], as: T.self) }
+            }
         }
         switch elementSize {
         case 1: run(UInt8.self)
         case 2: run(UInt16.self)
         case 4: run(UInt32.self)
         case 8: run(UInt64.self)
-        default: for x in 0..<count { (dst + x * stride).copyMemory(from: src + x * elementSize, byteCount: elementSize) }
+        default:
+            for x in 0..<count { (dst + x * stride).copyMemory(from: src + x * elementSize, byteCount: elementSize) }
         }
     }
 }

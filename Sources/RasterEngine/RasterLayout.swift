@@ -27,29 +27,40 @@ struct RasterLayout: Sendable {
         var types: [RasterDataType] = [], nd: [Double?] = [], flags: [MaskFlags] = []
         var block = (width: 256, height: 256)
         for b in 1...max(1, bandCount) where bandCount > 0 {
-            let info: (RasterDataType?, String, Double?, MaskFlags, Bool, (width: Int, height: Int)) = try gdal(path, "reading band \(b)") {
+            typealias BandFacts = (RasterDataType?, String, Double?, MaskFlags, Bool, (width: Int, height: Int))
+            let info: BandFacts = try gdal(path, "reading band \(b)") {
                 try ds.withBand(b) { band in
                     // GDAL before 3.7 shows signed bytes as Byte with PIXELTYPE=SIGNEDBYTE.
-                    let signed = band.dataType == .byte && band.metadataItem("PIXELTYPE", domain: "IMAGE_STRUCTURE") == "SIGNEDBYTE"
-                    return (signed ? .int8 : band.dataType, band.dataTypeName, band.noDataValue, band.maskFlags, band.hasColorTable, band.blockSize)
+                    let signed = band.dataType == .byte
+                        && band.metadataItem("PIXELTYPE", domain: "IMAGE_STRUCTURE") == "SIGNEDBYTE"
+                    return (signed ? .int8 : band.dataType, band.dataTypeName, band.noDataValue, band.maskFlags,
+                            band.hasColorTable, band.blockSize)
                 }
             }
             guard let t = info.0 else {
-                throw EngineError.unsupportedDataType(path: path, band: b, type: info.1, reason: "GeoKernel does not know this GDAL type")
+                throw EngineError.unsupportedDataType(path: path, band: b, type: info.1,
+                                                      reason: "GeoKernel does not know this GDAL type")
             }
             let filtered = filteredBands.contains(b)
             if t.isComplex {
-                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name, reason: "complex values have no order to round or clamp and no meaning for a real kernel; take the real part or amplitude first (gdal_translate -ot Float32 or gdal_calc.py)")
+                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name,
+                                                      reason: "complex values have no order to round or clamp and no "
+                                                              + "meaning for a real kernel; take the real part or "
+                                                              + "amplitude first (gdal_translate -ot Float32 or "
+                                                              + "gdal_calc.py)")
             }
             if t == .int64 || t == .uint64 {
-                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name, reason: "64-bit integers do not fit exactly in the Float64 the convolution computes in")
+                throw EngineError.unsupportedDataType(path: path, band: b, type: t.name,
+                                                      reason: "64-bit integers do not fit exactly in the Float64 the "
+                                                              + "convolution computes in")
             }
             if filtered && info.4 { throw EngineError.paletteBand(path: path, band: b) }
             if b == 1 { block = info.5 }
             types.append(t); nd.append(info.2); flags.append(info.3)
         }
         guard bandCount > 0 else {
-            throw EngineError.unsupportedDataType(path: path, band: 0, type: "none", reason: "the dataset has no raster band")
+            throw EngineError.unsupportedDataType(path: path, band: 0, type: "none",
+                                                  reason: "the dataset has no raster band")
         }
         bandTypes = types
         noData = nd
@@ -58,7 +69,8 @@ struct RasterLayout: Sendable {
         blockHeight = block.height
         readType = Set(types).count == 1 ? types[0] : .float64
         samples = types.map { $0.isFloatingPoint ? .float : .integer(min: Int($0.minimum), max: Int($0.maximum)) }
-        imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        imageStructure = Dictionary(ds.metadata(domain: "IMAGE_STRUCTURE").map { ($0.key, $0.value) },
+                                    uniquingKeysWith: { a, _ in a })
     }
 
     /// Whether the input's blocks look like tiles rather than strips.

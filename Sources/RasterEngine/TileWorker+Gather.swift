@@ -4,7 +4,7 @@ import RasterTiling
 
 /// A tile's neighbourhood as read from the input: the raw bytes of every filtered band over
 /// the source rows and columns the edge mode maps the padded tile to, and those maps.
-/// Thread safety: a view of the worker's scratch memory; lives within one tile's processing.
+/// Thread safety: a view of the worker's scratch memory, valid only inside the closure `gather` lends it to.
 struct GatheredTile {
     let tile: Window
     let halo: Halo
@@ -36,8 +36,8 @@ struct GatheredTile {
 /// Read with halo, then decode one band into the padded planes an operation sees.
 extension TileWorker {
     /// Reads the tile's neighbourhood (the operation's halo, through the edge mode) of every
-    /// filtered band at once, from the shared block cache.
-    func gather(_ tile: Window) throws -> GatheredTile {
+    /// filtered band at once, from the shared block cache, and lends it to `body`.
+    func gather<R>(_ tile: Window, _ body: (GatheredTile) throws -> R) throws -> R {
         let halo = job.halo, layout = job.layout
         let gx = AxisGather(start: tile.x - halo.left, length: tile.width + halo.left + halo.right,
                             count: layout.width, edge: job.edge)
@@ -47,20 +47,24 @@ extension TileWorker {
         let bands = job.filteredBands
         let rs = job.readType.byteSize
         let slots = gx.slots.map { $0 ?? -1 }
-        let contiguous = slots.first.map { first in first >= 0 && slots.indices.allSatisfy { slots[$0] == first + $0 } } ?? false
-        let raw = try scratch.raw(.gathered, bytes: max(1, bands.count * ga * rs))
-        if ga > 0 {
-            try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw, tile: tile) { rect, dst, _ in
-                try readInput(Window(x: rect.x, y: rect.y, width: rect.width, height: rect.height), bands: bands, into: dst,
-                              lineSpacing: gw * rs, bandSpacing: ga * rs)
+        let contiguous = slots.first.map { first in
+            first >= 0 && slots.indices.allSatisfy { slots[$0] == first + $0 }
+        } ?? false
+        return try scratch.lend(.gathered, bytes: max(1, bands.count * ga * rs)) { memory in
+            let raw = memory.baseAddress!
+            if ga > 0 {
+                try readRuns(gx, gy, gw: gw, elementSize: rs, bands: bands.count, into: raw,
+                             tile: tile) { rect, dst, _ in
+                    try readInput(rect, bands: bands, into: dst, lineSpacing: gw * rs, bandSpacing: ga * rs)
+                }
             }
+            return try body(GatheredTile(tile: tile, halo: halo, columns: gx, rows: gy, columnSlots: slots,
+                                         contiguous: contiguous, raw: raw, byteSize: rs))
         }
-        return GatheredTile(tile: tile, halo: halo, columns: gx, rows: gy, columnSlots: slots, contiguous: contiguous,
-                            raw: raw, byteSize: rs)
     }
 
     /// One band's padded planes: the values (edge-mapped, `cval` outside with `constant`) and
-    /// their validity.
+    /// their validity. A view of scratch memory, valid only inside the closure `decode` lends it to.
     struct PaddedPlanes {
         let values: UnsafeMutablePointer<Double>
         let valid: UnsafeMutablePointer<UInt8>
@@ -74,15 +78,32 @@ extension TileWorker {
     /// comes from the nodata value compared as GDAL's nodata mask compares it (so the band's
     /// blocks are not decoded a second time for the mask), else from GDAL's mask band (read
     /// once per tile when it is shared by all bands); and NaN in float bands.
-    func decode(_ g: GatheredTile, band k: Int, number b: Int, sharedMaskRead: inout Bool) throws -> PaddedPlanes {
+    func decode<R>(_ g: GatheredTile, band k: Int, number b: Int, sharedMaskRead: inout Bool,
+                   _ body: (PaddedPlanes) throws -> R) throws -> R {
+        let pw = g.paddedWidth, ph = g.paddedHeight, ga = g.gatheredArea
+        return try scratch.lend(.decoded, Double.self, count: max(1, ga)) { decoded in
+            try scratch.lend(.padded, Double.self, count: pw * ph) { padded in
+                try scratch.lend(.valid, UInt8.self, count: pw * ph) { valid in
+                    try scratch.lend(.gatheredMask, UInt8.self, count: max(1, ga)) { gatheredMask in
+                        let planes = try decode(g, band: k, number: b, sharedMaskRead: &sharedMaskRead,
+                                                decoded: decoded, padded: padded, valid: valid,
+                                                gatheredMask: gatheredMask)
+                        return try body(planes)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `decode` in the memory it was lent.
+    private func decode(_ g: GatheredTile, band k: Int, number b: Int, sharedMaskRead: inout Bool,
+                        decoded: UnsafeMutablePointer<Double>, padded: UnsafeMutablePointer<Double>,
+                        valid: UnsafeMutablePointer<UInt8>,
+                        gatheredMask: UnsafeMutablePointer<UInt8>) throws -> PaddedPlanes {
         let layout = job.layout
         let pw = g.paddedWidth, ph = g.paddedHeight, gw = g.gatheredWidth, ga = g.gatheredArea
         let rs = g.byteSize
         let rawBand = g.band(k)
-        let decoded = try scratch.typed(.decoded, Double.self, count: max(1, ga))
-        let padded = try scratch.typed(.padded, Double.self, count: pw * ph)
-        let valid = try scratch.typed(.valid, UInt8.self, count: pw * ph)
-        let gatheredMask = try scratch.typed(.gatheredMask, UInt8.self, count: max(1, ga))
         let colSlots = g.columnSlots
 
         // Decode into the padded plane through the gather slots (straight from the read rows
@@ -100,7 +121,8 @@ extension TileWorker {
         }
 
         let flags = layout.maskFlags[b - 1]
-        let nodata = RasterLayout.nodataComparand(flags: flags, type: layout.bandTypes[b - 1], noData: layout.noData[b - 1])
+        let nodata = RasterLayout.nodataComparand(flags: flags, type: layout.bandTypes[b - 1],
+                                                  noData: layout.noData[b - 1])
         let usesMask = !flags.contains(.allValid) && nodata == nil
         var hasNaN = false
         if layout.bandTypes[b - 1].isFloatingPoint {
@@ -138,17 +160,26 @@ extension TileWorker {
         return PaddedPlanes(values: padded, valid: valid, checked: checked, anyInvalid: anyInvalid)
     }
 
-    /// Which core pixels take the operation's result: selected and valid. `nil` when all do.
-    func choose(_ planes: PaddedPlanes, _ g: GatheredTile, selection: UnsafeMutablePointer<UInt8>?,
-                chunk: Window) throws -> UnsafeMutablePointer<UInt8>? {
-        guard selection != nil || planes.checked else { return nil }
+    /// Which core pixels take the operation's result (selected and valid), lent to `body`;
+    /// `nil` when all do.
+    func choose<R>(_ planes: PaddedPlanes, _ g: GatheredTile, selection: UnsafeMutablePointer<UInt8>?,
+                   chunk: Window, _ body: (UnsafeMutablePointer<UInt8>?) throws -> R) throws -> R {
+        guard selection != nil || planes.checked else { return try body(nil) }
+        return try scratch.lend(.chosen, UInt8.self, count: g.tile.area) { chosen in
+            try body(choose(planes, g, selection: selection, chunk: chunk, into: chosen))
+        }
+    }
+
+    /// `choose` in the memory it was lent: `chosen`, or `nil` when every pixel is.
+    private func choose(_ planes: PaddedPlanes, _ g: GatheredTile, selection: UnsafeMutablePointer<UInt8>?,
+                        chunk: Window, into chosen: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>? {
         let tile = g.tile, pw = g.paddedWidth
-        let chosen = try scratch.typed(.chosen, UInt8.self, count: tile.area)
         var all: UInt8 = 1
         for y in 0..<tile.height {
             let crow = chosen + y * tile.width
             if let selection {
-                crow.update(from: selection + (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x, count: tile.width)
+                crow.update(from: selection + (tile.y - chunk.y + y) * chunk.width + tile.x - chunk.x,
+                            count: tile.width)
             } else {
                 crow.initialize(repeating: 1, count: tile.width)
             }
@@ -165,19 +196,21 @@ extension TileWorker {
     /// `dst + k × bandSpacing`, from the shared block cache (each block decoded once).
     func readInput(_ rect: Window, bands: [Int], into dst: UnsafeMutableRawPointer, lineSpacing: Int,
                    bandSpacing: Int) throws {
-        guard let cache = job.blocks else { preconditionFailure("tiles are read only in apply, whose job has a block cache") }
+        guard let cache = job.blocks else {
+            preconditionFailure("tiles are read only in apply, whose job has a block cache")
+        }
         try cache.read(rect, bands: bands, into: dst, lineSpacing: lineSpacing, bandSpacing: bandSpacing, using: input)
     }
 
     /// Reads each (row run × column run) rectangle into its place in a gathered buffer.
     func readRuns(_ gx: AxisGather, _ gy: AxisGather, gw: Int, elementSize: Int, bands: Int = 1,
                   into buf: UnsafeMutableRawPointer, tile: Window,
-                  _ read: (PixelRect, UnsafeMutableRawPointer, (width: Int, height: Int)) throws -> Void) throws {
+                  _ read: (Window, UnsafeMutableRawPointer, (width: Int, height: Int)) throws -> Void) throws {
         var oy = 0
         for ry in gy.runs {
             var ox = 0
             for rx in gx.runs {
-                let rect = PixelRect(x: rx.lowerBound, y: ry.lowerBound, width: rx.count, height: ry.count)
+                let rect = Window(x: rx.lowerBound, y: ry.lowerBound, width: rx.count, height: ry.count)
                 try meter.read(rx.count * ry.count * elementSize * bands) {
                     try gdal(job.inputPath, "reading tile \(tile)") {
                         try read(rect, buf + (oy * gw + ox) * elementSize, (rx.count, ry.count))

@@ -11,7 +11,7 @@ import RasterTiling
 struct TileWorker<Op: TileOperation>: ~Copyable {
     let job: Job
     let operation: Op
-    var workspace: Op.Workspace
+    let workspace: WorkspaceBox<Op.Workspace>
     let input: Dataset
     let selection: SelectionPlane
     let scratch = Scratch()
@@ -20,7 +20,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
     init(job: Job, operation: Op) throws {
         self.job = job
         self.operation = operation
-        workspace = operation.makeWorkspace()
+        workspace = WorkspaceBox(operation.makeWorkspace())
         let meter = Meter()
         let opened = try gdal(job.inputPath, "opening") { try Dataset.open(job.inputPath) }
         selection = try SelectionPlane(job.selection, meter: meter)
@@ -29,7 +29,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
     }
 
     /// Computes chunk `index` and hands its pixels to `ledger` for `sink`: in this worker's
-    /// scratch memory (valid for the duration of the call), or, when the sink writes the
+    /// scratch memory (lent for the duration of the call), or, when the sink writes the
     /// buffer as it is, in one of the sink's buffers, which the sink keeps.
     mutating func process(_ index: Int, sink: any OutputSink, ledger: ChunkLedger) throws {
         let started = ContinuousClock.now
@@ -41,49 +41,70 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         let size = layout.bytes(bands: job.bandCount)
         var owned = try sink.chunkBuffer(bytes: size)
         defer { if let owned { sink.giveBack(owned) } }   // unless handed over below
-        let out = try owned?.pointer ?? scratch.raw(.chunkOutput, bytes: size)
+        try scratch.lend(.chunkOutput, bytes: owned == nil ? size : 0) { scratchOutput in
+            let out = owned?.pointer ?? scratchOutput.baseAddress!
+            var (stats, rewrite) = try compute(chunk, layout: layout, skipping: job.copiesInput || sink.skipsUnselectedBlocks,
+                                               into: out)
+            stats.bytesRead = meter.bytes
+            stats.secondsRead = meter.seconds
+            stats.secondsCompute = max(0, Meter.seconds(ContinuousClock.now - started) - meter.seconds)
+            let anything = rewrite?.contains(true) ?? true
+            let handed = owned
+            owned = nil
+            // The sink sees the chunk where the output file holds it (a partition's file starts at its corner).
+            let local = job.plan.local(chunk)
+            let staging = sink.stagingBytes(for: local)
+            try scratch.lend(.staging, bytes: staging) { stagingMemory in
+                let finished = FinishedChunk(index: index, window: local,
+                                             bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
+                                             owned: handed, rewrite: rewrite,
+                                             staging: staging > 0 ? stagingMemory.baseAddress : nil)
+                try ledger.write(finished, stats: stats)
+            }
+        }
+    }
+
+    /// The selection, then every tile of `chunk`, copied through or filtered into `out`: the
+    /// chunk's counts, and which of its blocks hold a selected pixel (when `skipping` the others:
+    /// a copied input, raw blocks).
+    private func compute(_ chunk: Window, layout: ChunkLayout, skipping: Bool,
+                         into out: UnsafeMutableRawPointer) throws -> (RunStats, rewrite: [Bool]?) {
         layout.clearPadding(bands: job.bandCount, in: out)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try selection.read(chunk)
         job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)   // the quick look's selection
-        // With a copied input or raw blocks, only blocks holding a selected pixel are computed; the tiles
-        // of the others are neither read nor copied.
-        let skipping = job.copiesInput || sink.skipsUnselectedBlocks
+        // With a copied input or raw blocks, only blocks holding a selected pixel are computed;
+        // the tiles of the others are neither read nor copied.
         let blocks = skipping ? job.plan.blocks(in: chunk) : []
         let rewrite: [Bool]? = skipping
-            ? blocks.map { b in !nothing && !job.filteredBands.isEmpty && (selection.map { SelectionPlane.count($0, window: chunk, tile: b.window) > 0 } ?? true) }
+            ? blocks.map { b in
+                !nothing && !job.filteredBands.isEmpty
+                    && (selection.map { SelectionPlane.count($0, window: chunk, tile: b.window) > 0 } ?? true)
+            }
             : nil
         for tile in job.plan.tiles(in: chunk) {
             let signal = job.cancellation.cancelledBy
             if signal != 0 { throw EngineError.interrupted(signal: signal) }
             stats.tilesTotal += 1
-            let selected = nothing ? 0 : selection.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
+            let selected = nothing ? 0
+                : selection.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
             stats.pixelsSelected += selected
             if selected == 0 || job.filteredBands.isEmpty {
                 stats.tilesSkipped += 1
-                let written = rewrite.map { r in blocks.indices.contains { r[$0] && blocks[$0].window.intersection(tile) != nil } } ?? true
+                let written = rewrite.map { r in
+                    blocks.indices.contains { r[$0] && blocks[$0].window.intersection(tile) != nil }
+                } ?? true
                 if written { try copy(tile, bands: Array(1...job.bandCount), layout: layout, into: out, stats: &stats) }
                 continue
             }
             stats.tilesConvolved += 1
-            if !job.copiedBands.isEmpty { try copy(tile, bands: job.copiedBands, layout: layout, into: out, stats: &stats) }
+            if !job.copiedBands.isEmpty {
+                try copy(tile, bands: job.copiedBands, layout: layout, into: out, stats: &stats)
+            }
             try filter(tile, chunk: chunk, selection: selection, layout: layout, into: out, stats: &stats)
         }
-        stats.bytesRead = meter.bytes
-        stats.secondsRead = meter.seconds
-        stats.secondsCompute = max(0, Meter.seconds(ContinuousClock.now - started) - meter.seconds)
-        let anything = rewrite?.contains(true) ?? true
-        let handed = owned
-        owned = nil
-        // The sink sees the chunk where the output file holds it (a partition's file starts at its corner).
-        let local = job.plan.local(chunk)
-        let staging = sink.stagingBytes(for: local)
-        let finished = FinishedChunk(index: index, window: local,
-                                     bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
-                                     owned: handed, rewrite: rewrite,
-                                     staging: staging > 0 ? try scratch.raw(.staging, bytes: staging) : nil)
-        try ledger.write(finished, stats: stats)
+        return (stats, rewrite)
     }
 
     // MARK: - Pass-through
@@ -91,15 +112,27 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
     /// Copies the tile's pixels of `bands` unchanged (converted only when `-ot` differs).
     private func copy(_ tile: Window, bands: [Int], layout: ChunkLayout, into out: UnsafeMutableRawPointer,
                       stats: inout RunStats) throws {
-        let rs = job.readType.byteSize, os = job.outputType.byteSize
-        let raw = try scratch.raw(.gathered, bytes: bands.count * tile.area * rs)
-        try meter.read(bands.count * tile.area * rs) {
-            try gdal(job.inputPath, "reading tile \(tile)") {
-                try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs, bandSpacing: tile.area * rs)
+        let rs = job.readType.byteSize
+        try scratch.lend(.gathered, bytes: bands.count * tile.area * rs) { gathered in
+            let raw = gathered.baseAddress!
+            try meter.read(bands.count * tile.area * rs) {
+                try gdal(job.inputPath, "reading tile \(tile)") {
+                    try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs,
+                                  bandSpacing: tile.area * rs)
+                }
+            }
+            // The quick look: tiles copied through.
+            job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)
+            try scratch.lend(.row, Double.self, count: tile.width) { row in
+                convert(tile, bands: bands, raw: raw, row: row, layout: layout, into: out, stats: &stats)
             }
         }
-        job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)   // the quick look: tiles copied through
-        let row = try scratch.typed(.row, Double.self, count: tile.width)
+    }
+
+    /// Stores the raw tile `raw` of `bands` in the output type (`row`: one row of Float64 scratch).
+    private func convert(_ tile: Window, bands: [Int], raw: UnsafeMutableRawPointer, row: UnsafeMutablePointer<Double>,
+                         layout: ChunkLayout, into out: UnsafeMutableRawPointer, stats: inout RunStats) {
+        let rs = job.readType.byteSize, os = job.outputType.byteSize
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
             let src = raw + k * tile.area * rs
@@ -114,7 +147,8 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                         PixelCodec.convertExactly(job.readType, from, count: n, to: job.outputType, into: dst)
                     } else {
                         PixelCodec.decode(job.readType, from, count: n, into: row)
-                        clamped += PixelCodec.encode(row, count: n, as: job.outputType, nanValue: job.nanValues[b - 1], into: dst)
+                        clamped += PixelCodec.encode(row, count: n, as: job.outputType, nanValue: job.nanValues[b - 1],
+                                                     into: dst)
                     }
                 }
             }
@@ -126,24 +160,39 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
 
     /// Reads the tile of the filtered bands with the operation's halo, runs the operation on
     /// each band's padded planes, and composites the result into the chunk's output.
-    private mutating func filter(_ tile: Window, chunk: Window, selection: UnsafeMutablePointer<UInt8>?,
-                                 layout: ChunkLayout, into out: UnsafeMutableRawPointer, stats: inout RunStats) throws {
-        let gathered = try gather(tile)
-        let result = try scratch.typed(.result, Double.self, count: tile.area)
-        var sharedMaskRead = false
-        for (k, b) in job.filteredBands.enumerated() {
-            let planes = try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead)
-            let chosen = try choose(planes, gathered, selection: selection, chunk: chunk)
-            let padded = PaddedTile(values: planes.values, valid: planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil,
-                                    paddedWidth: gathered.paddedWidth, paddedHeight: gathered.paddedHeight,
-                                    halo: gathered.halo, width: tile.width, height: tile.height,
-                                    chosen: chosen, sample: job.samples[b - 1])
-            operation.apply(padded, into: result, workspace: &workspace)
-            try composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b, layout: layout,
-                      into: out, stats: &stats)
-            job.preview?.record(tile: tile, band: b,   // the quick look's input and output
-                                input: planes.values + gathered.halo.top * gathered.paddedWidth + gathered.halo.left,
-                                inputStride: gathered.paddedWidth, output: result, outputStride: tile.width)
+    private func filter(_ tile: Window, chunk: Window, selection: UnsafeMutablePointer<UInt8>?,
+                        layout: ChunkLayout, into out: UnsafeMutableRawPointer, stats: inout RunStats) throws {
+        try gather(tile) { gathered in
+            try scratch.lend(.result, Double.self, count: tile.area) { result in
+                var sharedMaskRead = false
+                for (k, b) in job.filteredBands.enumerated() {
+                    try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead) { planes in
+                        try choose(planes, gathered, selection: selection, chunk: chunk) { chosen in
+                            let valid = planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil
+                            let padded = PaddedTile(values: planes.values, valid: valid,
+                                                    paddedWidth: gathered.paddedWidth,
+                                                    paddedHeight: gathered.paddedHeight, halo: gathered.halo,
+                                                    width: tile.width, height: tile.height,
+                                                    chosen: chosen, sample: job.samples[b - 1])
+                            operation.apply(padded, into: result, workspace: &workspace.value)
+                            try composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b,
+                                          layout: layout, into: out, stats: &stats)
+                            let core = planes.values + gathered.halo.top * gathered.paddedWidth + gathered.halo.left
+                            job.preview?.record(tile: tile, band: b,   // the quick look's input and output
+                                                input: core, inputStride: gathered.paddedWidth,
+                                                output: result, outputStride: tile.width)
+                        }
+                    }
+                }
+            }
         }
     }
+}
+
+/// The operation's per-worker workspace, in a box so that the stages, which are lent scratch
+/// memory in closures, can hand it to the operation `inout` without holding the worker itself.
+/// Thread safety: owned by one worker thread.
+final class WorkspaceBox<W> {
+    var value: W
+    init(_ value: W) { self.value = value }
 }

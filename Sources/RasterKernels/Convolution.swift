@@ -21,7 +21,8 @@ public enum Convolution {
         let stride = outStride ?? width
         if let rowTaps = taps.rowTaps, let columnTaps = taps.columnTaps, let rows {
             separable(rowTaps, columnTaps, padded: padded, paddedWidth: paddedWidth,
-                      paddedHeight: height + taps.height - 1, width: width, height: height, rows: rows, out: out, outStride: stride)
+                      paddedHeight: height + taps.height - 1, width: width, height: height, rows: rows, out: out,
+                      outStride: stride)
             return
         }
         let all = Accumulator(taps.taps.map { (offset: $0.row * paddedWidth + $0.column, weight: $0.weight) })
@@ -59,7 +60,8 @@ public enum Convolution {
     /// order, so both give the same bits.
     static func separable(_ rowTaps: [(offset: Int, weight: Double)], _ columnTaps: [(offset: Int, weight: Double)],
                           padded: UnsafePointer<Double>, paddedWidth: Int, paddedHeight: Int,
-                          width: Int, height: Int, rows: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>,
+                          width: Int, height: Int, rows: UnsafeMutablePointer<Double>,
+                          out: UnsafeMutablePointer<Double>,
                           outStride: Int) {
         let across = Accumulator(rowTaps.map { (offset: $0.offset, weight: $0.weight) })
         let down = Accumulator(columnTaps.map { (offset: $0.offset * width, weight: $0.weight) })

@@ -26,7 +26,13 @@ public struct ConvolutionOperation: TileOperation {
     /// The horizontal pass's rows of a separable kernel.
     public func makeWorkspace() -> GrowableBuffer<Double> { GrowableBuffer() }
 
-    public func apply(_ tile: PaddedTile, into out: UnsafeMutablePointer<Double>, workspace: inout GrowableBuffer<Double>) {
+    /// The rows of the horizontal pass: the padded height times the core's width.
+    public func workspaceBytes(tile: Window) -> Int {
+        max(1, tile.padded(by: halo).height * tile.width) * MemoryLayout<Double>.stride
+    }
+
+    public func apply(_ tile: PaddedTile, into out: UnsafeMutablePointer<Double>,
+                      workspace: inout GrowableBuffer<Double>) {
         guard let box = tile.chosenBounds else { return }
         let pw = tile.paddedWidth
         let rows = workspace.pointer(count: tile.paddedHeight * tile.width)

@@ -22,7 +22,8 @@ extension Kernel {
         for (r, part) in parts.enumerated() {
             let trimmed = part.trimmingSpaces
             if trimmed.isEmpty && r == parts.count - 1 && r > 0 { continue }  // a trailing ';'
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces) }
+            let fields = trimmed.split(separator: ",",
+                                       omittingEmptySubsequences: false).map { String($0.trimmingSpaces) }
             rows.append(try Kernel.numbers(fields, row: r + 1))
         }
         try self.init(rows: rows)
@@ -43,7 +44,8 @@ extension Kernel {
     static func number(_ text: String) -> Double? {
         guard !text.isEmpty, text.utf8.count <= 64 else { return nil }
         if let slash = text.firstIndex(of: "/") {
-            guard let a = Double(text[..<slash]), let b = Double(text[text.index(after: slash)...]), b != 0 else { return nil }
+            guard let a = Double(text[..<slash]), let b = Double(text[text.index(after: slash)...]),
+                  b != 0 else { return nil }
             return a / b
         }
         let lower = text.lowercased()

@@ -87,7 +87,8 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .empty: return "the kernel is empty"
         case let .ragged(row, count, expected):
-            return "kernel row \(row) has \(count) value\(count == 1 ? "" : "s") but row 1 has \(expected): a kernel must be rectangular"
+            let values = "\(count) value\(count == 1 ? "" : "s")"
+            return "kernel row \(row) has \(values) but row 1 has \(expected): a kernel must be rectangular"
         case let .notANumber(row, column, text):
             return "kernel row \(row), column \(column): '\(KernelError.quoted(text))' is not a number"
         case let .notFinite(row, column):
@@ -95,7 +96,8 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .tooLarge(w, h, limit):
             return "the kernel is \(w)x\(h); the largest accepted is \(limit)x\(limit)"
         case let .unknownPreset(name):
-            return "unknown kernel preset '\(KernelError.quoted(name))' (known: \(KernelPreset.names.joined(separator: ", ")))"
+            let known = KernelPreset.names.joined(separator: ", ")
+            return "unknown kernel preset '\(KernelError.quoted(name))' (known: \(known))"
         case let .badPresetArgument(preset, argument, expected):
             return "kernel preset '\(preset)': '\(KernelError.quoted(argument))' is not \(expected)"
         }

@@ -8,7 +8,8 @@ import Darwin
 /// `sobel-y`, `emboss`. Thread safety: stateless.
 public enum KernelPreset {
     /// The preset names, as the error message lists them.
-    public static let names = ["identity", "box:N", "gaussian:SIGMA", "sharpen", "laplacian", "sobel-x", "sobel-y", "emboss"]
+    public static let names = ["identity", "box:N", "gaussian:SIGMA", "sharpen", "laplacian", "sobel-x", "sobel-y",
+                               "emboss"]
 
     /// Whether `spec` looks like a preset name (letters, `-`, optionally `:ARGUMENT`), as
     /// opposed to a matrix.
@@ -24,7 +25,10 @@ public enum KernelPreset {
         let name = parts[0].lowercased()
         let argument = parts.count > 1 ? parts[1] : nil
         func noArgument() throws(KernelError) {
-            if let argument { throw .badPresetArgument(preset: name, argument: argument, expected: "expected (this preset takes no argument)") }
+            if let argument {
+                throw .badPresetArgument(preset: name, argument: argument,
+                                         expected: "expected (this preset takes no argument)")
+            }
         }
         switch name {
         case "identity": try noArgument(); return try Kernel(rows: [[1]])
@@ -35,13 +39,15 @@ public enum KernelPreset {
         case "emboss": try noArgument(); return try Kernel(rows: [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])
         case "box":
             guard let a = argument, let n = Int(a), n > 0 else {
-                throw .badPresetArgument(preset: "box", argument: argument ?? "", expected: "a positive whole size, as in box:5")
+                throw .badPresetArgument(preset: "box", argument: argument ?? "",
+                                         expected: "a positive whole size, as in box:5")
             }
             guard n <= Kernel.maximumSize else { throw .tooLarge(width: n, height: n, limit: Kernel.maximumSize) }
             return try Kernel(width: n, height: n, values: [Double](repeating: 1 / Double(n * n), count: n * n))
         case "gaussian":
             guard let a = argument, let sigma = Double(a), sigma.isFinite, sigma > 0 else {
-                throw .badPresetArgument(preset: "gaussian", argument: argument ?? "", expected: "a positive sigma, as in gaussian:1.5")
+                throw .badPresetArgument(preset: "gaussian", argument: argument ?? "",
+                                         expected: "a positive sigma, as in gaussian:1.5")
             }
             let r = (3 * sigma).rounded(.up)
             guard r <= Double(Kernel.maximumSize / 2) else {

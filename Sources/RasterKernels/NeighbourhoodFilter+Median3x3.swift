@@ -31,16 +31,15 @@ extension NeighbourhoodFilter {
                 row[x] = NeighbourhoodFilter.median3(a, b, d)
             }
             guard holes else { continue }
-            var buffer = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-            for x in 0..<g.width where g.isChosen(x: x, y: y) {
-                let base = g.windowOrigin(x: x, y: y)
-                var n = 0
-                withUnsafeMutableBytes(of: &buffer) { raw in
-                    let v = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 9) { buffer in
+                let v = buffer.baseAddress!
+                for x in 0..<g.width where g.isChosen(x: x, y: y) {
+                    let base = g.windowOrigin(x: x, y: y)
+                    var n = 0
                     for j in 0..<3 {
                         for i in 0..<3 where g.isValid(base + j * pw + i) { v[n] = g.values[base + j * pw + i]; n += 1 }
                     }
-                    if n == 9 { return }
+                    if n == 9 { continue }
                     let values = UnsafeMutableBufferPointer(start: v, count: n)
                     row[x] = n == 0 ? g.centre(x: x, y: y)
                         : NeighbourhoodStatistic.evaluate(.median, values: values, centre: g.centre(x: x, y: y))

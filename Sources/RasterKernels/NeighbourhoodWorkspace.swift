@@ -1,3 +1,5 @@
+import RasterTiling
+
 /// A growable, uninitialised scratch array owned by one worker. Thread safety: not thread-safe; one per worker.
 final class ScratchArray<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
@@ -65,4 +67,22 @@ public struct NeighbourhoodWorkspace {
 
     /// An empty workspace.
     public init() {}
+}
+
+extension NeighbourhoodFilter {
+    /// An upper bound of what a `NeighbourhoodWorkspace` holds after tiles of at most `tile`'s
+    /// size: per padded pixel, three Float64 planes, the bins, the keys and their sort copies,
+    /// the tile's keys, three prefix sums, the strip's bins and the key map (88 bytes); the
+    /// sliding histogram (at most `max(directBinLimit, pixels)` bins) and its coarse levels;
+    /// the column histograms (`columnHistogramBudget`); the radix counts and the footprint's
+    /// offsets. Every scratch array grows to at most twice what it was asked for.
+    public func workspaceBytes(tile: Window) -> Int {
+        let padded = tile.padded(by: halo)
+        let pixels = (padded.width + 1) * (padded.height + 1)
+        let bins = max(NeighbourhoodFilter.directBinLimit, pixels) + 16
+        let perPixel = 88 * pixels + 16 * max(padded.width, padded.height)
+        let histograms = 5 * bins + NeighbourhoodFilter.columnHistogramBudget + 4096
+        let counts = 8 * max(footprint.count, 6 * 2048)
+        return 2 * (perPixel + histograms + counts)
+    }
 }

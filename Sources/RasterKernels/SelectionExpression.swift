@@ -61,7 +61,8 @@ public indirect enum SelectionExpression: Sendable, Equatable {
         case let .band(b): return value(b)
         case let .nodata(b): return invalid(b).map { $0 != 0 ? 1 : 0 }
         case let .negate(e): return e.evaluate(count: count, value: value, invalid: invalid).map { -$0 }
-        case let .not(e): return e.evaluate(count: count, value: value, invalid: invalid).map { $0 != 0 && !$0.isNaN ? 0 : 1 }
+        case let .not(e): return e.evaluate(count: count, value: value,
+                                            invalid: invalid).map { $0 != 0 && !$0.isNaN ? 0 : 1 }
         case let .binary(op, a, b):
             let x = a.evaluate(count: count, value: value, invalid: invalid)
             let y = b.evaluate(count: count, value: value, invalid: invalid)
@@ -201,7 +202,8 @@ private struct Parser {
                 || ((s[i] == "-" || s[i] == "+") && i > start && (s[i - 1] == "e" || s[i - 1] == "E")) {
             i += 1
         }
-        guard i > start, i - start <= 40, let v = Double(String(String.UnicodeScalarView(s[start..<i]))), v.isFinite else {
+        guard i > start, i - start <= 40, let v = Double(String(String.UnicodeScalarView(s[start..<i]))),
+              v.isFinite else {
             i = start
             throw fail("expected a number, a band (b1), nodata(bN) or '('")
         }

@@ -77,6 +77,9 @@ public protocol TileOperation: Sendable {
     var halo: Halo { get }
     /// A new workspace for one worker thread.
     func makeWorkspace() -> Workspace
+    /// The most bytes one worker's workspace can hold after tiles of at most `tile`'s size (the
+    /// core; the halo is the operation's), for the run's memory bound.
+    func workspaceBytes(tile: Window) -> Int
     /// Writes the result of every chosen core pixel to `out[y * width + x]`; other pixels may
     /// hold anything.
     func apply(_ tile: PaddedTile, into out: UnsafeMutablePointer<Double>, workspace: inout Workspace)

@@ -40,7 +40,8 @@ public struct Window: Hashable, Sendable, CustomStringConvertible {
 
     /// The part of the window inside `bounds` (empty when outside).
     public func clamped(to bounds: Window) -> Window {
-        intersection(bounds) ?? Window(x: max(bounds.x, min(x, bounds.maxX)), y: max(bounds.y, min(y, bounds.maxY)), width: 0, height: 0)
+        intersection(bounds) ?? Window(x: max(bounds.x, min(x, bounds.maxX)), y: max(bounds.y, min(y, bounds.maxY)),
+                                       width: 0, height: 0)
     }
 
     /// Whether `other` lies entirely inside this window.

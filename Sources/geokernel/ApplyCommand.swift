@@ -28,9 +28,9 @@ struct ApplyCommand: ParsableCommand {
     var output: String
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "With --method convolve (the default): a kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), or a preset: "
-            + "identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss. Sizes may be ground lengths: "
-            + "gaussian:30m, box:0.09km.",
+        "With --method convolve (the default): a kernel file, an inline matrix (\"0,-1,0;-1,5,-1;0,-1,0\"), "
+            + "or a preset: identity, box:N, gaussian:SIGMA, sharpen, laplacian, sobel-x, sobel-y, emboss. "
+            + "Sizes may be ground lengths: gaussian:30m, box:0.09km.",
         valueName: "SPEC"))
     var kernel: String?
 
@@ -43,14 +43,17 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup(title: "Quick look")
     var look: PreviewFlags
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Compute only partition I (0-based) of N and write just its rectangle, for a mosaic "
-        + "(geokernel mosaic); env/N takes I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.", valueName: "I/N"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Compute only partition I (0-based) of N and write just its rectangle, for a mosaic "
+        + "(geokernel mosaic); env/N takes I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.",
+        valueName: "I/N"))
     var partition: String?
 
     @Flag(help: "Replace OUTPUT if it exists.")
     var overwrite = false
 
-    @Flag(help: "Keep a partial output and checkpoint when interrupted, and continue an interrupted run of the same command from them.")
+    @Flag(help: ArgumentHelp("Keep a partial output and checkpoint when interrupted, and continue an interrupted "
+                             + "run of the same command from them."))
     var resume = false
 
     @Flag(name: .shortAndLong, help: "No progress (unless --progress) and no summary.")
@@ -93,7 +96,10 @@ struct ApplyCommand: ParsableCommand {
             print(ReportJSON.render(report, options: options))
         } else if !quiet {
             let s = report.stats
-            print("wrote \(report.output) (\(report.width)x\(report.height), \(report.bandCount) band\(report.bandCount == 1 ? "" : "s"), \(report.outputType.name)): \(s.tilesConvolved) of \(s.tilesTotal) tiles convolved, \(s.pixelsSelected) pixels selected, \(String(format: "%.2f", report.seconds)) s")
+            let bands = "\(report.bandCount) band\(report.bandCount == 1 ? "" : "s")"
+            print("wrote \(report.output) (\(report.width)x\(report.height), \(bands), \(report.outputType.name)): "
+                  + "\(s.tilesConvolved) of \(s.tilesTotal) tiles convolved, \(s.pixelsSelected) pixels selected, "
+                  + "\(String(format: "%.2f", report.seconds)) s")
         }
     }
 

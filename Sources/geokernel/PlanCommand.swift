@@ -18,7 +18,9 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: "Any raster GDAL opens.")
     var input: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The kernel apply would use (its size sets the halo); default identity with --method convolve.", valueName: "SPEC"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The kernel apply would use (its size sets the halo); default identity with --method "
+                               + "convolve.", valueName: "SPEC"))
     var kernel: String?
 
     @OptionGroup(title: "Selection")

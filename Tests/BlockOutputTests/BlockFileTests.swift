@@ -28,7 +28,8 @@ import Testing
         // Each chunk's blocks lie back to back, so a chunk is one write.
         for c in 0..<plan.chunkCount {
             let numbers = plan.blocks(in: plan.chunk(c)).map { i.blockNumber(column: $0.column, row: $0.row, band: 1) }
-            for (a, b) in zip(numbers, numbers.dropFirst()) { #expect(i.offsets[b] == i.offsets[a] + UInt64(i.blockBytes)) }
+            for (a, b) in zip(numbers,
+                              numbers.dropFirst()) { #expect(i.offsets[b] == i.offsets[a] + UInt64(i.blockBytes)) }
         }
         // Block (bx, by) of band b holds value b * 1000 + by * 10 + bx everywhere.
         let samples = i.blockBytes / 4

@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 extension Corpus.Entry: CustomTestStringConvertible {
     public var testDescription: String { file }
@@ -46,12 +47,14 @@ extension Corpus.Entry: CustomTestStringConvertible {
         if let gt = src.geoTransform { try dst.setGeoTransform(gt) }
         if !src.projectionWKT.isEmpty { try dst.setProjection(src.projectionWKT) }
         if src.gcpCount > 0 { try dst.copyGCPs(from: src) }
-        let rect = PixelRect(x: 0, y: 0, width: src.width, height: src.height)
+        let rect = Window(x: 0, y: 0, width: src.width, height: src.height)
         let layout = BufferLayout(dataType: common, width: src.width, height: src.height)
         var pixels: [[UInt8]] = []
         for b in 1...src.bandCount {
             var buf = [UInt8](repeating: 0, count: layout.requiredBytes())
-            try src.withBand(b) { band in try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) } }
+            try src.withBand(b) { band in
+                try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) }
+            }
             try dst.withBand(b) { band in
                 if let nd = try src.withBand(b, { $0.noDataValue }) { try band.setNoDataValue(nd) }
                 try buf.withUnsafeBytes { try band.write(rect, from: $0, layout: layout) }
@@ -70,7 +73,9 @@ extension Corpus.Entry: CustomTestStringConvertible {
             let nd0 = try src.withBand(b) { $0.noDataValue }, nd1 = try back.withBand(b) { $0.noDataValue }
             #expect(nd0 == nd1 || (nd0?.isNaN == true && nd1?.isNaN == true), "nodata of band \(b)")
             var buf = [UInt8](repeating: 0, count: layout.requiredBytes())
-            try back.withBand(b) { band in try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) } }
+            try back.withBand(b) { band in
+                try buf.withUnsafeMutableBytes { try band.read(rect, into: $0, layout: layout) }
+            }
             #expect(buf == pixels[b - 1], "pixels of band \(b)")
         }
     }
@@ -82,7 +87,7 @@ extension Corpus.Entry: CustomTestStringConvertible {
             let ds = try Dataset.open(Corpus.path(entry.file))
             for b in 1...ds.bandCount {
                 _ = try ds.withBand(b) { band in
-                    try band.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self)
+                    try band.read(Window(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self)
                 }
             }
             _ = try Dataset.create(out, width: ds.width, height: ds.height, bandCount: 1, dataType: .byte)

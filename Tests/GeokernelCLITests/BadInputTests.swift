@@ -5,17 +5,21 @@ import Testing
 
 /// Every refusal: one line on stderr, a non-zero exit code, no output and no temporary left.
 @Suite(.serialized) struct BadInputTests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
     var out: String { dir.appendingPathComponent("out.tif").path }
 
-    func small(_ name: String = "in.tif", width: Int = 8, height: Int = 6, type: RasterDataType = .uint16) throws -> String {
+    func small(_ name: String = "in.tif", width: Int = 8, height: Int = 6,
+               type: RasterDataType = .uint16) throws -> String {
         let p = dir.appendingPathComponent(name).path
-        try Fixture.write(p, width: width, height: height, type: type, bands: [Fixture.values(width: width, height: height, seed: 1, type: type)])
+        try Fixture.write(p, width: width, height: height, type: type,
+                          bands: [Fixture.values(width: width, height: height, seed: 1, type: type)])
         return p
     }
 
     /// Runs apply, expects a refusal whose single line contains every `needle`.
-    func refuses(_ args: [String], _ needles: [String], output: String? = nil, file: String = #filePath, line: Int = #line) throws {
+    func refuses(_ args: [String], _ needles: [String], output: String? = nil, file: String = #filePath,
+                 line: Int = #line) throws {
         let target = output ?? out
         let existedBefore = FileManager.default.fileExists(atPath: target)
         let r = try CLI.run(["apply"] + args)
@@ -25,18 +29,22 @@ import Testing
         #expect(lines.count == 1, "one line: \(r.stderr)", sourceLocation: loc)
         for n in needles { #expect(r.stderr.contains(n), "'\(n)' in: \(r.stderr)", sourceLocation: loc) }
         if !existedBefore { #expect(!FileManager.default.fileExists(atPath: target), "no output", sourceLocation: loc) }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("geokernel-tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.contains("geokernel-tmp") }
         #expect(leftovers.isEmpty, "temporaries: \(leftovers)", sourceLocation: loc)
     }
 
     @Test func missingAndUnreadableInputs() throws {
-        try refuses([dir.appendingPathComponent("nope.tif").path, out, "--kernel", "sharpen"], ["nope.tif", "No such file"])
+        try refuses([dir.appendingPathComponent("nope.tif").path, out, "--kernel", "sharpen"],
+                    ["nope.tif", "No such file"])
         if Corpus.isAvailable {
             try refuses([Corpus.path("gdal__unknown_compression.tif"), out, "--kernel", "sharpen"], ["missing codec"])
-            try refuses([Corpus.path("gdal__byte_truncated.tif"), out, "--kernel", "sharpen"], ["gdal__byte_truncated.tif", "tile"])
+            try refuses([Corpus.path("gdal__byte_truncated.tif"), out, "--kernel", "sharpen"],
+                        ["gdal__byte_truncated.tif", "tile"])
         }
         let input = try small()
-        try refuses([input, out, "--kernel", "sharpen", "--mask", dir.appendingPathComponent("nomask.tif").path], ["nomask.tif"])
+        try refuses([input, out, "--kernel", "sharpen", "--mask", dir.appendingPathComponent("nomask.tif").path],
+                    ["nomask.tif"])
     }
 
     @Test func maskGridMismatchNamesBothSizes() throws {
@@ -48,7 +56,8 @@ import Testing
     @Test(.enabled(if: Corpus.isAvailable)) func complexAndPaletteBands() throws {
         try refuses([Corpus.path("gdal__cint16.tif"), out, "--kernel", "sharpen"], ["CInt16", "complex"])
         try refuses([Corpus.path("gdal__cfloat32.tif"), out, "--kernel", "sharpen"], ["CFloat32"])
-        try refuses([Corpus.path("georust__test_color_table.tif"), out, "--kernel", "sharpen"], ["palette", "class indices"])
+        try refuses([Corpus.path("georust__test_color_table.tif"), out, "--kernel", "sharpen"],
+                    ["palette", "class indices"])
     }
 
     @Test func int64IsRefusedWithTheReason() throws {
@@ -78,7 +87,8 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: input))
         try refuses([input, input, "--kernel", "sharpen", "--overwrite"], ["same file"], output: input)
         let viaDots = dir.appendingPathComponent("sub/../in.tif").path
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"),
+                                                withIntermediateDirectories: true)
         try refuses([input, viaDots, "--kernel", "sharpen", "--overwrite"], ["same file"], output: input)
         let link = dir.appendingPathComponent("link.tif").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: input)
@@ -92,18 +102,21 @@ import Testing
 
         try refuses([input, out, "--kernel", "sharpen", "-ot", "Float33"], ["unknown data type 'Float33'"])
         try refuses([input, out, "--kernel", "sharpen", "-ot", "CFloat32"], ["CFloat32"])
-        try refuses([input, "/nonexistent-folder/out.tif", "--kernel", "sharpen"], ["/nonexistent-folder", "no such folder"],
+        try refuses([input, "/nonexistent-folder/out.tif", "--kernel", "sharpen"],
+                    ["/nonexistent-folder", "no such folder"],
                     output: "/nonexistent-folder/out.tif")
         let ro = dir.appendingPathComponent("ro")
         try FileManager.default.createDirectory(at: ro, withIntermediateDirectories: true)
         chmod(ro.path, 0o555)
         defer { chmod(ro.path, 0o755) }
         if getuid() != 0 {   // root writes anywhere; the check is then GDAL's own
-            try refuses([input, ro.appendingPathComponent("o.tif").path, "--kernel", "sharpen"], ["cannot write"], output: ro.appendingPathComponent("o.tif").path)
+            try refuses([input, ro.appendingPathComponent("o.tif").path, "--kernel", "sharpen"], ["cannot write"],
+                        output: ro.appendingPathComponent("o.tif").path)
         }
         // A folder even root cannot write in: sysfs, when it is mounted (not in a bare chroot).
         if FileManager.default.fileExists(atPath: "/sys/kernel") {
-            try refuses([input, "/sys/geokernel-out.tif", "--kernel", "sharpen"], ["/sys/geokernel-out.tif", "Permission denied"],
+            try refuses([input, "/sys/geokernel-out.tif", "--kernel", "sharpen"],
+                        ["/sys/geokernel-out.tif", "Permission denied"],
                         output: "/sys/geokernel-out.tif")
         }
         try refuses([input, out, "--kernel", "sharpen", "--bands", "2"], ["band 2 does not exist"])
@@ -131,7 +144,7 @@ import Testing
             #expect(r.stdout.contains(n), "\(n)")
         }
         let j = try CLI.run(["info", "--json", Corpus.path("rasterio__cogeo.tif")])
-        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+        let obj = try j.report()
         #expect(obj["width"] as? Int == 1024)
         let bands = obj["bands"] as! [[String: Any]]
         #expect(bands[0]["maskFlags"] as? String == "PER_DATASET")

@@ -21,9 +21,10 @@ import Testing
         for b in 0..<2 {
             let expected = Fixture.expected(source[b], width: 300, height: 200, kernel: kernel, edge: edge, noData: 7,
                                             selected: nil, inputType: .uint16, outputType: .uint16)
-            #expect(Fixture.mismatches(got[b], expected).isEmpty, "band \(b + 1), edge \(edge), cache \(cacheMB ?? "default")")
+            #expect(Fixture.mismatches(got[b], expected).isEmpty,
+                    "band \(b + 1), edge \(edge), cache \(cacheMB ?? "default")")
         }
-        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        return try r.report()
     }
 
     @Test(arguments: [EdgeMode.reflect, .wrap, .constant])
@@ -64,6 +65,7 @@ import Testing
                           options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"])
         let flags = try Dataset.open(input).withBand(1) { $0.maskFlags }
         #expect(flags == .nodata, "GDAL uses the nodata value as the mask")
-        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: try KernelPreset.kernel("box:3"), extra: ["--tile-size", "16"])
+        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: try KernelPreset.kernel("box:3"),
+                           extra: ["--tile-size", "16"])
     }
 }

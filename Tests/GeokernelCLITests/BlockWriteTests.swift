@@ -28,17 +28,16 @@ import Testing
     static func input(_ dir: URL, _ layout: Layout) throws -> String {
         let p = dir.appendingPathComponent("in.tif").path
         let (w, h) = (301, 203)
-        let bands = (0..<layout.bands).map { Fixture.values(width: w, height: h, seed: UInt64(20 + $0), type: layout.type) }
+        let bands = (0..<layout.bands).map {
+            Fixture.values(width: w, height: h, seed: UInt64(20 + $0), type: layout.type)
+        }
         try Fixture.write(p, width: w, height: h, type: layout.type, bands: bands, noData: 7,
-                          options: ["TILED=YES", "BLOCKXSIZE=\(layout.block)", "BLOCKYSIZE=\(layout.block)"] + layout.options)
+                          options: ["TILED=YES", "BLOCKXSIZE=\(layout.block)",
+                                    "BLOCKYSIZE=\(layout.block)"] + layout.options)
         let ds = try Dataset.open(p, access: .update)
         try ds.setMetadata([(key: "SCENE", value: "block-write test")])
         try ds.close()
         return p
-    }
-
-    static func report(_ r: CLI.Result) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
     }
 
     @Test(arguments: layouts)
@@ -47,14 +46,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = try BlockWriteTests.input(dir, layout)
         let out = dir.appendingPathComponent("out.tif").path, viaGDAL = dir.appendingPathComponent("gdal.tif").path
-        let common = ["--kernel", "gaussian:1.2", "--where", "b1 > 20000 || b1 < 5", "--tile-size", "64", "--threads", "2", "--no-input-copy", "--json"]
+        let common = ["--kernel", "gaussian:1.2", "--where", "b1 > 20000 || b1 < 5", "--tile-size", "64", "--threads",
+                      "2", "--no-input-copy", "--json"]
         let r = try CLI.run(["apply", input, out] + common)
         #expect(r.status == 0, "\(r.stderr)")
-        let report = try BlockWriteTests.report(r)
+        let report = try r.report()
         #expect(report["block_writes"] as? String == layout.writes)
         let g = try CLI.run(["apply", input, viaGDAL, "-co", "COMPRESS=DEFLATE"] + common)
         #expect(g.status == 0, "\(g.stderr)")
-        #expect(try BlockWriteTests.report(g)["block_writes"] as? String == "gdal")
+        #expect(try g.report()["block_writes"] as? String == "gdal")
 
         let got = try Fixture.read(out), expected = try Fixture.read(viaGDAL)
         for b in got.indices { #expect(Fixture.mismatches(got[b], expected[b]).isEmpty, "band \(b + 1)") }
@@ -67,7 +67,9 @@ import Testing
             #expect(try a.withBand(b) { $0.blockSize } == (try e.withBand(b) { $0.blockSize }))
             #expect(try a.withBand(b) { $0.dataType } == layout.type)
         }
-        func structure(_ d: borrowing Dataset, _ key: String) -> String? { d.metadata(domain: "IMAGE_STRUCTURE").first { $0.key == key }?.value }
+        func structure(_ d: borrowing Dataset, _ key: String) -> String? {
+            d.metadata(domain: "IMAGE_STRUCTURE").first { $0.key == key }?.value
+        }
         #expect(structure(a, "INTERLEAVE") == structure(src, "INTERLEAVE"))
         #expect(structure(a, "COMPRESSION") == nil)
         // A chunk's blocks lie one after the other (chunks of 64 here): one write a chunk.
@@ -98,9 +100,9 @@ import Testing
         let common = ["--kernel", "sharpen", "--json"]
         let r = try CLI.run(["apply", input, out] + common + options.flatMap { ["-co", $0] })
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(try BlockWriteTests.report(r)["block_writes"] as? String == "gdal")
+        #expect(try r.report()["block_writes"] as? String == "gdal")
         let d = try CLI.run(["apply", input, inPlace] + common)
-        #expect(try BlockWriteTests.report(d)["block_writes"] as? String == "in_place_direct")
+        #expect(try d.report()["block_writes"] as? String == "in_place_direct")
         if options != ["NBITS=12"] {   // 12 bits keep fewer values
             let got = try Fixture.read(out), expected = try Fixture.read(inPlace)
             #expect(Fixture.mismatches(got[0], expected[0]).isEmpty)

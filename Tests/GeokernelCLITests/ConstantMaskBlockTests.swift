@@ -15,7 +15,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let w = 400, h = 300
         let input = dir.appendingPathComponent("in.tif").path, mask = dir.appendingPathComponent("mask.tif").path
-        try Fixture.write(input, width: w, height: h, type: .uint16, bands: [Fixture.values(width: w, height: h, seed: 5, type: .uint16)],
+        try Fixture.write(input, width: w, height: h, type: .uint16,
+                          bands: [Fixture.values(width: w, height: h, seed: 5, type: .uint16)],
                           options: ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"])
         // Mask blocks of 32: whole blocks of 0, of 1 and of 2, and a few mixed ones.
         var values = [Double](repeating: 0, count: w * h)

@@ -2,12 +2,14 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 /// `geokernel info FILE --check`: every block of every band and of the mask band is decoded;
 /// the first that fails is named (band, block, pixels, GDAL's message) with exit 1; `--json`
 /// gives the checksums `gdalinfo -checksum` prints.
 @Suite(.serialized) struct InfoCheckTests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
 
     /// A 2-band tiled DEFLATE GeoTIFF with an internal per-dataset mask.
     func maskedFile(_ name: String) throws -> String {
@@ -20,7 +22,7 @@ import Testing
         GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
         defer { GDALRuntime.setConfigOption("GDAL_TIFF_INTERNAL_MASK", nil) }
         try ds.withBand(1) { try $0.createMaskBand(.perDataset) }
-        let rect = PixelRect(x: 0, y: 0, width: w, height: h)
+        let rect = Window(x: 0, y: 0, width: w, height: h)
         for b in 1...2 {
             try ds.withBand(b) {
                 try $0.write(
@@ -78,7 +80,7 @@ import Testing
             text.stdout.contains("Check: 18 blocks read (mask blocks included), every block decodes"), "\(text.stdout)")
         let r = try CLI.run(["info", path, "--check", "--json"])
         #expect(r.status == 0)
-        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+        let object = try r.report()
         let check = object["check"] as? [String: Any] ?? [:]
         let sums = check["checksums"] as? [Int] ?? []
         #expect(check["blocksRead"] as? Int == 18 && check["maskRead"] as? Bool == true)
@@ -123,7 +125,7 @@ import Testing
         #expect(r.stdout.isEmpty, "no partial output")
         let j = try CLI.run(["info", path, "--check", "--json"])
         #expect(j.status == 1)
-        let object = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any] ?? [:]
+        let object = try j.report()
         let failed = object["failed_block"] as? [String: Any] ?? [:]
         #expect(object["ok"] as? Bool == false && object["exit_code"] as? Int == 1)
         #expect(

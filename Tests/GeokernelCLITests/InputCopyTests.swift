@@ -54,10 +54,6 @@ import Testing
         return blocks
     }
 
-    static func report(_ r: CLI.Result) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-    }
-
     /// (DEFLATE takes the raw-block path instead: RawBlockTests.)
     @Test(arguments: [["COMPRESS=ZSTD", "PREDICTOR=2"], ["COMPRESS=LZW"], []])
     func onlySelectedBlocksAreWritten(_ compression: [String]) throws {
@@ -70,7 +66,7 @@ import Testing
 
         let r = try CLI.run(["apply", input, out] + common)
         #expect(r.status == 0, "\(r.stderr)")
-        let copied = try InputCopyTests.report(r)
+        let copied = try r.report()
         #expect(copied["pass_through"] as? String == "input_copied", "\(copied["pass_through_detail"] ?? "")")
         #expect(copied["blocks_written"] as? Int == 5 * 2, "5 blocks hold selected pixels, 2 bands each")
         #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input is untouched")
@@ -80,21 +76,26 @@ import Testing
         // The same pixels as the reference and as a run that rewrites every block.
         let r2 = try CLI.run(["apply", input, full, "--no-input-copy"] + common)
         #expect(r2.status == 0, "\(r2.stderr)")
-        let rewritten = try InputCopyTests.report(r2)
+        let rewritten = try r2.report()
         #expect(rewritten["pass_through_detail"] as? String == "every block rewritten (--no-input-copy)")
         #expect(rewritten["blocks_written"] as? Int == 20 * 2)
         let got = try Fixture.read(out), all = try Fixture.read(full), source = try Fixture.read(input)
         let kernel = try KernelPreset.kernel("gaussian:1.5")
         for b in 0..<2 {
-            let expected = Fixture.expected(source[b], width: InputCopyTests.width, height: InputCopyTests.height, kernel: kernel,
-                                            edge: .reflect, noData: nil, selected: selected, inputType: .uint16, outputType: .uint16)
+            let expected = Fixture.expected(source[b], width: InputCopyTests.width, height: InputCopyTests.height,
+                                            kernel: kernel,
+                                            edge: .reflect, noData: nil, selected: selected, inputType: .uint16,
+                                            outputType: .uint16)
             #expect(Fixture.mismatches(got[b], expected).isEmpty, "band \(b + 1)")
             #expect(Fixture.mismatches(all[b], got[b]).isEmpty)
         }
         let src = try Dataset.open(input), dst = try Dataset.open(out)
         #expect(dst.geoTransform == src.geoTransform)
         #expect(SpatialReference.isSame(dst.projectionWKT, src.projectionWKT))
-        #expect(dst.metadata(domain: "IMAGE_STRUCTURE").map { "\($0)" }.sorted() == src.metadata(domain: "IMAGE_STRUCTURE").map { "\($0)" }.sorted())
+        func structure(_ d: borrowing Dataset) -> [String] {
+            d.metadata(domain: "IMAGE_STRUCTURE").map { "\($0)" }.sorted()
+        }
+        #expect(structure(dst) == structure(src))
 
         // Blocks without a selected pixel keep their encoded bytes; the selected ones changed.
         let a = try InputCopyTests.encodedBlocks(input), c = try InputCopyTests.encodedBlocks(out)
@@ -107,7 +108,8 @@ import Testing
                 #expect(a[i] == c[i], "block \(k) of band \(i / 20 + 1) is the input's, byte for byte")
             }
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("geokernel-tmp") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .allSatisfy { !$0.contains("geokernel-tmp") })
     }
 
     /// Whenever the output would differ in layout from the input, or most chunks are
@@ -132,16 +134,18 @@ import Testing
             let out = dir.appendingPathComponent("\(UUID().uuidString).tif").path
             let r = try CLI.run(["apply", input, out, "--kernel", "box:3", "--tile-size", "64", "--json"] + extra)
             #expect(r.status == 0, "\(extra): \(r.stderr)")
-            let report = try InputCopyTests.report(r)
+            let report = try r.report()
             #expect(report["pass_through"] as? String == "rewritten", "\(extra)")
             #expect(report["pass_through_detail"] as? String == "every block rewritten (\(reason))", "\(extra)")
         }
         // A stripped input is re-tiled, so it is never copied.
         let strips = dir.appendingPathComponent("strips.tif").path
-        try Fixture.write(strips, width: w, height: h, type: .uint16, bands: [Fixture.values(width: w, height: h, seed: 1, type: .uint16)],
+        try Fixture.write(strips, width: w, height: h, type: .uint16,
+                          bands: [Fixture.values(width: w, height: h, seed: 1, type: .uint16)],
                           options: [])
-        let r = try CLI.run(["apply", strips, dir.appendingPathComponent("s.tif").path, "--kernel", "box:3", "--mask", mask, "--json"])
-        #expect(try InputCopyTests.report(r)["pass_through_detail"] as? String == "every block rewritten (the input is not tiled)")
+        let r = try CLI.run(["apply", strips, dir.appendingPathComponent("s.tif").path, "--kernel", "box:3", "--mask",
+                             mask, "--json"])
+        #expect(try r.report()["pass_through_detail"] as? String == "every block rewritten (the input is not tiled)")
     }
 
     /// Interrupted after the copy, a resumable run continues to the uninterrupted result.
@@ -152,14 +156,15 @@ import Testing
         let mask = dir.appendingPathComponent("m.tif").path
         let n = 2048
         // A band of selected rows through a third of the chunks.
-        try Fixture.write(mask, width: n, height: n, type: .byte, bands: [(0..<(n * n)).map { ($0 / n) % 6 == 0 && ($0 % n) < 700 ? 1 : 0 }],
+        try Fixture.write(mask, width: n, height: n, type: .byte,
+                          bands: [(0..<(n * n)).map { ($0 / n) % 6 == 0 && ($0 % n) < 700 ? 1 : 0 }],
                           options: ["TILED=YES", "COMPRESS=DEFLATE"])
         let out = dir.appendingPathComponent("out.tif").path
         let args = ["--kernel", "box:15", "--threads", "1", "--tile-size", "256", "--mask", mask]
         _ = try ResumeTests.startAndKill(["apply", input, out] + args, out: out, signal: SIGKILL)
         let r = try CLI.run(["apply", input, out, "--resume", "--json"] + args)
         #expect(r.status == 0, "\(r.stderr)")
-        let report = try InputCopyTests.report(r)
+        let report = try r.report()
         #expect(report["pass_through"] as? String == "input_copied")
         #expect((report["chunks_resumed"] as? Int ?? 0) > 0)
         let reference = dir.appendingPathComponent("ref.tif").path
@@ -174,7 +179,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = try InterruptTests.slowInput(dir)   // 16 MiB
         let mask = dir.appendingPathComponent("m.tif").path
-        try Fixture.write(mask, width: 2048, height: 2048, type: .byte, bands: [[Double](repeating: 0, count: 2048 * 2048)],
+        try Fixture.write(mask, width: 2048, height: 2048, type: .byte,
+                          bands: [[Double](repeating: 0, count: 2048 * 2048)],
                           options: ["TILED=YES", "COMPRESS=DEFLATE"])
         let out = dir.appendingPathComponent("out.tif").path
         let r = try CLI.run(["apply", input, out, "--kernel", "sharpen", "--mask", mask], fileSizeLimitKiB: 4000)
@@ -182,7 +188,8 @@ import Testing
         #expect(r.status == 1, "\(text)")
         #expect(text.contains("out.tif") && text.contains("copying"), "\(text)")
         #expect(text.split(separator: "\n").count == 1)
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !["big.tif", "m.tif"].contains($0) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { !["big.tif", "m.tif"].contains($0) }
         #expect(left.isEmpty, "left behind: \(left)")
     }
 }

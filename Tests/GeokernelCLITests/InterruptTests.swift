@@ -10,7 +10,8 @@ import Testing
     static func slowInput(_ dir: URL) throws -> String {
         let p = dir.appendingPathComponent("big.tif").path
         let w = 2048, h = 2048
-        try Fixture.write(p, width: w, height: h, type: .float32, bands: [Fixture.values(width: w, height: h, seed: 3, type: .float32)],
+        try Fixture.write(p, width: w, height: h, type: .float32,
+                          bands: [Fixture.values(width: w, height: h, seed: 3, type: .float32)],
                           options: ["TILED=YES"])
         return p
     }
@@ -19,7 +20,9 @@ import Testing
     /// that a run on `slowInput` is still going when the test signals it.
     static func slowKernel(_ dir: URL) throws -> String {
         let p = dir.appendingPathComponent("slow-kernel.txt").path
-        let rows = (0..<25).map { i in (0..<25).map { j in "\((i * 7 + j * 3 + i * j) % 11 - 5)" }.joined(separator: " ") }
+        let rows = (0..<25).map { i in
+            (0..<25).map { j in "\((i * 7 + j * 3 + i * j) % 11 - 5)" }.joined(separator: " ")
+        }
         try (rows.joined(separator: "\n") + "\n").write(toFile: p, atomically: true, encoding: .utf8)
         return p
     }
@@ -29,22 +32,15 @@ import Testing
         let input = try InterruptTests.slowInput(dir)
         let kernel = try InterruptTests.slowKernel(dir)
         let out = dir.appendingPathComponent("out.tif").path
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = ["apply", input, out, "--kernel", kernel, "--threads", "1", "--tile-size", "256", "-q"]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let run = try BackgroundRun(["apply", input, out, "--kernel", kernel, "--threads", "1", "--tile-size", "256",
+                                     "-q"])
         // Wait until the temporary output exists: the run is under way.
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if (try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains(where: { $0.contains("geokernel-tmp") }) { break }
-            usleep(20_000)
+        try run.wait(upTo: 30, settle: 0.3) {
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).contains { $0.contains("geokernel-tmp") }
         }
-        usleep(300_000)
         let start = Date()
-        kill(p.processIdentifier, sig)
-        p.waitUntilExit()
-        return (p.terminationStatus, Date().timeIntervalSince(start), dir, out)
+        let status = run.stop(sig).status
+        return (status, Date().timeIntervalSince(start), dir, out)
     }
 
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
@@ -54,7 +50,8 @@ import Testing
         #expect(r.status == code)
         #expect(r.seconds < 5, "stopped in \(r.seconds) s")
         #expect(!FileManager.default.fileExists(atPath: r.out))
-        let left = try FileManager.default.contentsOfDirectory(atPath: r.dir.path).filter { $0.contains("geokernel-tmp") }
+        let left = try FileManager.default.contentsOfDirectory(atPath: r.dir.path)
+            .filter { $0.contains("geokernel-tmp") }
         #expect(left.isEmpty, "temporaries left: \(left)")
     }
 
@@ -70,19 +67,10 @@ import Testing
         let info = try CLI.run(["info", input])
         #expect(info.stdout.contains("70000 x 70000"))
         let out = dir.appendingPathComponent("out.tif").path
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = ["apply", input, out, "--kernel", "sharpen", "-q"]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, (try FileManager.default.contentsOfDirectory(atPath: dir.path)).count < 2 { usleep(20_000) }
-        usleep(500_000)
-        kill(p.processIdentifier, SIGTERM)
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 143, "it was running, not refusing: \(text)")
+        let run = try BackgroundRun(["apply", input, out, "--kernel", "sharpen", "-q"], keepingErrors: true)
+        try run.wait(upTo: 30, settle: 0.5) { try FileManager.default.contentsOfDirectory(atPath: dir.path).count >= 2 }
+        let (status, text) = run.stop(SIGTERM)
+        #expect(status == 143, "it was running, not refusing: \(text)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
@@ -90,7 +78,8 @@ import Testing
         let r = try interrupt(with: SIGKILL)
         defer { try? FileManager.default.removeItem(at: r.dir) }
         #expect(!FileManager.default.fileExists(atPath: r.out))
-        let names = try FileManager.default.contentsOfDirectory(atPath: r.dir.path).filter { $0 != "big.tif" && $0 != "slow-kernel.txt" }
+        let names = try FileManager.default.contentsOfDirectory(atPath: r.dir.path)
+            .filter { $0 != "big.tif" && $0 != "slow-kernel.txt" }
         #expect(names.allSatisfy { $0.hasPrefix("out.tif.geokernel-tmp-") }, "\(names)")
     }
 }

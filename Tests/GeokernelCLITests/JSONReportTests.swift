@@ -2,29 +2,33 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 /// `--json`: one object on stdout, checked against the file actually written; on failure the
 /// object says so with the same exit code the process returns.
 @Suite(.serialized) struct JSONReportTests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
 
     @Test func reportMatchesTheFileWritten() throws {
         let w = 300, h = 200
         let input = dir.appendingPathComponent("in.tif").path, mask = dir.appendingPathComponent("m.tif").path
         let out = dir.appendingPathComponent("out.tif").path
         try Fixture.write(input, width: w, height: h, type: .uint16,
-                          bands: [Fixture.values(width: w, height: h, seed: 9, type: .uint16), Fixture.values(width: w, height: h, seed: 10, type: .uint16)],
+                          bands: [Fixture.values(width: w, height: h, seed: 9, type: .uint16),
+                                  Fixture.values(width: w, height: h, seed: 10, type: .uint16)],
                           options: ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"])
         try Fixture.write(mask, width: w, height: h, type: .byte, bands: [(0..<(w * h)).map { $0 % w < 100 ? 1 : 0 }])
         let r = try CLI.run(["apply", input, out, "--kernel", "gaussian:1", "--mask", mask, "--json", "-ot", "Float32"])
         #expect(r.status == 0, "\(r.stderr)")
-        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let j = try r.report()
         #expect(j["ok"] as? Bool == true && j["exit_code"] as? Int == 0)
         let ds = try Dataset.open(out)
-        let rect = PixelRect(x: 0, y: 0, width: w, height: h)
+        let rect = Window(x: 0, y: 0, width: w, height: h)
         let sums = try (1...2).map { b in try ds.withBand(b) { try $0.checksum(rect) } }
         #expect(j["checksums"] as? [Int] == sums)
-        #expect(j["width"] as? Int == ds.width && j["height"] as? Int == ds.height && j["bands"] as? Int == ds.bandCount)
+        #expect(j["width"] as? Int == ds.width && j["height"] as? Int == ds.height)
+        #expect(j["bands"] as? Int == ds.bandCount)
         #expect(j["output_type"] as? String == (try ds.withBand(1) { $0.dataTypeName }))
         let size = try FileManager.default.attributesOfItem(atPath: out)[.size] as! Int
         #expect(j["bytes_written"] as? Int == size)
@@ -47,10 +51,11 @@ import Testing
     }
 
     @Test func failureReportAgreesWithTheExitCode() throws {
-        let r = try CLI.run(["apply", dir.appendingPathComponent("missing.tif").path, dir.appendingPathComponent("o.tif").path,
+        let r = try CLI.run(["apply", dir.appendingPathComponent("missing.tif").path,
+                             dir.appendingPathComponent("o.tif").path,
                              "--kernel", "sharpen", "--json"])
         #expect(r.status == 1)
-        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let j = try r.report()
         #expect(j["ok"] as? Bool == false && j["exit_code"] as? Int == Int(r.status))
         #expect((j["error"] as? String)?.contains("missing.tif") == true)
     }

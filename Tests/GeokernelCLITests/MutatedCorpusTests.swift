@@ -36,7 +36,8 @@ import Testing
                 #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
                 #expect(!FileManager.default.fileExists(atPath: out))
             }
-            let temps = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("geokernel-") }
+            let temps = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+                .filter { $0.contains("geokernel-") }
             #expect(temps.isEmpty, "\(temps)")
         }
     }

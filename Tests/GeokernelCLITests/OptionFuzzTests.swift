@@ -7,9 +7,12 @@ import Testing
 /// Random and mutated command lines: the argument parser and the mapping to engine options
 /// either accept them or refuse with a message; nothing crashes.
 @Suite struct OptionFuzzTests {
-    static let words = ["in.tif", "out.tif", "--kernel", "sharpen", "box:3", "1,2;3,4", "--mask", "m.tif", "--edge", "wrap",
-                        "reflect", "bogus", "--cval", "1e9", "nan", "--bands", "1,3", "0", "-1", "--nodata-policy", "ignore",
-                        "-ot", "Float32", "Int64", "-co", "COMPRESS=LZW", "X", "--tile-size", "1", "99999999999999999999",
+    static let words = ["in.tif", "out.tif", "--kernel", "sharpen", "box:3", "1,2;3,4", "--mask", "m.tif", "--edge",
+                        "wrap",
+                        "reflect", "bogus", "--cval", "1e9", "nan", "--bands", "1,3", "0", "-1", "--nodata-policy",
+                        "ignore",
+                        "-ot", "Float32", "Int64", "-co", "COMPRESS=LZW", "X", "--tile-size", "1",
+                        "99999999999999999999",
                         "--threads", "3", "--overwrite", "-q", "--json", "--", "-", "",
                         "--method", "median", "percentile:101", "mode", "--footprint", "disk:2", "square:0",
                         "--grow-mask", "--shrink-mask", "3"]

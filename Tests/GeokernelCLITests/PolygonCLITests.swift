@@ -8,13 +8,16 @@ import Testing
 /// (or that they touch), with `--layer` and `--sql-where`, checked against a point-in-polygon
 /// test written here.
 @Suite(.serialized, .enabled(if: Corpus.isAvailable)) struct PolygonCLITests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
     let input = Corpus.path("rasterio__RGB.byte.tif")   // UTM 18N
     let keep = [(-78.3, 24.2), (-77.6, 24.1), (-77.4, 24.9), (-78.0, 25.2)]
     let drop = [(-77.2, 23.8), (-76.9, 23.8), (-76.9, 24.1), (-77.2, 24.1)]
 
     func geojson() throws -> String {
-        func ring(_ r: [(Double, Double)]) -> String { "[[" + (r + [r[0]]).map { "[\($0.0),\($0.1)]" }.joined(separator: ",") + "]]" }
+        func ring(_ r: [(Double, Double)]) -> String {
+            "[[" + (r + [r[0]]).map { "[\($0.0),\($0.1)]" }.joined(separator: ",") + "]]"
+        }
         let text = """
         {"type":"FeatureCollection","name":"areas","features":[
         {"type":"Feature","properties":{"keep":1},"geometry":{"type":"Polygon","coordinates":\(ring(keep))}},
@@ -55,22 +58,29 @@ import Testing
         let k = try KernelPreset.kernel("box:3")
         let both = try inside([keep, drop]), kept = try inside([keep])
         #expect(both.filter { $0 }.count > kept.filter { $0 }.count && kept.contains(true))
-        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k, extra: ["--polygons", path], selected: both)
+        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k, extra: ["--polygons", path],
+                           selected: both)
         try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k,
                            extra: ["--polygons", path, "--layer", "areas", "--sql-where", "keep = 1"], selected: kept)
         // --all-touched selects every pixel whose centre is inside, and more along the edges.
         let out = try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k,
-                                     extra: ["--polygons", path, "--all-touched", "--where", "b1 >= 0", "--json", "--invert-mask"],
+                                     extra: ["--polygons", path, "--all-touched", "--where", "b1 >= 0", "--json",
+                                             "--invert-mask"],
                                      selected: nil, checkPixels: false)
         let j = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
         let total = 791 * 718
-        #expect((j["pixels_selected"] as! Int) < total - both.filter { $0 }.count, "all-touched covers more than the centres")
-        for (args, needle) in [(["--layer", "nope"], "no layer 'nope'"), (["--sql-where", "nope = 1"], "nope"), ([String](), "")] {
+        #expect((j["pixels_selected"] as! Int) < total - both.filter { $0 }.count,
+                "all-touched covers more than the centres")
+        for (args, needle) in [(["--layer", "nope"], "no layer 'nope'"), (["--sql-where", "nope = 1"], "nope"),
+                               ([String](), "")] {
             guard !args.isEmpty else { continue }
-            let r = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3", "--polygons", path] + args)
-            #expect(r.status == 1 && r.stderr.contains(needle) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+            let r = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3",
+                                 "--polygons", path] + args)
+            #expect(r.status == 1 && r.stderr.contains(needle) && r.stderr.split(separator: "\n").count == 1,
+                    "\(r.stderr)")
         }
-        let orphan = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3", "--layer", "a"])
+        let orphan = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3",
+                                  "--layer", "a"])
         #expect(orphan.status == 1 && orphan.stderr.contains("go with --polygons"))
     }
 }

@@ -2,11 +2,13 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import RasterTiling
 
 /// The quick look (`apply --preview`, `geokernel preview`): the PNG opened with GDAL, its
 /// panels, stretch, difference and text chunks, on fixtures made here and corpus files in place.
 @Suite(.serialized) struct PreviewCLITests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
     /// A PNG's planes (red, green, blue, alpha), size, text chunks and panels by name.
@@ -23,7 +25,7 @@ import Testing
             height = ds.height
             planes = try (1...ds.bandCount).map { b in
                 try ds.withBand(b) { band in
-                    try band.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: UInt8.self)
+                    try band.read(Window(x: 0, y: 0, width: ds.width, height: ds.height), as: UInt8.self)
                 }
             }
             for (k, v) in ds.metadata() { text[k] = v }
@@ -61,8 +63,8 @@ import Testing
         let out = path("out.tif"), png = path("look.png")
         let r = try CLI.run(["apply", input, out, "--kernel", "box:5", "--mask", mask, "--preview", png, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        #expect(report?["preview"] as? String == png)
+        let report = try r.report()
+        #expect(report["preview"] as? String == png)
         let look = try PNG(png)
         #expect(look.planes.count == 4)
         #expect(look.width == 2 * 96 + 8 && look.height == 2 * 64 + 8)
@@ -165,7 +167,7 @@ import Testing
         try tool("gdal_translate", ["-outsize", "4352", "4096", "-ot", "Byte", "-scale", "0", "255", "0", "0",
                                     "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", small, mask])
         let ds = try Dataset.open(mask, access: .update)
-        try ds.withBand(1) { try $0.write(PixelRect(x: 0, y: 0, width: 64, height: 64),
+        try ds.withBand(1) { try $0.write(Window(x: 0, y: 0, width: 64, height: 64),
                                           values: [Double](repeating: 1, count: 64 * 64)) }
         try ds.close()
         for (input, filled) in [(withOverviews, true), (big, false)] {
@@ -257,7 +259,7 @@ import Testing
         #expect(look.text["BANDS"] == "4,3,2 as red, green, blue")
         #expect(look.panels["input"]!.w == 300 && look.panels.count == 2)
         let nir = try Dataset.open(naip).withBand(4) { b in
-            try b.read(PixelRect(x: 0, y: 0, width: 300, height: 300), as: UInt8.self)
+            try b.read(Window(x: 0, y: 0, width: 300, height: 300), as: UInt8.self)
         }
         for i in stride(from: 0, to: 300 * 300, by: 97) {
             let s = look.pixel("selection", i % 300, i / 300)
@@ -268,7 +270,7 @@ import Testing
         let latPNG = path("lat.png")
         #expect(try CLI.run(["preview", lat, "-o", latPNG, "--preview-size", "720"]).status == 0)
         let values = try Dataset.open(lat).withBand(1) { b in
-            try b.read(PixelRect(x: 0, y: 0, width: 720, height: 360), as: Float.self)
+            try b.read(Window(x: 0, y: 0, width: 720, height: 360), as: Float.self)
         }
         let latLook = try PNG(latPNG)
         var wrong = 0

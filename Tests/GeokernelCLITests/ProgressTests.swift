@@ -22,7 +22,8 @@ final class Collected: @unchecked Sendable {
 
 /// Progress: GDAL's own text off a terminal with `--progress`, a bar on a real terminal (tmux).
 @Suite(.serialized) struct ProgressTests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
     static let done = "0...10...20...30...40...50...60...70...80...90...100 - done.\n"
 
     /// What GDAL 3.6's GDALTermProgress printed for these fractions, call by call (python's
@@ -124,7 +125,8 @@ final class Collected: @unchecked Sendable {
         let (input, kernel) = try raster(300)
         let out = dir.appendingPathComponent("bar.tif").path
         let session = "geokernel-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let command = "'\(CLI.executable.path)' apply '\(input)' '\(out)' --kernel '\(kernel)' --threads 1 --tile-size 32; "
+        let command = "'\(CLI.executable.path)' apply '\(input)' '\(out)' --kernel '\(kernel)'"
+            + " --threads 1 --tile-size 32; "
             + "echo \"exit=$?\"; sleep 600"
         // tmux's output goes to a file (the server new-session starts would hold a pipe open), and it
         // starts with no signal blocked: a test runner's threads block most, and a tmux server

@@ -125,7 +125,7 @@ import Testing
         let kept = (Self.bytes(partial), Self.bytes(checkpoint))
         // `plan` builds the same fingerprint as the run it describes.
         let plan = try CLI.run(["plan", s.input, "--json"] + Self.common(s) + same)
-        let planned = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any] ?? [:]
+        let planned = try plan.report()
         let saved = try JSONSerialization.jsonObject(with: kept.1 ?? Data()) as? [String: Any] ?? [:]
         #expect(planned["fingerprintDigest"] as? String == saved["digest"] as? String && saved["digest"] != nil,
                 "plan's fingerprint is the checkpoint's: \(plan.stderr)")
@@ -142,7 +142,7 @@ import Testing
         // (a) The same command: continues, and ends with the uninterrupted run's pixels.
         let resumed = try CLI.run(["apply", s.input, out, "--resume", "--json"] + Self.common(s) + same)
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(resumed.stdout.utf8)) as? [String: Any] ?? [:]
+        let report = try resumed.report()
         let done = report["chunks_resumed"] as? Int ?? 0, chunks = report["chunks"] as? Int ?? 0
         #expect(done > 0 && done < chunks, "resumed \(done) of \(chunks) chunks")
         #expect(!FileManager.default.fileExists(atPath: partial) && !FileManager.default.fileExists(atPath: checkpoint))

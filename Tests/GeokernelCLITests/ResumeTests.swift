@@ -16,21 +16,13 @@ import Testing
     /// Starts `geokernel ARGS… --resume -q` (checkpointing after every chunk) and kills it with
     /// `sig` once the checkpoint beside `out` lists a done chunk; returns its exit status.
     static func startAndKill(_ arguments: [String], out: String, signal sig: Int32) throws -> Int32 {
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = arguments + ["--resume", "-q"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["GEOKERNEL_CHECKPOINT_SECONDS": "0"]) { $1 }
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let run = try BackgroundRun(arguments + ["--resume", "-q"], environment: ["GEOKERNEL_CHECKPOINT_SECONDS": "0"])
         let checkpoint = out + ".geokernel-partial.tif.json"
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline && p.isRunning {
-            if let data = FileManager.default.contents(atPath: checkpoint), String(decoding: data, as: UTF8.self).contains("\"done\":[[") { break }
-            usleep(20_000)
+        run.wait(upTo: 60) {
+            FileManager.default.contents(atPath: checkpoint)
+                .map { String(decoding: $0, as: UTF8.self).contains("\"done\":[[") } ?? false
         }
-        kill(p.processIdentifier, sig)
-        p.waitUntilExit()
-        return p.terminationStatus
+        return run.stop(sig).status
     }
 
     /// Uncompressed output has its blocks written in place (checkpoint: fsync); DEFLATE goes
@@ -49,7 +41,7 @@ import Testing
 
         let r = try CLI.run(["apply", input, out, "--resume", "--json"] + args)
         #expect(r.status == 0, "\(r.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let report = try r.report()
         let resumed = report["chunks_resumed"] as! Int, chunks = report["chunks"] as! Int
         #expect(resumed > 0 && resumed < chunks, "resumed \(resumed) of \(chunks)")
         #expect(report["block_writes"] as? String == writes)
@@ -72,7 +64,8 @@ import Testing
         let input = try InterruptTests.slowInput(dir)
         let out = dir.appendingPathComponent("out.tif").path
         _ = try startAndKill(input, out, signal: SIGKILL)
-        let r = try CLI.run(["apply", input, out, "--resume", "--kernel", "box:13", "--threads", "1", "--tile-size", "256"])
+        let r = try CLI.run(["apply", input, out, "--resume", "--kernel", "box:13", "--threads", "1", "--tile-size",
+                             "256"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("cannot resume") && r.stderr.contains("made with --kernel \"15x15"), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1)

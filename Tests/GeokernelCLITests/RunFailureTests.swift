@@ -18,7 +18,8 @@ import Testing
         let out = dir.appendingPathComponent("out.tif").path
         // `ulimit -f` stands in for a full disk: writes past 1000 KiB fail with EFBIG.
         // Compressed output goes through GDAL, block after block, so the failure comes mid-run.
-        let r = try CLI.run(["apply", input, out, "--kernel", "sharpen", "-co", "COMPRESS=DEFLATE"], fileSizeLimitKiB: 1000)
+        let r = try CLI.run(["apply", input, out, "--kernel", "sharpen", "-co", "COMPRESS=DEFLATE"],
+                            fileSizeLimitKiB: 1000)
         let text = r.stderr
         #expect(r.status == 1, "\(text)")
         #expect(text.contains("out.tif") && text.contains("writing block"), "\(text)")
@@ -48,20 +49,16 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = try InterruptTests.slowInput(dir)
         let out = dir.appendingPathComponent("out.tif").path
-        let p = Process()
-        p.executableURL = CLI.executable
         // A 25x25 non-separable kernel keeps the run going long after the truncation.
-        p.arguments = ["apply", input, out, "--kernel", try InterruptTests.slowKernel(dir), "--threads", "1", "--tile-size", "256"]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, try noLeftovers(dir, keeping: ["big.tif", "slow-kernel.txt"]).isEmpty { usleep(10_000) }
-        usleep(200_000)
+        let kernel = try InterruptTests.slowKernel(dir)
+        let run = try BackgroundRun(["apply", input, out, "--kernel", kernel, "--threads", "1", "--tile-size", "256"],
+                                    keepingErrors: true)
+        try run.wait(upTo: 30, every: 0.01, settle: 0.2) {
+            try !noLeftovers(dir, keeping: ["big.tif", "slow-kernel.txt"]).isEmpty
+        }
         truncate(input, 100_000)
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 1, "\(text)")
+        let (status, text) = run.finish()
+        #expect(status == 1, "\(text)")
         #expect(text.contains("big.tif") && text.contains("reading tile"), "\(text)")
         #expect(text.split(separator: "\n").count == 1)
         #expect(try noLeftovers(dir, keeping: ["big.tif", "slow-kernel.txt"]).isEmpty)

@@ -8,7 +8,8 @@ import Testing
 /// The selection sources: a mask band, `--where`, `--bbox` (also in another CRS), and their
 /// AND and inversion, each checked against a selection built here from its definition.
 @Suite(.serialized, .enabled(if: Corpus.isAvailable)) struct SelectionCLITests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
     let file = "rasterio__RGB.byte.tif"   // 791x718, 3 bands, UTM 18N, nodata 0
     var input: String { Corpus.path(file) }
 
@@ -20,15 +21,22 @@ import Testing
     @Test func maskBandAndInvert() throws {
         let (w, h, gt, wkt, _) = try facts()
         let b1 = (0..<(w * h)).map { Double($0 % 7 == 0 ? 1 : 0) }
-        let b2 = (0..<(w * h)).map { i -> Double in let x = i % w, y = i / w; return (x / 40 + y / 30) % 2 == 0 ? 255 : 0 }
+        let b2 = (0..<(w * h)).map { i -> Double in
+            let x = i % w, y = i / w
+            return (x / 40 + y / 30) % 2 == 0 ? 255 : 0
+        }
         let mask = dir.appendingPathComponent("mask3.tif").path
-        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [b1, b2, b1], options: ["TILED=YES"], geoTransform: gt, wkt: wkt)
+        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [b1, b2, b1], options: ["TILED=YES"],
+                          geoTransform: gt, wkt: wkt)
         let k = try KernelPreset.kernel("box:3")
         let chosen = b2.map { $0 != 0 }
-        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k, extra: ["--mask-band", "2"], selected: chosen, maskPath: mask)
-        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k, extra: ["--mask-band", "2", "--invert-mask"],
+        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k, extra: ["--mask-band", "2"],
+                           selected: chosen, maskPath: mask)
+        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: k,
+                           extra: ["--mask-band", "2", "--invert-mask"],
                            selected: chosen.map { !$0 }, maskPath: mask)
-        let r = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3", "--mask", mask, "--mask-band", "4"])
+        let r = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3", "--mask",
+                             mask, "--mask-band", "4"])
         #expect(r.status == 1 && r.stderr.contains("--mask-band 4") && r.stderr.contains("3 bands"), "\(r.stderr)")
     }
 
@@ -40,8 +48,10 @@ import Testing
         let mask = dir.appendingPathComponent("geo.tif").path
         try Fixture.write(mask, width: mw, height: mh, type: .byte, bands: [cells], options: ["TILED=YES"],
                           geoTransform: [lon0, res, 0, lat0, 0, -res], wkt: "EPSG:4326")
-        let plain = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3", "--mask", mask])
-        #expect(plain.status == 1 && plain.stderr.contains("791x718") && plain.stderr.contains("--mask-warp"), "\(plain.stderr)")
+        let plain = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "box:3",
+                                 "--mask", mask])
+        #expect(plain.status == 1 && plain.stderr.contains("791x718") && plain.stderr.contains("--mask-warp"),
+                "\(plain.stderr)")
         // Expected: each pixel centre taken to longitude/latitude, then the mask pixel holding it.
         let ct = try CoordinateTransform(from: wkt, to: "EPSG:4326")
         var xs = (0..<(w * h)).map { gt[0] + (Double($0 % w) + 0.5) * gt[1] }
@@ -52,7 +62,8 @@ import Testing
             return ok[i] && mx >= 0 && mx < mw && my >= 0 && my < mh && cells[my * mw + mx] != 0
         }
         #expect(chosen.contains(true) && chosen.contains(false))
-        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: try KernelPreset.kernel("box:3"), extra: ["--mask-warp"],
+        try EndToEnd.check(input, in: dir, kernel: "box:3", kernelMatrix: try KernelPreset.kernel("box:3"),
+                           extra: ["--mask-warp"],
                            selected: chosen, maskPath: mask)
     }
 
@@ -66,16 +77,21 @@ import Testing
             return (ratio > 0.05 && g < 120) || r == 255
         }
         #expect(chosen.contains(true) && chosen.contains(false))
-        try EndToEnd.check(input, in: dir, kernel: "sharpen", kernelMatrix: k, extra: ["--where", expr], selected: chosen)
+        try EndToEnd.check(input, in: dir, kernel: "sharpen", kernelMatrix: k, extra: ["--where", expr],
+                           selected: chosen)
         // nodata(bN) reads GDAL's mask; a division by zero selects nothing.
         let nd = bands[0].map { $0 == 0 }
-        try EndToEnd.check(input, in: dir, kernel: "sharpen", kernelMatrix: k, extra: ["--where", "!nodata(b1) && b1 < 60"],
+        try EndToEnd.check(input, in: dir, kernel: "sharpen", kernelMatrix: k,
+                           extra: ["--where", "!nodata(b1) && b1 < 60"],
                            selected: (0..<(w * h)).map { !nd[$0] && bands[0][$0] < 60 })
         try EndToEnd.check(input, in: dir, kernel: "sharpen", kernelMatrix: k, extra: ["--where", "b1 / (b2 - b2) > 0"],
                            selected: Array(repeating: false, count: w * h))
-        for (bad, pos) in [("b1 > ", "character 6"), ("b1 >> 3", "character 5"), ("b9 > 1", "band b9"), ("(b1 > 1", "character 8")] {
-            let r = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "sharpen", "--where", bad])
-            #expect(r.status == 1 && r.stderr.contains(pos) && r.stderr.split(separator: "\n").count == 1, "\(bad): \(r.stderr)")
+        for (bad, pos) in [("b1 > ", "character 6"), ("b1 >> 3", "character 5"), ("b9 > 1", "band b9"),
+                           ("(b1 > 1", "character 8")] {
+            let r = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "sharpen",
+                                 "--where", bad])
+            #expect(r.status == 1 && r.stderr.contains(pos) && r.stderr.split(separator: "\n").count == 1,
+                    "\(bad): \(r.stderr)")
         }
     }
 
@@ -87,37 +103,50 @@ import Testing
             return (gt[0] + px * gt[1] + py * gt[2], gt[3] + px * gt[4] + py * gt[5])
         }
         let box = [150_000.0, 2_700_000, 250_000, 2_780_000]
-        let inBox = (0..<(w * h)).map { i -> Bool in let (x, y) = centre(i); return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3] }
+        let inBox = (0..<(w * h)).map { i -> Bool in
+            let (x, y) = centre(i)
+            return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]
+        }
         let out = try EndToEnd.check(input, in: dir, kernel: "laplacian", kernelMatrix: k,
-                                     extra: ["--bbox", box.map { String($0) }.joined(separator: ","), "--json"], selected: inBox)
+                                     extra: ["--bbox", box.map { String($0) }.joined(separator: ","), "--json"],
+                                     selected: inBox)
         _ = out
         // The same idea in EPSG:4326: each pixel centre is taken to longitude/latitude here.
         let geo = [-78.2, 24.2, -77.3, 25.1]
         let ct = try CoordinateTransform(from: wkt, to: "EPSG:4326")
         var xs = (0..<(w * h)).map { centre($0).0 }, ys = (0..<(w * h)).map { centre($0).1 }
         let ok = ct.transform(x: &xs, y: &ys)
-        let inGeo = (0..<(w * h)).map { ok[$0] && xs[$0] >= geo[0] && xs[$0] <= geo[2] && ys[$0] >= geo[1] && ys[$0] <= geo[3] }
+        let inGeo = (0..<(w * h)).map {
+            ok[$0] && xs[$0] >= geo[0] && xs[$0] <= geo[2] && ys[$0] >= geo[1] && ys[$0] <= geo[3]
+        }
         #expect(inGeo.contains(true) && inGeo.contains(false))
         try EndToEnd.check(input, in: dir, kernel: "laplacian", kernelMatrix: k,
-                           extra: ["--bbox", geo.map { String($0) }.joined(separator: ","), "--bbox-crs", "EPSG:4326"], selected: inGeo)
+                           extra: ["--bbox", geo.map { String($0) }.joined(separator: ","), "--bbox-crs", "EPSG:4326"],
+                           selected: inGeo)
         // AND with --where, then inverted.
         let (_, _, _, _, bands) = try facts()
         let both = (0..<(w * h)).map { inGeo[$0] && bands[1][$0] > 50 }
         try EndToEnd.check(input, in: dir, kernel: "laplacian", kernelMatrix: k,
-                           extra: ["--bbox", geo.map { String($0) }.joined(separator: ","), "--bbox-crs", "EPSG:4326", "--where", "b2 > 50"],
+                           extra: ["--bbox", geo.map { String($0) }.joined(separator: ","), "--bbox-crs", "EPSG:4326",
+                                   "--where", "b2 > 50"],
                            selected: both)
         try EndToEnd.check(input, in: dir, kernel: "laplacian", kernelMatrix: k,
-                           extra: ["--bbox", geo.map { String($0) }.joined(separator: ","), "--bbox-crs", "EPSG:4326", "--where", "b2 > 50",
+                           extra: ["--bbox", geo.map { String($0) }.joined(separator: ","), "--bbox-crs", "EPSG:4326",
+                                   "--where", "b2 > 50",
                                    "--invert-mask"], selected: both.map { !$0 })
         // Only the tiles that meet the box are visited.
-        let r = try CLI.run(["apply", input, dir.appendingPathComponent("j.tif").path, "--kernel", "laplacian", "--tile-size", "64",
+        let r = try CLI.run(["apply", input, dir.appendingPathComponent("j.tif").path, "--kernel", "laplacian",
+                             "--tile-size", "64",
                              "--bbox", "150000,2700000,160000,2710000", "--json"])
-        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let report = try r.report()
         let tiles = report["tiles"] as! [String: Int]
         #expect(tiles["convolved"]! <= 9 && tiles["skipped"]! > 100, "\(tiles)")
-        for (args, needle) in [(["--bbox", "1,2,3"], "XMIN,YMIN,XMAX,YMAX"), (["--bbox", "5,0,1,1"], "XMIN must be below"),
-                               (["--bbox", "0,0,1,1", "--bbox-crs", "EPSG:999999"], "--bbox-crs"), (["--bbox-crs", "EPSG:4326"], "needs --bbox")] {
-            let bad = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel", "laplacian"] + args)
+        for (args, needle) in [(["--bbox", "1,2,3"], "XMIN,YMIN,XMAX,YMAX"),
+                               (["--bbox", "5,0,1,1"], "XMIN must be below"),
+                               (["--bbox", "0,0,1,1", "--bbox-crs", "EPSG:999999"], "--bbox-crs"),
+                               (["--bbox-crs", "EPSG:4326"], "needs --bbox")] {
+            let bad = try CLI.run(["apply", input, dir.appendingPathComponent("x.tif").path, "--kernel",
+                                   "laplacian"] + args)
             #expect(bad.status == 1 && bad.stderr.contains(needle), "\(args): \(bad.stderr)")
         }
     }

@@ -7,7 +7,8 @@ import Testing
 /// Inputs through GDAL's virtual file systems: `/vsizip/`, `/vsigzip/`, and `/vsicurl/`
 /// against a byte-range HTTP server on 127.0.0.1. Each result equals the plain file's.
 @Suite(.serialized, .enabled(if: Corpus.isAvailable)) struct VirtualPathTests {
-    let dir = Fixture.folder()
+    let folder = TemporaryFolder()
+    var dir: URL { folder.url }
     let source = Corpus.path("gdal__f2r23.tif")   // 273x251 LZW tiled 64, EPSG:32145
 
     func run(_ input: String, env: [String: String]? = nil) throws -> [Double] {
@@ -31,9 +32,11 @@ import Testing
 
         let server = try RangeServer(serving: source)
         defer { server.stop() }
-        let env = ["GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "CPL_VSIL_CURL_USE_HEAD": "YES", "GDAL_HTTP_TIMEOUT": "20"]
+        let env = ["GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "CPL_VSIL_CURL_USE_HEAD": "YES",
+                   "GDAL_HTTP_TIMEOUT": "20"]
         #expect(Fixture.mismatches(try run("/vsicurl/\(server.url)", env: env), expected).isEmpty)
-        let missing = try CLI.run(["apply", "/vsicurl/http://127.0.0.1:\(server.port)/nope.tif", dir.appendingPathComponent("x.tif").path,
+        let missing = try CLI.run(["apply", "/vsicurl/http://127.0.0.1:\(server.port)/nope.tif",
+                                   dir.appendingPathComponent("x.tif").path,
                                    "--kernel", "sharpen"], environment: env)
         #expect(missing.status == 1 && missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
     }

@@ -7,7 +7,8 @@ import Testing
 /// Hostile text never crashes or hangs the parsers: every input either parses into a
 /// consistent value or is refused with a one-line message.
 @Suite struct FuzzTests {
-    static let alphabet: [Character] = Array("0123456789.,;:-+eE/ \t\n#xabox:gaussian sharpen-é∞\u{0}") + ["\r", "1", "0"]
+    static let alphabet: [Character] = Array("0123456789.,;:-+eE/ \t\n#xabox:gaussian sharpen-é∞\u{0}") + ["\r", "1",
+                                                                                                           "0"]
     static let seeds: [UInt64] = [1, 2, 3, 4]
 
     func checkKernel(_ k: Kernel) {
@@ -24,11 +25,13 @@ import Testing
     @Test(arguments: seeds)
     func kernelParsersOnRandomAndMutatedText(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
-        let valid = ["0,-1,0;-1,5,-1;0,-1,0", "1 2 3\n4 5 6\n", "# c\n1/9 1/9\n1/9 1/9", "box:3", "gaussian:1.5", "1e3,-2.5E-2"]
+        let valid = ["0,-1,0;-1,5,-1;0,-1,0", "1 2 3\n4 5 6\n", "# c\n1/9 1/9\n1/9 1/9", "box:3", "gaussian:1.5",
+                     "1e3,-2.5E-2"]
         for i in 0..<1500 {
             let text = i % 2 == 0 ? rng.string(from: FuzzTests.alphabet, maxLength: 40)
                                   : rng.mutate(valid.randomElement(using: &rng)!, alphabet: FuzzTests.alphabet)
-            for parse in [{ try Kernel(parsingInline: text) }, { try Kernel(parsingText: text) }, { try KernelPreset.kernel(text) }] as [() throws -> Kernel] {
+            for parse in [{ try Kernel(parsingInline: text) }, { try Kernel(parsingText: text) },
+                          { try KernelPreset.kernel(text) }] as [() throws -> Kernel] {
                 do { checkKernel(try parse()) } catch let e as KernelError { checkMessage(e.description) } catch {
                     Issue.record("unexpected error \(error) for \(text.debugDescription)")
                 }
@@ -59,9 +62,15 @@ import Testing
             }
         }
         // Deep nesting is refused, not a stack overflow.
-        #expect(throws: SelectionExpression.ParseError.self) { try SelectionExpression(parsing: String(repeating: "(", count: 100_000) + "1") }
-        #expect(throws: SelectionExpression.ParseError.self) { try SelectionExpression(parsing: String(repeating: "!", count: 100_000) + "1") }
-        #expect(throws: SelectionExpression.ParseError.self) { try SelectionExpression(parsing: String(repeating: "-", count: 100_000) + "1") }
+        #expect(throws: SelectionExpression.ParseError.self) {
+            try SelectionExpression(parsing: String(repeating: "(", count: 100_000) + "1")
+        }
+        #expect(throws: SelectionExpression.ParseError.self) {
+            try SelectionExpression(parsing: String(repeating: "!", count: 100_000) + "1")
+        }
+        #expect(throws: SelectionExpression.ParseError.self) {
+            try SelectionExpression(parsing: String(repeating: "-", count: 100_000) + "1")
+        }
     }
 
     @Test func absurdKernelSizesAreRefusedQuickly() throws {
@@ -86,7 +95,10 @@ import Testing
                 #expect(!bands.isEmpty && bands.count <= 100_000 * 8)
             } catch { checkMessage(error.description) }
             var o = ApplyOptions(input: "a", output: "b", kernel: try! Kernel(rows: [[1]]))
-            do { try o.setOutputType(named: text); #expect(o.outputType != nil) } catch { checkMessage(error.description) }
+            do {
+                try o.setOutputType(named: text)
+                #expect(o.outputType != nil)
+            } catch { checkMessage(error.description) }
         }
     }
 }

@@ -65,7 +65,8 @@ import Testing
             _ = try Engine.apply(o)
             let got = try Fixture.read(out)[0]
             let diff = exact ? Fixture.mismatches(got, expected)
-                : zip(got, expected).enumerated().filter { abs($0.element.0 - $0.element.1) > 1e-12 * max(1, abs($0.element.1)) }
+                : zip(got, expected).enumerated()
+                    .filter { abs($0.element.0 - $0.element.1) > 1e-12 * max(1, abs($0.element.1)) }
                     .prefix(3).map { "pixel \($0.offset): got \($0.element.0), expected \($0.element.1)" }
             #expect(diff.isEmpty, "tile \(tile.map(String.init) ?? "default"), \(threads) threads: \(diff)")
         }

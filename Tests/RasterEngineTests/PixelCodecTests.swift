@@ -16,7 +16,8 @@ struct PixelCodecTests {
             for i in 0..<count {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 let r = Double(state >> 11) / Double(1 << 53)
-                let v = i == 0 ? type.minimum : i == 1 ? type.maximum : i == 2 ? 0 : type.minimum + r * (type.maximum - type.minimum)
+                let v = i == 0 ? type.minimum : i == 1 ? type.maximum : i == 2 ? 0 : type.minimum
+                    + r * (type.maximum - type.minimum)
                 let p = raw.baseAddress! + i * type.byteSize
                 switch type {
                 case .byte: p.storeBytes(of: UInt8(v.rounded(.down)), as: UInt8.self)
@@ -38,24 +39,33 @@ struct PixelCodecTests {
         var pairs = 0
         for source in PixelCodecTests.types {
             let src = PixelCodecTests.samples(source, count: count)
-            for target in PixelCodecTests.types where source != target && PixelCodec.isExactWidening(source, to: target) {
+            for target in PixelCodecTests.types where source != target && PixelCodec.isExactWidening(source,
+                                                                                                     to: target) {
                 pairs += 1
                 var direct = [UInt8](repeating: 0xAA, count: count * target.byteSize)
                 var twoStep = direct
                 var values = [Double](repeating: 0, count: count)
                 src.withUnsafeBytes { s in
-                    direct.withUnsafeMutableBytes { PixelCodec.convertExactly(source, s.baseAddress!, count: count, to: target, into: $0.baseAddress!) }
-                    values.withUnsafeMutableBufferPointer { PixelCodec.decode(source, s.baseAddress!, count: count, into: $0.baseAddress!) }
+                    direct.withUnsafeMutableBytes { d in
+                        PixelCodec.convertExactly(source, s.baseAddress!, count: count, to: target,
+                                                  into: d.baseAddress!)
+                    }
+                    values.withUnsafeMutableBufferPointer {
+                        PixelCodec.decode(source, s.baseAddress!, count: count, into: $0.baseAddress!)
+                    }
                 }
                 let clamped = values.withUnsafeBufferPointer { v in
-                    twoStep.withUnsafeMutableBytes { PixelCodec.encode(v.baseAddress!, count: count, as: target, nanValue: 0, into: $0.baseAddress!) }
+                    twoStep.withUnsafeMutableBytes {
+                        PixelCodec.encode(v.baseAddress!, count: count, as: target, nanValue: 0, into: $0.baseAddress!)
+                    }
                 }
                 #expect(clamped == 0, "\(source.name) → \(target.name) never clamps")
                 #expect(direct == twoStep, "\(source.name) → \(target.name)")
             }
         }
         #expect(pairs == 20)
-        for (s, t) in [(RasterDataType.uint16, RasterDataType.byte), (.int16, .uint16), (.uint16, .int16), (.int32, .float32),
+        for (s, t) in [(RasterDataType.uint16, RasterDataType.byte), (.int16, .uint16), (.uint16, .int16),
+                       (.int32, .float32),
                        (.uint32, .int32), (.float32, .int32), (.float64, .float32), (.int8, .byte)] {
             #expect(!PixelCodec.isExactWidening(s, to: t), "\(s.name) → \(t.name) can round or clamp")
         }

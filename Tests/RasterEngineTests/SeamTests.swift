@@ -18,8 +18,10 @@ import Testing
         ("4x6", (0..<6).map { r in (0..<4).map { c in Double((r * 4 + c) % 5) - 1.5 } }),
         ("15x15", (0..<15).map { r in (0..<15).map { c in 1 + Double((r + 2 * c) % 3) } }),
         // Rank 1: convolved as two 1-D passes, with nodata neighbours falling back to the 2-D sum.
-        ("9x9 gaussian", { let k = try! KernelPreset.kernel("gaussian:1.3"); return (0..<9).map { r in (0..<9).map { k[$0, r] } } }()),
-        ("6x4 separable", [[1, 2, -1, 0.5, 3, 1], [2, 4, -2, 1, 6, 2], [-1, -2, 1, -0.5, -3, -1], [0.5, 1, -0.5, 0.25, 1.5, 0.5]]),
+        ("9x9 gaussian",
+         { let k = try! KernelPreset.kernel("gaussian:1.3"); return (0..<9).map { r in (0..<9).map { k[$0, r] } } }()),
+        ("6x4 separable", [[1, 2, -1, 0.5, 3, 1], [2, 4, -2, 1, 6, 2], [-1, -2, 1, -0.5, -3, -1],
+                           [0.5, 1, -0.5, 0.25, 1.5, 0.5]]),
     ]
     /// (tile size, threads): 1, smaller than the 15x15 kernel, not dividing 37x29, block-sized, default.
     static let schedules: [(Int?, Int)] = [(1, 1), (3, 4), (7, 2), (16, 3), (33, 2), (nil, 4)]
@@ -45,7 +47,8 @@ import Testing
         let maskPath = dir.appendingPathComponent("mask.tif").path
         try Fixture.write(maskPath, width: w, height: h, type: .byte, bands: [selected.map { $0 ? 1 : 0 }])
         let kernel = try Kernel(rows: SeamTests.kernels.first { $0.0 == c.kernel }!.1)
-        let expected = Fixture.expected(image, width: w, height: h, kernel: kernel, edge: c.edge, cval: 3.5, noData: -9999,
+        let expected = Fixture.expected(image, width: w, height: h, kernel: kernel, edge: c.edge, cval: 3.5,
+                                        noData: -9999,
                                         selected: selected, inputType: type, outputType: type)
         for (tile, threads) in SeamTests.schedules {
             let out = dir.appendingPathComponent("out-\(tile ?? 0)-\(threads).tif").path
@@ -83,7 +86,8 @@ import Testing
         try Fixture.write(maskPath, width: w, height: h, type: .byte, bands: [selected.map { $0 ? 1 : 0 }])
         let kernel = try Kernel(rows: SeamTests.kernels.first { $0.0 == name }!.1)
         for edge in [EdgeMode.reflect, .constant] {
-            let expected = Fixture.expected(image, width: w, height: h, kernel: kernel, edge: edge, cval: 1.5, noData: .nan,
+            let expected = Fixture.expected(image, width: w, height: h, kernel: kernel, edge: edge, cval: 1.5,
+                                            noData: .nan,
                                             selected: selected, inputType: type, outputType: type)
             for (tile, threads) in [(7, 2), (16, 3), (nil as Int?, 1)] {
                 let out = dir.appendingPathComponent("out-\(edge)-\(tile ?? 0).tif").path
@@ -125,10 +129,12 @@ import Testing
                 _ = try Engine.apply(o)
                 let got = try Fixture.read(out)
                 for (b, band) in [image, image.reversed()].enumerated() {
-                    let exp = Fixture.expected(band, width: w, height: h, kernel: kernel, edge: edge, cval: -2, noData: noData,
+                    let exp = Fixture.expected(band, width: w, height: h, kernel: kernel, edge: edge, cval: -2,
+                                               noData: noData,
                                                selected: nil, inputType: type, outputType: type)
                     let diff = Fixture.mismatches(got[b], exp)
-                    #expect(diff.isEmpty, "\(type.name) \(edge) band \(b + 1) tile \(String(describing: tile)): \(diff)")
+                    #expect(diff.isEmpty,
+                            "\(type.name) \(edge) band \(b + 1) tile \(String(describing: tile)): \(diff)")
                 }
             }
         }

@@ -29,7 +29,8 @@ import Testing
     }
 
     @Test func badValueNamesRowAndColumn() {
-        #expect(throws: KernelError.notANumber(row: 2, column: 3, text: "x")) { try Kernel(parsingInline: "1,2,3;4,5,x") }
+        #expect(throws: KernelError.notANumber(row: 2, column: 3,
+                                               text: "x")) { try Kernel(parsingInline: "1,2,3;4,5,x") }
         #expect(throws: KernelError.notANumber(row: 1, column: 2, text: "abc")) { try Kernel(parsingText: "1 abc\n") }
         let e = KernelError.notANumber(row: 2, column: 3, text: "x")
         #expect(e.description.contains("row 2") && e.description.contains("column 3"))

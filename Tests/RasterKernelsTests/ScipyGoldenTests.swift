@@ -50,7 +50,9 @@ let goldenCases: [GoldenCase] = {
         let gx = AxisGather(start: -h.left, length: c.width + h.left + h.right, count: c.width, edge: edge)
         let gy = AxisGather(start: -h.top, length: c.height + h.top + h.bottom, count: c.height, edge: edge)
         let pw = gx.slots.count, ph = gy.slots.count
-        let gathered = gy.runs.flatMap { ry in ry.flatMap { y in gx.runs.flatMap { rx in rx.map { x in c.image[y * c.width + x] } } } }
+        let gathered = gy.runs.flatMap { ry in
+            ry.flatMap { y in gx.runs.flatMap { rx in rx.map { x in c.image[y * c.width + x] } } }
+        }
         var padded = [Double](repeating: 0, count: pw * ph)
         for py in 0..<ph {
             for px in 0..<pw {
@@ -71,7 +73,8 @@ let goldenCases: [GoldenCase] = {
                 }
             }
         }
-        let reference = ReferenceConvolution.apply(image: c.image, width: c.width, height: c.height, kernel: k, edge: edge, cval: c.cval)
+        let reference = ReferenceConvolution.apply(image: c.image, width: c.width, height: c.height, kernel: k,
+                                                   edge: edge, cval: c.cval)
         #expect(out == reference, "the tile path must give the reference's exact bits")
         let scale = (c.image.map(abs).max() ?? 1) * k.values.reduce(0) { $0 + abs($1) }
         for i in out.indices { #expect(abs(out[i] - c.expected[i]) <= 1e-9 * scale) }

@@ -17,7 +17,8 @@ import Testing
 
     @Test func windowGeoTransform() {
         let gt = [1000.0, 10, 0, 5000, 0, -10]
-        #expect(GeoTransform(gt)!.of(Window(x: 3, y: 4, width: 1, height: 1)).coefficients == [1030, 10, 0, 4960, 0, -10])
+        #expect(GeoTransform(gt)!.of(Window(x: 3, y: 4, width: 1, height: 1)).coefficients == [1030, 10, 0, 4960, 0,
+                                                                                               -10])
     }
 }
 
@@ -65,7 +66,8 @@ import Testing
                     #expect(Set(gathered).count == gathered.count && gathered == gathered.sorted())
                     for i in 0..<length {
                         let source = edge.sourceIndex(start + i, count: count)
-                        #expect(g.slots[i].map { gathered[$0] } == source, "\(edge) start \(start) length \(length) count \(count) position \(i)")
+                        #expect(g.slots[i].map { gathered[$0] } == source,
+                                "\(edge) start \(start) length \(length) count \(count) position \(i)")
                     }
                     if start >= 0 && start + length <= count {
                         #expect(g.runs == (length > 0 ? [start ..< start + length] : []))

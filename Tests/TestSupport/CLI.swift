@@ -17,7 +17,8 @@ public enum CLI {
         let arg0 = URL(fileURLWithPath: CommandLine.arguments[0])
         candidates.append(arg0.deletingLastPathComponent())
         candidates.append(arg0.deletingLastPathComponent().deletingLastPathComponent())
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug"))
         for dir in candidates {
             let url = dir.appendingPathComponent("geokernel")
@@ -29,7 +30,8 @@ public enum CLI {
     /// Runs `geokernel ARGS…` and waits for it. `fileSizeLimitKiB` runs it under
     /// `ulimit -f`, which stands in for a full disk (writes past the limit fail with EFBIG).
     @discardableResult
-    public static func run(_ arguments: [String], environment: [String: String]? = nil, fileSizeLimitKiB: Int? = nil) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String]? = nil,
+                           fileSizeLimitKiB: Int? = nil) throws -> Result {
         let p = Process()
         if let limit = fileSizeLimitKiB {
             p.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -13,7 +13,8 @@ public enum Corpus {
         if let env = ProcessInfo.processInfo.environment["GEOKERNEL_CORPUS"] {
             return URL(fileURLWithPath: env)
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dir = root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
         return FileManager.default.fileExists(atPath: dir.appendingPathComponent("MANIFEST.md").path) ? dir : nil
     }()
@@ -24,7 +25,8 @@ public enum Corpus {
 
     /// Every row of the MANIFEST's file tables.
     public static let entries: [Entry] = {
-        guard let dir = directory, let text = try? String(contentsOf: dir.appendingPathComponent("MANIFEST.md"), encoding: .utf8) else {
+        guard let dir = directory, let text = try? String(contentsOf: dir.appendingPathComponent("MANIFEST.md"),
+                                                          encoding: .utf8) else {
             return []
         }
         var out: [Entry] = []
@@ -33,7 +35,8 @@ public enum Corpus {
         for line in text.split(separator: "\n") {
             if line.hasPrefix("## Larger") { inLarge = true }
             guard line.hasPrefix("|") else { continue }
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: "|",
+                                   omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if cells.count > 2 && cells[1] == "file" {
                 gdalColumn = cells.firstIndex(where: { $0.hasPrefix("GDAL ") }) ?? -1
                 engineColumn = cells.firstIndex(of: "engine") ?? -1
@@ -42,7 +45,8 @@ public enum Corpus {
             guard gdalColumn > 0, engineColumn > 0, cells.count > max(gdalColumn, engineColumn),
                   cells[1].hasPrefix("`") else { continue }
             let name = cells[1].split(separator: "`")[0]
-            out.append(Entry(file: (inLarge ? "large/" : "") + name, gdal: cells[gdalColumn], engine: cells[engineColumn]))
+            out.append(Entry(file: (inLarge ? "large/" : "") + name, gdal: cells[gdalColumn],
+                             engine: cells[engineColumn]))
         }
         return out
     }()

@@ -5,6 +5,13 @@ import RasterTiling
 
 /// Real GeoTIFF fixtures on disk for the engine tests, built from values the test chooses.
 public enum Fixture {
+    /// WGS 84 / UTM zone 33N, the fixtures' CRS unless a test gives another.
+    public static let utm33N = #"PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984","#
+        + #"SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],"#
+        + #"PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",15],"#
+        + #"PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],"#
+        + #"UNIT["metre",1],AUTHORITY["EPSG","32633"]]"#
+
     /// A fresh temporary folder, removed by the caller.
     public static func folder() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("geokernel-tests-\(UUID().uuidString)")
@@ -32,13 +39,14 @@ public enum Fixture {
     public static func write(_ path: String, width: Int, height: Int, type: RasterDataType, bands: [[Double]],
                       noData: Double? = nil, options: [String] = ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"],
                       geoTransform: [Double] = [300000, 30, 0, 5000000, 0, -30], wkt: String? = nil) throws {
-        let ds = try Dataset.create(path, width: width, height: height, bandCount: bands.count, dataType: type, options: options)
+        let ds = try Dataset.create(path, width: width, height: height, bandCount: bands.count, dataType: type,
+                                    options: options)
         try ds.setGeoTransform(geoTransform)
-        if let wkt { try ds.setProjection(wkt) } else { try ds.setProjection(#"PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",15],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","32633"]]"#) }
+        try ds.setProjection(wkt ?? Fixture.utm33N)
         for (i, values) in bands.enumerated() {
             try ds.withBand(i + 1) { band in
                 if let noData { try band.setNoDataValue(noData) }
-                try band.write(PixelRect(x: 0, y: 0, width: width, height: height), values: values)
+                try band.write(Window(x: 0, y: 0, width: width, height: height), values: values)
             }
         }
         try ds.close()
@@ -48,13 +56,14 @@ public enum Fixture {
     public static func read(_ path: String) throws -> [[Double]] {
         let ds = try Dataset.open(path)
         return try (1...ds.bandCount).map { b in
-            try ds.withBand(b) { try $0.read(PixelRect(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self) }
+            try ds.withBand(b) { try $0.read(Window(x: 0, y: 0, width: ds.width, height: ds.height), as: Double.self) }
         }
     }
 
     /// What the engine must write for one band: the reference convolution composited by the
     /// selection and validity, then stored in `type` (rounded half to even and clamped).
-    public static func expected(_ image: [Double], width: Int, height: Int, kernel: Kernel, edge: EdgeMode, cval: Double = 0,
+    public static func expected(_ image: [Double], width: Int, height: Int, kernel: Kernel, edge: EdgeMode,
+                                cval: Double = 0,
                          policy: NodataPolicy = .renormalize, noData: Double?, selected: [Bool]?,
                          inputType: RasterDataType, outputType: RasterDataType) -> [Double] {
         let valid = noData.map { nd in image.map { nd.isNaN ? !$0.isNaN : $0 != nd } }
@@ -71,7 +80,8 @@ public enum Fixture {
         case .float32: return Double(Float(v))
         default:
             var clamped = false
-            return Rounding.integer(v, minimum: type.minimum, maximum: type.maximum, nanValue: noData ?? 0, wasClamped: &clamped)
+            return Rounding.integer(v, minimum: type.minimum, maximum: type.maximum, nanValue: noData ?? 0,
+                                    wasClamped: &clamped)
         }
     }
 

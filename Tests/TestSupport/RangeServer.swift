@@ -27,7 +27,9 @@ public final class RangeServer: @unchecked Sendable {
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
         listen(fd, 16)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
         port = Int(UInt16(bigEndian: addr.sin_port))
         listener = fd
         let (body, path) = (data, name)
@@ -76,14 +78,17 @@ public final class RangeServer: @unchecked Sendable {
             var range: (Int, Int)? = nil
             for l in lines.dropFirst() where l.lowercased().hasPrefix("range: bytes=") {
                 let spec = l.dropFirst("range: bytes=".count).split(separator: "-", omittingEmptySubsequences: false)
-                if let a = Int(spec[0]) { range = (a, min(body.count - 1, Int(spec.count > 1 ? spec[1] : "") ?? body.count - 1)) }
+                if let a = Int(spec[0]) {
+                    range = (a, min(body.count - 1, Int(spec.count > 1 ? spec[1] : "") ?? body.count - 1))
+                }
             }
             var header: String, payload = Data()
             if target != path {
                 header = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
             } else if let (a, b) = range, a < body.count {
                 payload = body[a...b]
-                header = "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes \(a)-\(b)/\(body.count)\r\nContent-Length: \(payload.count)\r\nAccept-Ranges: bytes\r\n"
+                header = "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes \(a)-\(b)/\(body.count)\r\n"
+                    + "Content-Length: \(payload.count)\r\nAccept-Ranges: bytes\r\n"
             } else {
                 payload = body
                 header = "HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\nAccept-Ranges: bytes\r\n"

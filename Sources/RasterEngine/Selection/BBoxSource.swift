@@ -59,8 +59,24 @@ struct BBoxSource: SelectionSource {
                           envelope: envelope ?? Window(x: 0, y: 0, width: 0, height: 0))
     }
 
-    var summary: String { "bbox \(bounds.map { String($0) }.joined(separator: ","))" + (crs.map { " (\($0))" } ?? "") }
-    var filesRead: [String] { [] }
+    var summary: String {
+        "bbox \(bounds.map { String($0) }.joined(separator: ","))" + (crs.map { " (\($0))" } ?? "")
+    }
+
+    /// A sample is selected when its pixel's centre lies in the box.
+    func andSamples(into selection: inout [UInt8], grid: SampleGrid, input: borrowing Dataset) throws {
+        let g = geoTransform, b = bounds
+        let transform = try BBoxReader.transform(self)
+        for j in 0..<grid.height {
+            let py = Double(grid.rows[j]) + 0.5
+            var xs = grid.columns.map { g.apply(Double($0) + 0.5, py).x }
+            var ys = grid.columns.map { g.apply(Double($0) + 0.5, py).y }
+            let ok = transform?.transform(x: &xs, y: &ys) ?? Array(repeating: true, count: xs.count)
+            for i in 0..<grid.width where !(ok[i] && xs[i] >= b[0] && xs[i] <= b[2] && ys[i] >= b[1] && ys[i] <= b[3]) {
+                selection[j * grid.width + i] = 0
+            }
+        }
+    }
 
     func makeReader(meter: Meter) throws -> any SelectionReader { try BBoxReader(self) }
 }
@@ -76,7 +92,8 @@ final class BBoxReader: SelectionReader {
         transform = try BBoxReader.transform(box)
     }
 
-    private static func transform(_ box: BBoxSource) throws -> CoordinateTransform? {
+    /// The transform from the raster's CRS to the box's, `nil` when the box is in the raster's.
+    static func transform(_ box: BBoxSource) throws -> CoordinateTransform? {
         guard let crs = box.crs else { return nil }
         do { return try CoordinateTransform(from: box.rasterWKT, to: crs) } catch {
             throw EngineError.badOption("--bbox-crs: \(error.message)")

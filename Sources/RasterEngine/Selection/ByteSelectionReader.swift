@@ -44,7 +44,8 @@ final class ByteSelectionReader: SelectionReader {
                 if let key, let v = blocks?.value(for: key) {
                     if v == 0 {
                         for y in part.y..<part.maxY {
-                            (sel + (y - chunk.y) * chunk.width + part.x - chunk.x).update(repeating: 0, count: part.width)
+                            let row = sel + (y - chunk.y) * chunk.width + part.x - chunk.x
+                            row.update(repeating: 0, count: part.width)
                         }
                     }
                     continue
@@ -54,7 +55,7 @@ final class ByteSelectionReader: SelectionReader {
                 let rect = whole ? block : part
                 try meter.read(rect.area) {
                     try gdal(path, "reading selection window \(rect)") {
-                        try b.read(PixelRect(rect), into: UnsafeMutableRawBufferPointer(start: bytes, count: rect.area),
+                        try b.read(rect, into: UnsafeMutableRawBufferPointer(start: bytes, count: rect.area),
                                    layout: BufferLayout(dataType: .byte, width: rect.width, height: rect.height))
                     }
                 }

@@ -11,12 +11,16 @@ enum MaskGrid {
                           shownAs shown: String) throws -> (noData: Double?, isByte: Bool) {
         let mask = try gdal(shown, "opening mask") { try Dataset.open(path) }
         if let reason = gridDifference(mask, input) {
-            throw EngineError.maskGridMismatch(input: inputPath, mask: shown, reason: reason + " (--mask-warp resamples it onto the input's grid)")
+            throw EngineError.maskGridMismatch(input: inputPath, mask: shown,
+                                               reason: reason + " (--mask-warp resamples it onto the input's grid)")
         }
         guard band >= 1 && band <= mask.bandCount else {
-            throw EngineError.badOption("--mask-band \(band): the mask \(shown) has \(mask.bandCount) band\(mask.bandCount == 1 ? "" : "s")")
+            let bands = "\(mask.bandCount) band\(mask.bandCount == 1 ? "" : "s")"
+            throw EngineError.badOption("--mask-band \(band): the mask \(shown) has \(bands)")
         }
-        return try gdal(path, "reading mask band \(band)") { try mask.withBand(band) { ($0.noDataValue, $0.dataType == .byte) } }
+        return try gdal(path, "reading mask band \(band)") {
+            try mask.withBand(band) { ($0.noDataValue, $0.dataType == .byte) }
+        }
     }
 
     /// How a mask's grid differs from the input's (size, geotransform, CRS), `nil` when it does not.

@@ -21,7 +21,8 @@ struct MaskSource: SelectionSource {
         let path = try MaskGrid.resolve(shown, warp: options.maskWarp, input: input, path: options.input)
         let temporaries = path != shown ? [path] : []
         do {
-            let facts = try MaskGrid.check(path, band: options.maskBand, against: input, path: options.input, shownAs: shown)
+            let facts = try MaskGrid.check(path, band: options.maskBand, against: input, path: options.input,
+                                           shownAs: shown)
             return MaskSource(path: path, shownPath: shown, band: options.maskBand, noData: facts.noData,
                               isByte: facts.isByte, raster: Window(width: layout.width, height: layout.height),
                               temporaries: temporaries)
@@ -32,7 +33,12 @@ struct MaskSource: SelectionSource {
     }
 
     var summary: String { "mask \(shownPath) band \(band)" }
-    var filesRead: [String] { [shownPath] }
+
+    func andSamples(into selection: inout [UInt8], grid: SampleGrid, input: borrowing Dataset) throws {
+        let nd = noData ?? .nan
+        let v = try PreviewSampling.readOne(path, band: band, grid: grid, shownAs: shownPath)
+        for i in v.indices where !(v[i] != 0 && v[i] == v[i] && v[i] != nd) { selection[i] = 0 }
+    }
 
     func makeReader(meter: Meter) throws -> any SelectionReader {
         let nd = noData ?? .nan   // NaN never equals anything
@@ -63,7 +69,7 @@ final class ValueMaskReader: SelectionReader {
         let values = self.values.pointer(count: window.area)
         try gdal(path, "reading mask window \(window)") {
             try dataset.withBand(band) { b in
-                try b.read(PixelRect(window), into: UnsafeMutableRawBufferPointer(start: values, count: window.area * 8),
+                try b.read(window, into: UnsafeMutableRawBufferPointer(start: values, count: window.area * 8),
                            layout: BufferLayout(dataType: .float64, width: window.width, height: window.height))
             }
         }

@@ -13,7 +13,8 @@ struct PolygonSource: SelectionSource {
     let path: String
     let raster: Window
 
-    static func prepare(_ options: ApplyOptions, input: borrowing Dataset, layout: RasterLayout) throws -> PolygonSource? {
+    static func prepare(_ options: ApplyOptions, input: borrowing Dataset,
+                        layout: RasterLayout) throws -> PolygonSource? {
         guard let vector = options.polygons else { return nil }
         guard let gt = input.geoTransform else {
             throw EngineError.badOption("--polygons needs a georeferenced input; \(options.input) has no geotransform")
@@ -46,8 +47,12 @@ struct PolygonSource: SelectionSource {
     var summary: String {
         "polygons \(vector)" + (layer.map { " layer \($0)" } ?? "") + (sqlWhere.map { " where \($0)" } ?? "")
     }
-    var filesRead: [String] { [vector] }
     var temporaries: [String] { [path] }
+
+    func andSamples(into selection: inout [UInt8], grid: SampleGrid, input: borrowing Dataset) throws {
+        let v = try PreviewSampling.readOne(path, band: 1, grid: grid, shownAs: vector)
+        for i in v.indices where v[i] == 0 { selection[i] = 0 }
+    }
 
     func makeReader(meter: Meter) throws -> any SelectionReader {
         try ByteSelectionReader(path: path, band: 1, notSelected: -1, raster: raster, meter: meter)

@@ -42,12 +42,12 @@ struct Selection: Sendable {
 
     /// The sources as the report lists them.
     var summaries: [String] {
-        sources.map(\.summary) + (invert ? ["inverted"] : [])
+        combinedSummaries
             + (morphology > 0 ? ["grown by \(morphology)"] : morphology < 0 ? ["shrunk by \(-morphology)"] : [])
     }
 
-    /// The files the sources read.
-    var filesRead: [String] { sources.flatMap(\.filesRead) }
+    /// The sources and `--invert-mask`, without the growing or shrinking (what `preview` draws).
+    var combinedSummaries: [String] { sources.map(\.summary) + (invert ? ["inverted"] : []) }
 
     /// Deletes the warped mask and rasterized polygons from `/vsimem/`.
     func removeTemporaries() { sources.forEach { $0.temporaries.forEach { _ = GDALRuntime.unlink($0) } } }

@@ -15,12 +15,13 @@ protocol SelectionSource: Sendable {
     var envelope: Window? { get }
     /// How the report and the plan name it (`mask water.tif band 1`).
     var summary: String { get }
-    /// The files it reads, for the run's identity.
-    var filesRead: [String] { get }
     /// Files it made under `/vsimem/`, removed after the run.
     var temporaries: [String] { get }
     /// This worker's reader.
     func makeReader(meter: Meter) throws -> any SelectionReader
+    /// ANDs the source into the quick look's samples at `grid`'s pixels (1 = selected), from
+    /// GDAL's decimated reads (`PreviewSampling`). Runs on the calling thread with `input`.
+    func andSamples(into selection: inout [UInt8], grid: SampleGrid, input: borrowing Dataset) throws
 }
 
 extension SelectionSource {
