@@ -57,11 +57,15 @@ public final class BlockFile: Sendable {
     public static func open(_ file: String, shownAs path: String, plan: TilePlan, bands: Int,
                             sampleBytes: Int) throws(BlockOutputError) -> BlockFile? {
         let fd = Foundation.open(file, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { throw .fileSystem(path: path, context: "opening the output for block writes", reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            throw .fileSystem(path: path, context: "opening the output for block writes",
+                              reason: String(cString: strerror(errno)))
+        }
         var kept = false
         defer { if !kept { close(fd) } }
         guard var index = TIFFTileIndex.read(fd), index.compression == 1, index.imageWidth == plan.raster.width,
-              index.imageHeight == plan.raster.height, index.tileWidth == plan.blockWidth, index.tileHeight == plan.blockHeight,
+              index.imageHeight == plan.raster.height, index.tileWidth == plan.blockWidth,
+              index.tileHeight == plan.blockHeight,
               index.samplesPerPixel == bands, index.bitsPerSample == 8 * sampleBytes else { return nil }
         let bytes = UInt64(index.blockBytes)
         if index.offsets.allSatisfy({ $0 == 0 }) && index.byteCounts.allSatisfy({ $0 == 0 }) {
@@ -70,7 +74,8 @@ public final class BlockFile: Sendable {
             // 512² Float32 instead of two of 512 KiB: direct writes of 1 GiB took 0.35 s
             // instead of 0.45 s).
             let aligned = bytes % UInt64(alignment) == 0
-            let base = aligned ? (index.structureEnd + UInt64(alignment) - 1) / UInt64(alignment) * UInt64(alignment) : index.structureEnd
+            let base = aligned ? (index.structureEnd
+                                  + UInt64(alignment) - 1) / UInt64(alignment) * UInt64(alignment) : index.structureEnd
             var offsets = [UInt64](repeating: 0, count: index.offsets.count)
             var k: UInt64 = 0
             for plane in 1...(index.separatePlanes ? bands : 1) {
@@ -96,7 +101,8 @@ public final class BlockFile: Sendable {
                 let e = errno
                 if e != EOPNOTSUPP && e != ENOSYS || ftruncate(fd, off_t(end)) != 0 {
                     let mib = Double(end - base) / 1_048_576
-                    throw .fileSystem(path: path, context: "reserving \(String(format: "%.1f", mib)) MiB for the output's blocks",
+                    throw .fileSystem(path: path,
+                                      context: "reserving \(String(format: "%.1f", mib)) MiB for the output's blocks",
                                       reason: String(cString: strerror(e == EOPNOTSUPP || e == ENOSYS ? errno : e)))
                 }
             }
@@ -129,8 +135,10 @@ public final class BlockFile: Sendable {
         var k = 0
         while k < numbers.count {
             var run = 1
-            while k + run < numbers.count && index.offsets[numbers[k + run]] == index.offsets[numbers[k]] + UInt64(run * size) { run += 1 }
-            try writeAll(bytes + k * size, count: run * size, at: index.offsets[numbers[k]], describe: { name(ofBlock: numbers[k]) })
+            while k + run < numbers.count && index.offsets[numbers[k + run]] == index.offsets[numbers[k]]
+                + UInt64(run * size) { run += 1 }
+            try writeAll(bytes + k * size, count: run * size, at: index.offsets[numbers[k]],
+                         describe: { name(ofBlock: numbers[k]) })
             k += run
         }
     }
@@ -139,10 +147,12 @@ public final class BlockFile: Sendable {
     private func name(ofBlock n: Int) -> String {
         let perPlane = index.blocksAcross * index.blocksDown
         let k = n % perPlane
-        return "block \(k % index.blocksAcross),\(k / index.blocksAcross)" + (index.separatePlanes ? " of band \(n / perPlane + 1)" : "")
+        return "block \(k % index.blocksAcross),\(k / index.blocksAcross)"
+            + (index.separatePlanes ? " of band \(n / perPlane + 1)" : "")
     }
 
-    private func writeAll(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64, describe: () -> String) throws(BlockOutputError) {
+    private func writeAll(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64,
+                          describe: () -> String) throws(BlockOutputError) {
         var done = 0
         while done < count {
             let useDirect = direct
@@ -161,7 +171,8 @@ public final class BlockFile: Sendable {
     /// Makes every block written so far durable (a checkpoint relies on it).
     public func sync() throws(BlockOutputError) {
         if fsync(bufferedFD) != 0 {
-            throw .fileSystem(path: path, context: "syncing the partial output", reason: String(cString: strerror(errno)))
+            throw .fileSystem(path: path, context: "syncing the partial output",
+                              reason: String(cString: strerror(errno)))
         }
     }
 }

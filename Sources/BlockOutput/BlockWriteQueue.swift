@@ -35,7 +35,9 @@ public final class BlockWriteQueue: @unchecked Sendable {
 
     deinit {
         for lane in lanes { lane.sync {} }
-        free.withLock { list in for b in list { HugePageMemory.deallocate(UnsafeMutableRawBufferPointer(start: b.pointer, count: b.count)) } }
+        free.withLock { list in
+            for b in list { HugePageMemory.deallocate(UnsafeMutableRawBufferPointer(start: b.pointer, count: b.count)) }
+        }
     }
 
     /// A buffer of at least `bytes` bytes, page-aligned (direct writes need it; `HugePageMemory`);
@@ -45,7 +47,9 @@ public final class BlockWriteQueue: @unchecked Sendable {
         available.wait()
         let reused = free.withLock { $0.popLast() }
         if let reused, reused.count >= bytes { return reused }
-        if let reused { HugePageMemory.deallocate(UnsafeMutableRawBufferPointer(start: reused.pointer, count: reused.count)) }
+        if let reused {
+            HugePageMemory.deallocate(UnsafeMutableRawBufferPointer(start: reused.pointer, count: reused.count))
+        }
         let memory: UnsafeMutableRawBufferPointer
         do { memory = try HugePageMemory.allocate(bytes) } catch {
             available.signal()   // the slot was not taken after all

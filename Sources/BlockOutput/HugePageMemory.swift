@@ -20,9 +20,11 @@ public enum HugePageMemory {
     /// - Throws: `OutOfMemoryError` with the system's reason when the kernel refuses the mapping
     ///   (an address-space limit, `ulimit -v`, or no memory left).
     public static func allocate(_ bytes: Int) throws(OutOfMemoryError) -> UnsafeMutableRawBufferPointer {
-        guard bytes >= 0, bytes < Int.max - 4096 else { throw OutOfMemoryError(bytes: bytes, reason: "size out of range") }
+        guard bytes >= 0,
+              bytes < Int.max - 4096 else { throw OutOfMemoryError(bytes: bytes, reason: "size out of range") }
         let size = max(4096, (bytes + 4095) & ~4095)
-        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              p != MAP_FAILED else {
             throw OutOfMemoryError(bytes: size, reason: String(cString: strerror(errno)))
         }
         #if os(Linux)

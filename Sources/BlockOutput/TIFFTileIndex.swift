@@ -60,7 +60,10 @@ public struct TIFFTileIndex: Equatable, Sendable {
         let countSize = big ? 8 : 2, entrySize = big ? 20 : 12, fieldSize = big ? 8 : 4
         guard ifd >= 8, let countBytes = reader.bytes(at: ifd, count: countSize) else { return nil }
         let count = Int(le(countBytes, 0, countSize))
-        guard count > 0, count < 4096, let table = reader.bytes(at: ifd + UInt64(countSize), count: count * entrySize + fieldSize) else { return nil }
+        guard count > 0, count < 4096,
+              let table = reader.bytes(at: ifd + UInt64(countSize), count: count * entrySize + fieldSize) else {
+            return nil
+        }
         var end = ifd + UInt64(countSize + count * entrySize + fieldSize)
         guard le(table, count * entrySize, fieldSize) == 0 else { return nil }   // a second image
 
@@ -77,7 +80,8 @@ public struct TIFFTileIndex: Equatable, Sendable {
             let position = total <= UInt64(fieldSize) ? fieldPosition : le(table, base + 4 + (big ? 8 : 4), fieldSize)
             if total > UInt64(fieldSize) { end = max(end, position + total) }
             guard [256, 257, 258, 259, 277, 284, 317, 322, 323, 324, 325].contains(tag) else { continue }
-            guard [3, 4, 16].contains(type), total < 1 << 32, let raw = reader.bytes(at: position, count: Int(total)) else { return nil }
+            guard [3, 4, 16].contains(type), total < 1 << 32,
+                  let raw = reader.bytes(at: position, count: Int(total)) else { return nil }
             values[tag] = (0..<Int(n)).map { le(raw, $0 * size, size) }
             fields[tag] = Field(position: position, size: size)
         }
@@ -85,7 +89,8 @@ public struct TIFFTileIndex: Equatable, Sendable {
         guard let width = one(256), let height = one(257), let tw = one(322), let th = one(323),
               let bits = one(258, default: 1), let compression = one(259, default: 1),
               let spp = one(277, default: 1), let planar = one(284, default: 1), let predictor = one(317, default: 1),
-              let offsets = values[324], let counts = values[325], let offsetsField = fields[324], let countsField = fields[325],
+              let offsets = values[324], let counts = values[325], let offsetsField = fields[324],
+              let countsField = fields[325],
               width > 0, height > 0, tw > 0, th > 0, spp > 0, bits > 0,
               values[258].map({ Set($0).count == 1 }) ?? true, offsets.count == counts.count else { return nil }
         let index = TIFFTileIndex(imageWidth: width, imageHeight: height, tileWidth: tw, tileHeight: th,

@@ -136,13 +136,16 @@ extension ApplyOptions {
         if method == .convolve {
             if kernel == nil { throw .badOption("--method convolve needs --kernel") }
             if footprint != nil {
-                throw .badOption("--footprint goes with a footprint method (--method median, min, max, …); convolve takes --kernel")
+                throw .badOption("--footprint goes with a footprint method (--method median, min, max, …); convolve "
+                                 + "takes --kernel")
             }
         } else {
             if footprint == nil {
-                throw .badOption("--method \(method) needs --footprint (square:N, rect:WxH, disk:R, a file or a matrix)")
+                throw .badOption("--method \(method) needs --footprint "
+                                 + "(square:N, rect:WxH, disk:R, a file or a matrix)")
             }
-            if kernel != nil { throw .badOption("--kernel goes with --method convolve; --method \(method) takes --footprint") }
+            if kernel != nil { throw .badOption("--kernel goes with --method convolve; --method \(method) takes "
+                                                + "--footprint") }
         }
         if growMask != nil && shrinkMask != nil { throw .badOption("--grow-mask and --shrink-mask cannot be combined") }
         for (flag, r) in [("--grow-mask", growMask), ("--shrink-mask", shrinkMask)] {
@@ -165,7 +168,8 @@ extension ApplyOptions {
     /// Parses `--bbox` text `XMIN,YMIN,XMAX,YMAX`.
     /// - Throws: `EngineError.badOption` when it is not four finite numbers with min < max.
     public static func parseBBox(_ text: String) throws(EngineError) -> [Double] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = text.split(separator: ",",
+                               omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 4, let v = parts as? [Double], v.allSatisfy({ $0.isFinite }) else {
             throw .badOption("--bbox: '\(KernelError.quoted(text))' is not XMIN,YMIN,XMAX,YMAX")
         }

@@ -10,7 +10,8 @@ extension Engine {
     /// NaN becomes per band, and the sink that will write it. An uncompressed GeoTIFF's blocks
     /// are written in place by the engine (`InPlaceSink`): GDAL only makes the file, with every
     /// block unwritten; a layout the engine does not write itself goes through GDAL.
-    static func makeSink(_ run: borrowing PreparedRun, input: consuming sending Dataset, file: OutputFile, resuming: Bool,
+    static func makeSink(_ run: borrowing PreparedRun, input: consuming sending Dataset, file: OutputFile,
+                         resuming: Bool,
                          cancellation: Cancellation, check: (TilePlan) throws -> Void) throws
         -> (sink: any OutputSink, plan: TilePlan, nanValues: [Double], copy: BackgroundCopy?) {
         let options = run.options, layout = run.layout, profile = run.profile
@@ -27,7 +28,8 @@ extension Engine {
             return try makeRawBlockSink(run, input: input, file: file, check: check)
         }
         let inPlace = run.blockWrites != .gdal
-        var opened: Dataset? = try openOutput(resuming: resuming, file: file, outputPath: options.output, layout: layout,
+        var opened: Dataset? = try openOutput(resuming: resuming, file: file, outputPath: options.output,
+                                              layout: layout,
                                               profile: profile, input: input, blocksInPlace: inPlace,
                                               partition: run.partitionTag)
         _ = consume input   // the main thread's handle is not needed past the output's creation

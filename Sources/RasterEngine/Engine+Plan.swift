@@ -62,12 +62,15 @@ public struct PlanReport: Sendable, Codable {
     public var text: String {
         func mib(_ b: Int) -> String { String(format: "%.1f MiB", Double(b) / 1_048_576) }
         let groundText = kernelGroundSize.map { " (\($0))" } ?? ""
+        let tiff = bigTIFF ? "BigTIFF" : "classic TIFF", separable = kernelSeparable ? ", separable" : ""
+        let threadText = "\(threads) thread\(threads == 1 ? "" : "s")"
         return """
         Input: \(input) (\(width)x\(height), \(bands) band\(bands == 1 ? "" : "s"), \(inputType))
-        Output: \(outputType), blocks \(blockWidth)x\(blockHeight), \(bigTIFF ? "BigTIFF" : "classic TIFF"); \(creationOptions.joined(separator: " "))
-        Operation: \(operation)\(kernelSeparable ? ", separable" : "")\(groundText); halo \(halo.map(String.init).joined(separator: ","))
-        Tiling: \(chunks) chunks of \(chunkWidth)x\(chunkHeight), tiles of \(tileWidth)x\(tileHeight), \(threads) thread\(threads == 1 ? "" : "s")
-        Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) pixels selected
+        Output: \(outputType), blocks \(blockWidth)x\(blockHeight), \(tiff); \(creationOptions.joined(separator: " "))
+        Operation: \(operation)\(separable)\(groundText); halo \(halo.map(String.init).joined(separator: ","))
+        Tiling: \(chunks) chunks of \(chunkWidth)x\(chunkHeight), tiles of \(tileWidth)x\(tileHeight), \(threadText)
+        Tiles: \(tilesTotal) in all, \(tilesVisited) convolved, \(tilesSkipped) copied through; \(pixelsSelected) \
+        pixels selected
         Bytes: \(mib(bytesToRead)) to read, \(mib(bytesToWrite)) to write (uncompressed)
         Pass-through: \(passThrough)
         Block writes: \(blockWrites)
@@ -121,9 +124,11 @@ extension Engine {
         let cache = ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil ? Engine.defaultCacheBytes
             : Int(GDALRuntime.cacheMax)
         let kernel = options.kernel
-        let memoryBound = cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging + Engine.baseMemoryBytes
+        let memoryBound = cache + 2 * BlockCache.defaultBudgetBytes + threads * perWorker + staging
+            + Engine.baseMemoryBytes
         let bytesToWrite = layout.width * layout.height * layout.bandCount * os
-        let kernelSize = (width: kernel?.width ?? 0, height: kernel?.height ?? 0, separable: kernel?.isSeparable ?? false)
+        let kernelSize = (width: kernel?.width ?? 0, height: kernel?.height ?? 0,
+                          separable: kernel?.isSeparable ?? false)
         let fingerprint = RunFingerprint(options, facts: .init(profile: profile, cogOptions: run.cogOptions, plan: plan,
                                                                inputCopied: run.copiesInput))
         return PlanReport(input: options.input, width: layout.width, height: layout.height, bands: layout.bandCount,
@@ -132,7 +137,8 @@ extension Engine {
                           blockWidth: block.width, blockHeight: block.height, chunkWidth: plan.chunkWidth,
                           chunkHeight: plan.chunkHeight, chunks: plan.chunkCount,
                           tileWidth: plan.tileWidth, tileHeight: plan.tileHeight,
-                          tilesTotal: stats.tilesTotal, tilesVisited: stats.tilesConvolved, tilesSkipped: stats.tilesSkipped,
+                          tilesTotal: stats.tilesTotal, tilesVisited: stats.tilesConvolved,
+                          tilesSkipped: stats.tilesSkipped,
                           pixelsSelected: stats.pixelsSelected, bytesToRead: bytesToRead,
                           bytesToWrite: bytesToWrite, memoryBound: memoryBound,
                           threads: threads, bigTIFF: profile.isBigTIFF,
@@ -158,7 +164,8 @@ extension Engine {
         let rs = layout.readType.byteSize, os = run.profile.dataType.byteSize
         report.runDigest = PreparedRun.runDigest(run.options, profile: run.profile, layout: layout, block: block)
         report.partitions = try cut.windows.enumerated().map { i, w in
-            let plan = TilePlan(region: w, blockWidth: block.width, blockHeight: block.height, tileSize: options.tileSize)
+            let plan = TilePlan(region: w, blockWidth: block.width, blockHeight: block.height,
+                                tileSize: options.tileSize)
             var selected = 0, convolved = 0
             for c in 0..<plan.chunkCount {
                 let stats = try plane.survey(c, plan: plan)
@@ -172,7 +179,8 @@ extension Engine {
                 let corners = [(w.x, w.y), (w.maxX, w.y), (w.x, w.maxY), (w.maxX, w.maxY)].map {
                     gt.apply(Double($0.0), Double($0.1))
                 }
-                bounds = [corners.map(\.x).min()!, corners.map(\.y).min()!, corners.map(\.x).max()!, corners.map(\.y).max()!]
+                bounds = [corners.map(\.x).min()!, corners.map(\.y).min()!, corners.map(\.x).max()!,
+                          corners.map(\.y).max()!]
             }
             return PartitionPlan(index: i, window: .init(w), bounds: bounds, chunks: plan.chunkCount,
                                  selectedChunks: selected, bytesToRead: w.area * layout.bandCount * rs + halo,

@@ -58,7 +58,9 @@ extension Engine {
         let small = grid.rasterWidth * grid.rasterHeight <= previewFillPixels
         func cheap(_ path: String) throws -> Bool {   // a decimated read of it decodes a fraction of its blocks
             let ds = try gdal(path, "opening for the preview") { try Dataset.open(path) }
-            return try canvas.bands.allSatisfy { b in try gdal(path, "reading band \(b)") { try ds.withBand(b) { $0.overviewCount } } > 0 }
+            return try canvas.bands.allSatisfy { b in
+                try gdal(path, "reading band \(b)") { try ds.withBand(b) { $0.overviewCount } } > 0
+            }
         }
         if canvas.unknownCount > 0,
            try small || (cheap(options.input) && (report.chunksResumed == 0 || cheap(options.output))) {

@@ -75,7 +75,8 @@ public enum Engine {
     }
 
     /// Runs `body`, passing `EngineError`s through and giving any other error the input's name.
-    static func mappingErrors<R>(_ options: ApplyOptions, _ context: String, _ body: () throws -> R) throws(EngineError) -> R {
+    static func mappingErrors<R>(_ options: ApplyOptions, _ context: String,
+                                 _ body: () throws -> R) throws(EngineError) -> R {
         do {
             return try body()
         } catch where error is EngineError || error is GDALError || error is BlockOutputError {
@@ -124,7 +125,8 @@ public enum Engine {
             fingerprint = made
             if let previous, let path = file.checkpointPath {
                 do {
-                    try previous.check(made, output: options.output, path: path, plan: plan.local, partial: file.temporaryPath,
+                    try previous.check(made, output: options.output, path: path, plan: plan.local,
+                                       partial: file.temporaryPath,
                                        bands: layout.bandCount, inPlace: inPlace, sparse: copying || profile.isSparse)
                 } catch { keepPartial = true; throw error }
             }
@@ -142,7 +144,8 @@ public enum Engine {
         let operation = run.operation
         let blocks = BlockCache(layout: layout, plan: plan, halo: operation.halo, edge: options.edge,
                                 budget: run.blockCacheBudget)
-        let canvas = try previewCanvas(options, layout: layout, outputType: profile.dataType, nanValues: output.nanValues)
+        let canvas = try previewCanvas(options, layout: layout, outputType: profile.dataType,
+                                       nanValues: output.nanValues)
         let job = run.job(plan: plan, nanValues: output.nanValues, cancellation: cancellation, blocks: blocks,
                           preview: canvas)
         let ledger = ChunkLedger(sink: sink, chunkCount: plan.chunkCount, done: done, checkpoint: checkpoint,
@@ -150,7 +153,11 @@ public enum Engine {
 
         let failure = schedule(operation, job: job, sink: sink, ledger: ledger, threads: threads, skip: done)
         var writeFailure: EngineError? = nil
-        do { try sink.drain() } catch { writeFailure = EngineError(wrapping: error, path: options.output, context: "writing") }
+        do {
+            try sink.drain()
+        } catch {
+            writeFailure = EngineError(wrapping: error, path: options.output, context: "writing")
+        }
         let stopped = failure ?? writeFailure
             ?? (cancellation.cancelledBy != 0 ? EngineError.interrupted(signal: cancellation.cancelledBy) : nil)
         if let stopped {
@@ -179,7 +186,8 @@ public enum Engine {
         // then make it durable and put it in place.
         try sink.close()
         if let cogOptions = run.cogOptions {
-            try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions, output: options.output, cancellation: cancellation)
+            try makeCOG(from: file.temporaryPath, to: file.cogPath, options: cogOptions, output: options.output,
+                        cancellation: cancellation)
             try file.commit(from: file.cogPath)
             unlink(file.temporaryPath)
         } else {
@@ -215,7 +223,8 @@ public enum Engine {
         if let look {
             report.previewSeconds = try look.finish()
         } else if let canvas, let request = options.preview {
-            report.previewSeconds = try finishPreview(canvas, options, request: request, facts: facts, rename: true).seconds
+            report.previewSeconds = try finishPreview(canvas, options, request: request, facts: facts,
+                                                      rename: true).seconds
         }
         return report
     }
@@ -223,7 +232,8 @@ public enum Engine {
     /// Runs `threads` workers (`concurrentPerform`), each with its own handles and the
     /// operation's workspace, claiming chunks in strip order (see `BlockCache`) and handing
     /// them to `ledger` for `sink`; chunks in `skip` are already done. Returns the first error.
-    private static func schedule<Op: TileOperation>(_ operation: Op, job: Job, sink: any OutputSink, ledger: ChunkLedger,
+    private static func schedule<Op: TileOperation>(_ operation: Op, job: Job, sink: any OutputSink,
+                                                    ledger: ChunkLedger,
                                                     threads: Int, skip: Set<Int>) -> EngineError? {
         let plan = job.plan
         let stripChunks = job.blocks?.stripChunks ?? plan.chunksAcross
@@ -250,10 +260,13 @@ public enum Engine {
     /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final
     /// copy (the user's `-co` then go to the COG driver; the intermediate GeoTIFF takes the
     /// defaults). Both are checked against the drivers' option lists.
-    static func outputProfile(_ options: ApplyOptions, layout: RasterLayout) throws(EngineError) -> (OutputProfile, cog: [String]?) {
+    static func outputProfile(_ options: ApplyOptions, layout: RasterLayout) throws(EngineError) -> (OutputProfile,
+                                                                                                     cog: [String]?) {
         let cog = options.format == .cog
-        let profile = OutputProfile(layout: layout, outputType: options.outputType, userOptions: cog ? [] : options.creationOptions)
-        let cogOptions = cog ? profile.cogOptions(resampling: options.overviewResampling ?? "average", userOptions: options.creationOptions) : nil
+        let profile = OutputProfile(layout: layout, outputType: options.outputType,
+                                    userOptions: cog ? [] : options.creationOptions)
+        let cogOptions = cog ? profile.cogOptions(resampling: options.overviewResampling ?? "average",
+                                                  userOptions: options.creationOptions) : nil
         do {
             try Dataset.validateCreationOptions(profile.creationOptions)
             if let cogOptions { try Dataset.validateCreationOptions(cogOptions, driver: "COG") }
@@ -270,7 +283,8 @@ public enum Engine {
                                 cancellation: Cancellation) throws {
         let ds = try gdal(source, "reopening for the COG copy") { try Dataset.open(source) }
         do {
-            let copy = try ds.createCopy(to: target, driver: "COG", options: options) { _ in cancellation.cancelledBy == 0 }
+            let copy = try ds.createCopy(to: target, driver: "COG",
+                                         options: options) { _ in cancellation.cancelledBy == 0 }
             try copy.close()
         } catch {
             let signal = cancellation.cancelledBy
@@ -284,7 +298,8 @@ public enum Engine {
         guard let bands else { return Array(1...max(1, count)) }
         if bands.isEmpty { throw EngineError.badBandList("the list is empty") }
         for b in bands where b < 1 || b > count {
-            throw EngineError.badBandList("band \(b) does not exist; the input has \(count) band\(count == 1 ? "" : "s")")
+            throw EngineError.badBandList("band \(b) does not exist; the input has \(count) "
+                                          + "band\(count == 1 ? "" : "s")")
         }
         if Set(bands).count != bands.count { throw EngineError.badBandList("a band is listed twice") }
         return bands.sorted()

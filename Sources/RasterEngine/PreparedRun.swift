@@ -43,20 +43,24 @@ struct PreparedRun: ~Copyable {
         let layout = try RasterLayout(opened, path: options.input, filteredBands: filtered)
         for b in filtered {
             do { try options.method.check(sample: layout.samples[b - 1]) } catch {
-                throw EngineError.badOption("--method: \(error.description) (band \(b) of \(options.input) is \(layout.bandTypes[b - 1].name))")
+                throw EngineError.badOption("--method: \(error.description) (band \(b) of \(options.input) is "
+                                            + "\(layout.bandTypes[b - 1].name))")
             }
         }
         let selection = try Selection(options, input: opened, layout: layout)
-        let decided: (profile: OutputProfile, cog: [String]?, passThrough: PassThrough, region: Window, tag: PartitionTag?)
+        let decided: (profile: OutputProfile, cog: [String]?, passThrough: PassThrough, region: Window,
+                      tag: PartitionTag?)
         do {
             let (profile, cog) = try Engine.outputProfile(options, layout: layout)
-            let passThrough = try Engine.choosePassThrough(options, layout: layout, profile: profile, selection: selection,
+            let passThrough = try Engine.choosePassThrough(options, layout: layout, profile: profile,
+                                                           selection: selection,
                                                            cancellation: cancellation, input: opened)
             var region = Window(width: layout.width, height: layout.height), tag: PartitionTag? = nil
             if let choice = options.partition {
                 try PreparedRun.checkPartition(options, input: opened)
                 let block = PreparedRun.profileBlock(profile, layout: layout)
-                region = try RunPartitions(count: choice.count, selection: selection, block: block).windows[choice.index]
+                region = try RunPartitions(count: choice.count, selection: selection,
+                                           block: block).windows[choice.index]
                 let run = PreparedRun.runDigest(options, profile: profile, layout: layout, block: block)
                 tag = PartitionTag(run: run, index: choice.index, count: choice.count, window: region,
                                    rasterWidth: layout.width, rasterHeight: layout.height,
@@ -158,6 +162,7 @@ extension PreparedRun {
         whole.partition = nil
         let plan = TilePlan(width: layout.width, height: layout.height, blockWidth: block.width,
                             blockHeight: block.height, tileSize: options.tileSize)
-        return RunFingerprint(whole, facts: .init(profile: profile, cogOptions: nil, plan: plan, inputCopied: false)).digest
+        return RunFingerprint(whole, facts: .init(profile: profile, cogOptions: nil, plan: plan,
+                                                  inputCopied: false)).digest
     }
 }

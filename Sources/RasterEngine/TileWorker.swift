@@ -43,7 +43,8 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         defer { if let owned { sink.giveBack(owned) } }   // unless handed over below
         try scratch.lend(.chunkOutput, bytes: owned == nil ? size : 0) { scratchOutput in
             let out = owned?.pointer ?? scratchOutput.baseAddress!
-            var (stats, rewrite) = try compute(chunk, layout: layout, skipping: job.copiesInput || sink.skipsUnselectedBlocks,
+            var (stats, rewrite) = try compute(chunk, layout: layout,
+                                               skipping: job.copiesInput || sink.skipsUnselectedBlocks,
                                                into: out)
             stats.bytesRead = meter.bytes
             stats.secondsRead = meter.seconds

@@ -134,7 +134,8 @@ import Testing
         #expect(try PartitionTests.mosaicDiffers(input, grown, n: 16, in: dir, tag: "grow") == nil)
         // A DEFLATE input: a part copies its unselected blocks as the input's encoded bytes.
         let deflate = try PartitionTests.scene(dir, type: .int16, options: ["TILED=YES", "BLOCKXSIZE=16",
-                                                                             "BLOCKYSIZE=16", "COMPRESS=DEFLATE", "PREDICTOR=2"])
+                                                                             "BLOCKYSIZE=16", "COMPRESS=DEFLATE",
+                                                                             "PREDICTOR=2"])
         for n in [3, 7] {
             #expect(try PartitionTests.mosaicDiffers(deflate, ["--kernel", "box:5", "--mask", mask], n: n, in: dir,
                                                      tag: "raw") == nil, "raw blocks, N=\(n)")

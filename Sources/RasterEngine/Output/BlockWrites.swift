@@ -21,7 +21,8 @@ extension BlockWrites {
     /// GDAL creates is not laid out as expected (`-co ENDIANNESS=BIG`, `NBITS`, strips).
     static func planned(profile: OutputProfile, cog: Bool, copiesInput: Bool, bands: Int) -> BlockWrites {
         guard profile.isUncompressed && !cog && !copiesInput else { return .gdal }
-        let bw = Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256, bh = Int(profile.option("BLOCKYSIZE") ?? "256") ?? 256
+        let bw = Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256,
+        bh = Int(profile.option("BLOCKYSIZE") ?? "256") ?? 256
         let interleaved = bands > 1 && profile.option("INTERLEAVE") != "BAND"
         let bytes = bw * bh * profile.dataType.byteSize * (interleaved ? bands : 1)
         return bytes % BlockFile.alignment == 0 ? .inPlaceDirect : .inPlace
@@ -32,7 +33,8 @@ extension BlockWrites {
         switch self {
         case .gdal: return "through GDAL, one writer"
         case .inPlace: return "in place, by 2 write threads, through the page cache"
-        case .inPlaceDirect: return "in place, by 2 write threads, O_DIRECT (page cache when the file system refuses it)"
+        case .inPlaceDirect: return "in place, by 2 write threads, O_DIRECT (page cache when the file system refuses "
+                                    + "it)"
         case .appended:
             return "appended by the workers: unselected blocks as the input's encoded bytes, "
                 + "selected blocks DEFLATE-encoded"

@@ -80,7 +80,8 @@ final class GDALSink: OutputSink {
 
     /// Cuts the chunk into whole blocks (edge blocks padded with zeros), band after band within a
     /// block, blocks in `plan.blocks(in:)` order; only those `rewrite` keeps.
-    private func stage(_ window: Window, blocks: [(column: Int, row: Int, window: Window)], bytes: UnsafeRawBufferPointer,
+    private func stage(_ window: Window, blocks: [(column: Int, row: Int, window: Window)],
+                       bytes: UnsafeRawBufferPointer,
                        rewrite: [Bool]?, into staging: UnsafeMutableRawPointer) {
         let os = byteSize
         for (k, (_, _, w)) in blocks.enumerated() where rewrite?[k] ?? true {
@@ -92,7 +93,8 @@ final class GDALSink: OutputSink {
                 let plane = (b - 1) * window.area * os
                 for y in 0..<w.height {
                     let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
-                    (dst + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from, byteCount: w.width * os)
+                    (dst + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from,
+                                                                byteCount: w.width * os)
                 }
             }
         }
@@ -106,11 +108,13 @@ final class GDALSink: OutputSink {
         for (k, (bx, by, w)) in blocks.enumerated() where rewrite?[k] ?? true {
             written += bandCount
             for b in 1...bandCount {
-                let buf = UnsafeRawBufferPointer(start: staging + (k * bandCount + b - 1) * blockBytes, count: blockBytes)
+                let buf = UnsafeRawBufferPointer(start: staging + (k * bandCount + b - 1) * blockBytes,
+                                                 count: blockBytes)
                 do {
                     try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
                 } catch {
-                    throw WriteFailure.error(error, path: path, writing: filePath, context: "writing block \(w) of band \(b)")
+                    throw WriteFailure.error(error, path: path, writing: filePath,
+                                             context: "writing block \(w) of band \(b)")
                 }
             }
         }
@@ -134,7 +138,8 @@ final class GDALSink: OutputSink {
         try state.withLock { s in
             if let ds = s.dataset.take() {
                 do { try ds.close() } catch {
-                    throw WriteFailure.error(error, path: path, writing: filePath, context: "closing the partial output")
+                    throw WriteFailure.error(error, path: path, writing: filePath,
+                                             context: "closing the partial output")
                 }
             }
             try OutputFile.fsync(path: filePath)
@@ -147,6 +152,10 @@ final class GDALSink: OutputSink {
 
     func close() throws {
         guard let ds = state.withLock({ $0.dataset.take() }) else { return }
-        do { try ds.close() } catch { throw WriteFailure.error(error, path: path, writing: filePath, context: "closing") }
+        do {
+            try ds.close()
+        } catch {
+            throw WriteFailure.error(error, path: path, writing: filePath, context: "closing")
+        }
     }
 }
