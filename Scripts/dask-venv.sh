@@ -15,14 +15,15 @@ venv=$(cd "$venv" && pwd)
 if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --retries 1 --timeout 30 \
     ./geokernel-dask pytest >&2; then
   # PyPI unreachable (no network, or a TLS proxy whose CA this machine lacks): Debian's own dask and
-  # distributed (2022.12, bookworm) and pytest, which the venv sees, and the package without deps.
+  # distributed (2022.12, bookworm) and pytest, which the venv sees, and the package built without
+  # deps or network (setuptools and wheel from Debian too).
   echo "dask-venv: PyPI could not be reached; using Debian's python3-distributed and python3-pytest" >&2
-  if ! /usr/bin/python3 -c "import distributed, pytest" >/dev/null 2>&1; then
+  if ! /usr/bin/python3 -c "import distributed, pytest, setuptools, wheel" >/dev/null 2>&1; then
     SUDO=""
     if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      python3-distributed python3-pytest python3-setuptools >/dev/null
+      python3-distributed python3-pytest python3-setuptools python3-wheel >/dev/null
   fi
   "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation --no-index \
     ./geokernel-dask >&2
