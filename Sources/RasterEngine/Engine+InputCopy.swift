@@ -50,10 +50,13 @@ extension Engine {
     static func choosePassThrough(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
                                   selection: Selection, cancellation: Cancellation,
                                   input: borrowing Dataset) throws -> PassThrough {
-        if let obstacle = inputCopyObstacle(options, layout: layout, profile: profile, input: input) {
+        if let obstacle = layoutObstacle(options, layout: layout, profile: profile, input: input) {
             return .rewritten(reason: obstacle)
         }
         if rawBlockObstacle(options, layout: layout) == nil { return .rawBlocks }
+        if let obstacle = wholeFileCopyObstacle(options, layout: layout, profile: profile, input: input) {
+            return .rewritten(reason: obstacle)
+        }
         // A partition's file is a rectangle of the input's: it cannot start as a copy of it.
         if options.partition != nil { return .rewritten(reason: "a partition is written") }
         // With a copy, the output's blocks are the input's: this is the run's plan.
@@ -66,10 +69,13 @@ extension Engine {
         return .inputCopied
     }
 
-    /// Why the output cannot start as a copy of the input file, or `nil` when it can: the
-    /// output must be the very GeoTIFF the rewriting path would make, block for block.
-    static func inputCopyObstacle(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
-                                  input: borrowing Dataset) -> String? {
+    /// Why the output's blocks cannot be the input's blocks, or `nil` when they can: the
+    /// output must be the very GeoTIFF the rewriting path would make, block for block. Both
+    /// the raw-block path and the whole-file copy need this; overviews, a COG layout and
+    /// sidecar files matter only to the copy (`wholeFileCopyObstacle`), since the raw-block
+    /// path reads the full-resolution blocks where GDAL says they are, into a new file.
+    static func layoutObstacle(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
+                               input: borrowing Dataset) -> String? {
         if options.noInputCopy { return "--no-input-copy" }
         if options.format != .gtiff { return "the output format is \(options.format.rawValue)" }
         if !options.creationOptions.isEmpty { return "-co was given" }
@@ -78,19 +84,30 @@ extension Engine {
         }
         if input.driverName != "GTiff" { return "the input is not a GeoTIFF" }
         if options.input.hasPrefix("/vsi") { return "the input is a GDAL virtual file" }
-        if input.fileList.count != 1 { return "the input has sidecar files" }
         if !layout.isTiled { return "the input is not tiled" }
         let compression = (layout.imageStructure["COMPRESSION"] ?? "NONE").uppercased()
         if !copyableCompressions.contains(compression) { return "the input's compression is \(compression)" }
         if layout.imageStructure["NBITS"] != nil { return "the input has NBITS" }
-        if layout.imageStructure["LAYOUT"]?.uppercased() == "COG" {
-            return "the input is a COG (rewriting blocks would break its layout)"
-        }
-        if (try? input.withBand(1) { $0.overviewCount }) ?? 1 > 0 { return "the input has overviews" }
         if layout.maskFlags.contains(where: { $0 == .perDataset }) { return "the input has a mask band" }
         var st = stat()
         guard stat(options.input, &st) == 0,
               (st.st_mode & S_IFMT) == S_IFREG else { return "the input is not a regular file" }
+        return nil
+    }
+
+    /// Why the output cannot start as a byte copy of the whole input file, once
+    /// `layoutObstacle` found the layouts equal: the copy would carry the input's overviews,
+    /// COG layout and sidecars, and its rewritten blocks that grow are appended.
+    static func wholeFileCopyObstacle(_ options: ApplyOptions, layout: RasterLayout, profile: OutputProfile,
+                                      input: borrowing Dataset) -> String? {
+        if input.fileList.count != 1 { return "the input has sidecar files" }
+        if layout.imageStructure["LAYOUT"]?.uppercased() == "COG" {
+            return "the input is a COG (rewriting blocks would break its layout)"
+        }
+        if (try? input.withBand(1) { $0.overviewCount }) ?? 1 > 0 { return "the input has overviews" }
+        let compression = (layout.imageStructure["COMPRESSION"] ?? "NONE").uppercased()
+        var st = stat()
+        guard stat(options.input, &st) == 0 else { return "the input is not a regular file" }
         // A classic TIFF must not pass 4 GiB when rewritten blocks that grow are appended.
         if compression != "NONE" && !isBigTIFF(options.input) {
             let worst = Double(st.st_size)

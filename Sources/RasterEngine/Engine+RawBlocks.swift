@@ -6,7 +6,7 @@ import RasterTiling
 /// The raw-block output (`RawBlockSink`): when it applies, and making it.
 extension Engine {
     /// Why the output's blocks cannot be the input's encoded bytes, or `nil` when they can.
-    /// Called once `inputCopyObstacle` found the layouts equal: the workers must also encode
+    /// Called once `layoutObstacle` found the layouts equal: the workers must also encode
     /// the codec (DEFLATE, predictor 1 or 2), the input's bytes must be little-endian as the
     /// output's are, and the run must not be resumable (a checkpoint cannot describe blocks
     /// appended in completion order).

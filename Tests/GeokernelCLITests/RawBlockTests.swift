@@ -147,6 +147,45 @@ import Testing
         }
     }
 
+    /// A COG input, and a GeoTIFF with internal overviews, take the raw path too: it reads the
+    /// full-resolution blocks where GDAL says they are (a COG's are after its overviews) into a
+    /// new file, so overviews and layout matter only to the whole-file copy.
+    @Test func inputsWithOverviewsTakeTheRawPath() throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (sparse, dense) = try RawBlockTests.masks(dir)
+        let plain = try RawBlockTests.input(dir, RawBlockTests.layouts[0])
+        let cog = dir.appendingPathComponent("cog.tif").path
+        try Dataset.open(plain).createCopy(to: cog, driver: "COG",
+                                           options: ["BLOCKSIZE=64", "COMPRESS=DEFLATE", "PREDICTOR=YES"]).close()
+        let withOverviews = try RawBlockTests.input(dir, RawBlockTests.layouts[0])
+        let addo = Process()
+        addo.executableURL = URL(fileURLWithPath: "/usr/bin/gdaladdo")
+        addo.arguments = ["-q", "-r", "average", withOverviews, "2", "4"]
+        try addo.run()
+        addo.waitUntilExit()
+        #expect(addo.terminationStatus == 0, "gdaladdo")
+        for input in [cog, withOverviews] {
+            let ds = try Dataset.open(input)
+            #expect(try ds.withBand(1) { $0.overviewCount } > 0, "\(input) has overviews")
+            #expect((ds.metadataItem("LAYOUT", domain: "IMAGE_STRUCTURE") == "COG") == (input == cog))
+            for mask in [sparse, dense] {
+                let out = dir.appendingPathComponent("\(UUID().uuidString).tif").path
+                let ref = dir.appendingPathComponent("\(UUID().uuidString).tif").path
+                let common = ["--kernel", "gaussian:1.5", "--mask", mask, "--tile-size", "64"]
+                let r = try CLI.run(["apply", input, out, "--json"] + common)
+                #expect(r.status == 0, "\(input): \(r.stderr)")
+                let report = try RawBlockTests.report(r)
+                #expect(report["pass_through"] as? String == "raw_blocks",
+                        "\(input): \(report["pass_through_detail"] ?? "")")
+                #expect(try CLI.run(["apply", input, ref, "-q", "--no-input-copy"] + common).status == 0)
+                #expect(Fixture.mismatches(try Fixture.read(out)[0], try Fixture.read(ref)[0]).isEmpty, "\(input)")
+                #expect(try LibTIFF.problems(readingWhole: out) == nil, "\(input)")
+                #expect(try Dataset.open(out).withBand(1) { $0.overviewCount } == 0, "as the rewriting path")
+            }
+        }
+    }
+
     /// Layouts the workers do not encode, or runs that must checkpoint, take today's paths and
     /// say why; the pixels are the same.
     @Test func otherLayoutsFallBack() throws {
