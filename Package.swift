@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "RasterKernels", dependencies: ["RasterTiling", "CKernels"], swiftSettings: settings),
         // The quick look's picture: stretch, panels, tint (no GDAL, no files).
         .target(name: "QuickLook", dependencies: ["RasterTiling"], swiftSettings: settings),
-        // The convolution's inner loop, built for AVX-512, AVX2 and baseline x86-64, picked at run time.
+        // Hot loops (the convolution's, the integer encoding), built for AVX-512, AVX2 and baseline
+        // x86-64, picked at run time.
         .target(name: "CKernels"),
 
         // MARK: - The Linux file calls (FICLONE, copy_file_range, sync_file_range)
@@ -43,7 +44,9 @@ let package = Package(
         // MARK: - Where threads and handles meet
         .target(
             name: "RasterEngine",
-            dependencies: ["GDALKit", "RasterTiling", "RasterKernels", "BlockOutput", "QuickLook", "CFileSystem"],
+            dependencies: [
+                "GDALKit", "RasterTiling", "RasterKernels", "BlockOutput", "QuickLook", "CFileSystem", "CKernels",
+            ],
             swiftSettings: settings
         ),
 

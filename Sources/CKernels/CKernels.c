@@ -10,24 +10,7 @@
 
 typedef double v8d __attribute__((vector_size(64)));
 
-// Sanitizer builds get the baseline only: an ifunc resolver runs during relocation, before
-// the sanitizer's runtime is up, and crashed the ThreadSanitizer test binary.
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#define CK_NO_CLONES 1
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define CK_NO_CLONES 1
-#endif
-#if defined(__x86_64__) && defined(__has_attribute) && !defined(CK_NO_CLONES)
-#if __has_attribute(target_clones)
-#define CK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
-#ifndef CK_CLONES
-#define CK_CLONES
-#endif
+#include "Clones.h"
 
 CK_CLONES
 void ck_accumulate(const int64_t *offsets, const double *weights, size_t tapCount,

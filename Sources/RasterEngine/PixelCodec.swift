@@ -1,3 +1,4 @@
+import CKernels
 import GDALKit
 import RasterKernels
 
@@ -127,34 +128,20 @@ enum PixelCodec {
                 for i in 0..<count { d[i] = Float(src[i]) }
             }
             return 0
-        case .byte: return encode(src, count, UInt8.self, nanValue, dst)
-        case .int8: return encode(src, count, Int8.self, nanValue, dst)
-        case .uint16: return encode(src, count, UInt16.self, nanValue, dst)
-        case .int16: return encode(src, count, Int16.self, nanValue, dst)
-        case .uint32: return encode(src, count, UInt32.self, nanValue, dst)
-        case .int32: return encode(src, count, Int32.self, nanValue, dst)
-        default: preconditionFailure("64-bit integers and complex types never reach the codec")
-        }
-    }
-
-    private static func encode<T: FixedWidthInteger>(_ src: UnsafePointer<Double>, _ count: Int, _: T.Type,
-                                                     _ nanValue: Double, _ dst: UnsafeMutableRawPointer) -> Int {
-        let lo = Double(T.min), hi = Double(T.max)
-        let nan = max(lo, min(hi, nanValue))
-        // Adding and subtracting 1.5 * 2^52 rounds half to even in IEEE arithmetic for
-        // |v| < 2^51: the same result as `rounded(.toNearestOrEven)`, without a libm call
-        // (baseline x86-64 has no SSE4.1 round instruction).
-        let magic = 6_755_399_441_055_744.0
-        return MutableRawSamples(dst, count: count).withElements(T.self) { d in
-            var clamped = 0
-            for i in 0..<count {
-                let v = src[i]
-                var r = abs(v) < 2_251_799_813_685_248.0 ? (v + magic) - magic : v
-                if r < lo { r = lo; clamped += 1 } else if r > hi { r = hi; clamped += 1 }
-                if r != r { r = nan }
-                d[i] = T(truncatingIfNeeded: Int64(r))
+        default:
+            // In C (CKernels), built per instruction set, as one branch-free loop per type: the
+            // Swift loop, with its clamp counting and checked conversion, did not vectorize and
+            // was 40-50 % of a full-mask 3×3 run's CPU.
+            let nan = max(Double(type.minimum), min(Double(type.maximum), nanValue))
+            switch type {
+            case .byte: return Int(ck_encode_u8(src, count, nan, dst))
+            case .int8: return Int(ck_encode_i8(src, count, nan, dst))
+            case .uint16: return Int(ck_encode_u16(src, count, nan, dst))
+            case .int16: return Int(ck_encode_i16(src, count, nan, dst))
+            case .uint32: return Int(ck_encode_u32(src, count, nan, dst))
+            case .int32: return Int(ck_encode_i32(src, count, nan, dst))
+            default: preconditionFailure("64-bit integers and complex types never reach the codec")
             }
-            return clamped
         }
     }
 

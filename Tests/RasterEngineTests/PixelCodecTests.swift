@@ -1,3 +1,4 @@
+import RasterKernels
 import GDALKit
 @testable import RasterEngine
 import Testing
@@ -68,6 +69,63 @@ struct PixelCodecTests {
                        (.int32, .float32),
                        (.uint32, .int32), (.float32, .int32), (.float64, .float32), (.int8, .byte)] {
             #expect(!PixelCodec.isExactWidening(s, to: t), "\(s.name) → \(t.name) can round or clamp")
+        }
+    }
+}
+
+/// Encoding computed values into every integer type (the vectorized C loops) stores what the
+/// scalar rule `Rounding.integer` gives (round half to even, clamp, NaN to the nodata value) and
+/// counts the clamped values, at any alignment of the output and any count.
+struct PixelEncodeTests {
+    static let integerTypes: [RasterDataType] = [.byte, .int8, .uint16, .int16, .uint32, .int32]
+
+    /// Halves, near-halves, the types' edges and beyond, huge values past 2⁵¹, ±0, ±∞, NaN, and
+    /// pseudo-random values over twice each type's range.
+    static func values(_ type: RasterDataType) -> [Double] {
+        var v: [Double] = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 254.5, 255.5, 127.5, -128.5,
+                           65535.5, -32768.5, 4294967295.5, 2147483647.5, -2147483648.5, 1e300, -1e300,
+                           2251799813685248.5, 4503599627370497, -0.0, .infinity, -.infinity, .nan,
+                           type.minimum - 1, type.minimum, type.maximum, type.maximum + 1, type.maximum + 0.5]
+        var state: UInt64 = 12345
+        let span = type.maximum - type.minimum
+        for _ in 0..<1000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let r = Double(state >> 11) / Double(1 << 53)
+            v.append((type.minimum - span / 2 + r * 2 * span).rounded(.down) + (r < 0.5 ? 0.5 : 0.25))
+        }
+        return v
+    }
+
+    @Test(arguments: integerTypes)
+    func encodedValuesFollowTheScalarRule(_ type: RasterDataType) {
+        let values = PixelEncodeTests.values(type), size = type.byteSize
+        let nodata = type == .byte ? 200.0 : 7.0
+        for offset in [0, 1, 3] {
+            for count in [values.count, 1, 7, 17] {
+                var bytes = [UInt8](repeating: 0xAB, count: offset + count * size + 8)
+                let clamped = values.withUnsafeBufferPointer { v in
+                    bytes.withUnsafeMutableBytes { b in
+                        PixelCodec.encode(v.baseAddress!, count: count, as: type, nanValue: nodata,
+                                          into: b.baseAddress! + offset)
+                    }
+                }
+                var decoded = [Double](repeating: 0, count: count)
+                bytes.withUnsafeBytes { b in
+                    PixelCodec.decode(type, b.baseAddress! + offset, count: count, into: &decoded)
+                }
+                var expectedClamped = 0
+                for i in 0..<count {
+                    var was = false
+                    let e = Rounding.integer(values[i], minimum: type.minimum, maximum: type.maximum, nanValue: nodata,
+                                             wasClamped: &was)
+                    if was { expectedClamped += 1 }
+                    #expect(decoded[i] == e, "\(type.name) \(values[i]) at offset \(offset)")
+                }
+                #expect(clamped == expectedClamped, "\(type.name) count \(count)")
+                #expect(bytes[..<offset].allSatisfy { $0 == 0xAB } && bytes[(offset + count * size)...].allSatisfy {
+                    $0 == 0xAB
+                }, "nothing written outside the \(count) values")
+            }
         }
     }
 }

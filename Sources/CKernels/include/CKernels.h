@@ -21,4 +21,15 @@ void ck_accumulate(const int64_t *offsets, const double *weights, size_t tapCoun
 void ck_accumulate_down(const double *weights, size_t tapCount, const double *src, size_t srcStride,
                         double *dst, size_t dstStride, size_t width, size_t height);
 
+/// Encodes `count` doubles into an integer type at `out` (raw bytes, any alignment): each value
+/// rounded half to even, clamped to the type's range, NaN stored as `nanValue` (which the caller
+/// has clamped to the range). Returns how many values were clamped. One function per type:
+/// UInt8, Int8, UInt16, Int16, UInt32, Int32.
+size_t ck_encode_u8(const double *src, size_t count, double nanValue, void *out);
+size_t ck_encode_i8(const double *src, size_t count, double nanValue, void *out);
+size_t ck_encode_u16(const double *src, size_t count, double nanValue, void *out);
+size_t ck_encode_i16(const double *src, size_t count, double nanValue, void *out);
+size_t ck_encode_u32(const double *src, size_t count, double nanValue, void *out);
+size_t ck_encode_i32(const double *src, size_t count, double nanValue, void *out);
+
 #endif
