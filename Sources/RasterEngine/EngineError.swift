@@ -40,8 +40,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
             return "\(path): band \(band) is \(type), which cannot be convolved: \(reason)"
         case let .paletteBand(path, band):
             return "\(path): band \(band) is a palette (colour table) band: its values are class indices, and "
-                   + "convolving indices makes no sense; pick other bands with --bands or expand the palette first "
-                   + "(gdal_translate -expand rgb)"
+                   + "only --method mode (the majority of the classes) makes sense on them; pick other bands with "
+                   + "--bands or expand the palette first (gdal_translate -expand rgb)"
         case let .badBandList(reason): return "--bands: \(reason)"
         case let .unknownDataType(name):
             return "unknown data type '\(KernelError.quoted(name))' for -ot (known: Byte, Int8, UInt16, Int16, "

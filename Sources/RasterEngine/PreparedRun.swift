@@ -40,7 +40,8 @@ struct PreparedRun: ~Copyable {
     init(_ given: ApplyOptions, input opened: borrowing Dataset, cancellation: Cancellation) throws {
         let options = try given.resolvingGroundUnits(input: opened)   // gaussian:30m becomes pixels here
         let filtered = try Engine.bandList(options.bands, count: opened.bandCount)
-        let layout = try RasterLayout(opened, path: options.input, filteredBands: filtered)
+        let layout = try RasterLayout(opened, path: options.input, filteredBands: filtered,
+                                      classesAllowed: options.method == .mode)
         for b in filtered {
             do { try options.method.check(sample: layout.samples[b - 1]) } catch {
                 throw EngineError.badOption("--method: \(error.description) (band \(b) of \(options.input) is "

@@ -18,8 +18,10 @@ struct RasterLayout: Sendable {
     /// Per band: the kind of numbers it holds, as operations see them.
     var samples: [SampleKind]
 
-    /// Opens nothing: describes an open dataset and refuses what the engine cannot convolve.
-    init(_ ds: borrowing Dataset, path: String, filteredBands: [Int]) throws {
+    /// Opens nothing: describes an open dataset and refuses what the engine cannot filter.
+    /// A palette band's values are class indices: filtered only when `classesAllowed` (the
+    /// method returns the most frequent class, `mode`), else refused.
+    init(_ ds: borrowing Dataset, path: String, filteredBands: [Int], classesAllowed: Bool = false) throws {
         self.path = path
         width = ds.width
         height = ds.height
@@ -54,7 +56,7 @@ struct RasterLayout: Sendable {
                                                       reason: "64-bit integers do not fit exactly in the Float64 the "
                                                               + "convolution computes in")
             }
-            if filtered && info.4 { throw EngineError.paletteBand(path: path, band: b) }
+            if filtered && info.4 && !classesAllowed { throw EngineError.paletteBand(path: path, band: b) }
             if b == 1 { block = info.5 }
             types.append(t); nd.append(info.2); flags.append(info.3)
         }

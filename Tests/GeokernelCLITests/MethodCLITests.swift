@@ -75,6 +75,28 @@ import Testing
         #expect(got != image, "the filter changed something")
     }
 
+    /// A palette band holds class indices: `mode` (the majority filter of a land-cover map) takes
+    /// it and keeps its colour table; a method that orders or averages the indices is refused.
+    @Test(.enabled(if: Corpus.isAvailable)) func modeFiltersAPaletteBand() throws {
+        let input = Corpus.path("georust__test_color_table.tif")
+        let r = try CLI.run(["apply", input, out, "--method", "mode", "--footprint", "square:3", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ds = try Dataset.open(input)
+        let (w, h) = (ds.width, ds.height)
+        let image = try ds.withBand(1) { try $0.read(Window(x: 0, y: 0, width: w, height: h), as: Double.self) }
+        let expected = ReferenceNeighbourhood.apply(image: image, width: w, height: h, method: .mode,
+                                                    footprint: try Footprint(parsing: "square:3"), edge: .reflect,
+                                                    valid: nil)
+        let got = try Fixture.read(out)[0]
+        #expect(Fixture.mismatches(got, expected).isEmpty, "\(Fixture.mismatches(got, expected))")
+        #expect(try Dataset.open(out).withBand(1) { $0.hasColorTable }, "the colour table is kept")
+        for method in [["--method", "median", "--footprint", "square:3"], ["--kernel", "box:3"]] {
+            let refused = try CLI.run(["apply", input, out, "--overwrite"] + method)
+            #expect(refused.status == 1 && refused.stderr.contains("palette (colour table) band")
+                    && refused.stderr.contains("--method mode"), "\(method): \(refused.stderr)")
+        }
+    }
+
     @Test func planAndReportNameTheMethod() throws {
         let input = try small()
         let plan = try CLI.run(["plan", input, "--method", "lee:4", "--footprint", "rect:7x5", "--grow-mask", "2"])
