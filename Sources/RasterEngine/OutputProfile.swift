@@ -63,8 +63,10 @@ struct OutputProfile: Sendable, Equatable {
 
     /// The COG driver's creation options for the final copy: the same compression, predictor,
     /// block size (at least 128) and BigTIFF decision, overviews made with `resampling`, then the user's `-co`.
+    /// PACKBITS, which the COG driver does not write, becomes DEFLATE (lossless too).
     func cogOptions(resampling: String, userOptions: [String]) -> [String] {
-        var opts: [(String, String)] = [("COMPRESS", option("COMPRESS") ?? "NONE")]
+        let compression = option("COMPRESS") ?? "NONE"
+        var opts: [(String, String)] = [("COMPRESS", compression == "PACKBITS" ? "DEFLATE" : compression)]
         if let p = option("PREDICTOR") { opts.append(("PREDICTOR", p)) }
         // The COG driver's tiles are square and at least 128 (smaller input blocks grow to that).
         opts.append(("BLOCKSIZE", "\(max(128, Int(option("BLOCKXSIZE") ?? "256") ?? 256))"))

@@ -171,7 +171,7 @@ private struct Parser {
 
     mutating func bandNumber() throws(Failure) -> Int {
         skipSpaces()
-        guard i < s.count, s[i] == "b" else { throw fail("expected a band such as b1") }
+        guard i < s.count, s[i] == "b" || s[i] == "B" else { throw fail("expected a band such as b1") }
         i += 1
         let start = i
         while i < s.count, ("0"..."9").contains(s[i]) { i += 1 }
@@ -196,7 +196,7 @@ private struct Parser {
             guard eat(")") else { throw fail("expected ')'") }
             return .nodata(b)
         }
-        if s[i] == "b" { return .band(try bandNumber()) }
+        if s[i] == "b" || s[i] == "B" { return .band(try bandNumber()) }   // B1 as gdal_calc users write it
         let start = i
         while i < s.count, ("0"..."9").contains(s[i]) || s[i] == "." || s[i] == "e" || s[i] == "E"
                 || ((s[i] == "-" || s[i] == "+") && i > start && (s[i - 1] == "e" || s[i - 1] == "E")) {

@@ -47,6 +47,24 @@ import RasterTiling
             .allSatisfy { !$0.contains("geokernel-tmp") })
     }
 
+    /// A PACKBITS input (which the COG driver does not write) gives a DEFLATE COG with the GeoTIFF
+    /// run's pixels, not a refusal of a `-co` the user never gave.
+    @Test func packBitsInputBecomesADeflateCOG() throws {
+        let input = Corpus.path("rasterio__rotated.tif")
+        #expect(try Dataset.open(input).metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE") == "PACKBITS")
+        let cog = dir.appendingPathComponent("pb-c.tif").path, plain = dir.appendingPathComponent("pb-p.tif").path
+        for (out, extra) in [(cog, ["-of", "COG"]), (plain, [])] {
+            let r = try CLI.run(["apply", input, out, "--kernel", "box:3", "-q"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let ds = try Dataset.open(cog)
+        #expect(ds.metadataItem("LAYOUT", domain: "IMAGE_STRUCTURE") == "COG")
+        #expect(ds.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE") == "DEFLATE")
+        for b in 0..<ds.bandCount {
+            #expect(Fixture.mismatches(try Fixture.read(cog)[b], try Fixture.read(plain)[b]).isEmpty, "band \(b + 1)")
+        }
+    }
+
     /// The first overview of band 1 (GDALGetOverview through a reopened dataset's RasterIO at half size).
     func overviewPixels(_ path: String) throws -> [Double] {
         // Reading the whole band into a half-size buffer makes GDAL use the first overview.

@@ -61,6 +61,10 @@ import Testing
                 #expect(error.position >= 1 && error.position <= text.unicodeScalars.count + 1)
             }
         }
+        // B1 is b1.
+        let upper = try? SelectionExpression(parsing: "B1 > 1 && !nodata(B2)")
+        let lower = try? SelectionExpression(parsing: "b1 > 1 && !nodata(b2)")
+        #expect(upper != nil && upper?.bands == lower?.bands && upper?.nodataBands == [2])
         // Deep nesting is refused, not a stack overflow.
         #expect(throws: SelectionExpression.ParseError.self) {
             try SelectionExpression(parsing: String(repeating: "(", count: 100_000) + "1")
