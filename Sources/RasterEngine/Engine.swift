@@ -258,15 +258,18 @@ public enum Engine {
     }
 
     /// The GeoTIFF the engine writes and, with `-of COG`, the COG driver's options for the final
-    /// copy (the user's `-co` then go to the COG driver; the intermediate GeoTIFF takes the
-    /// defaults). Both are checked against the drivers' option lists.
+    /// copy (the user's `-co` then go to the COG driver, with the compression the GeoTIFF would
+    /// have had). The intermediate GeoTIFF of a COG is uncompressed, written in place, so the
+    /// COG driver's copy decodes nothing and the pixels are encoded once, as by
+    /// `gdal_translate -of COG`. Both are checked against the drivers' option lists.
     static func outputProfile(_ options: ApplyOptions, layout: RasterLayout) throws(EngineError) -> (OutputProfile,
                                                                                                      cog: [String]?) {
         let cog = options.format == .cog
-        let profile = OutputProfile(layout: layout, outputType: options.outputType,
-                                    userOptions: cog ? [] : options.creationOptions)
-        let cogOptions = cog ? profile.cogOptions(resampling: options.overviewResampling ?? "average",
-                                                  userOptions: options.creationOptions) : nil
+        let final = OutputProfile(layout: layout, outputType: options.outputType,
+                                  userOptions: cog ? [] : options.creationOptions)
+        let cogOptions = cog ? final.cogOptions(resampling: options.overviewResampling ?? "average",
+                                                userOptions: options.creationOptions) : nil
+        let profile = cog ? final.uncompressed : final
         do {
             try Dataset.validateCreationOptions(profile.creationOptions)
             if let cogOptions { try Dataset.validateCreationOptions(cogOptions, driver: "COG") }

@@ -78,6 +78,15 @@ struct OutputProfile: Sendable, Equatable {
         return opts.filter { !userKeys.contains($0.0) }.map { "\($0.0)=\($0.1)" } + userOptions
     }
 
+    /// The same GeoTIFF without compression (no COMPRESS, PREDICTOR, NUM_THREADS or codec
+    /// levels): a COG's intermediate file.
+    var uncompressed: OutputProfile {
+        let codec: Set<String> = ["COMPRESS", "PREDICTOR", "NUM_THREADS", "ZLEVEL", "ZSTD_LEVEL", "LZMA_PRESET",
+                                  "MAX_Z_ERROR", "JPEG_QUALITY", "WEBP_LEVEL", "WEBP_LOSSLESS"]
+        return OutputProfile(dataType: dataType,
+                             creationOptions: creationOptions.filter { !codec.contains(OutputProfile.key(of: $0)) })
+    }
+
     /// Whether blocks are stored as they are (no COMPRESS, or COMPRESS=NONE).
     var isUncompressed: Bool { (option("COMPRESS") ?? "NONE") == "NONE" }
 

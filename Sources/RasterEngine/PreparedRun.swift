@@ -92,7 +92,7 @@ struct PreparedRun: ~Copyable {
     /// How the output's blocks will be written.
     var blockWrites: BlockWrites {
         if passThrough == .rawBlocks { return .appended }
-        return BlockWrites.planned(profile: profile, cog: cogOptions != nil, copiesInput: copiesInput,
+        return BlockWrites.planned(profile: profile, copiesInput: copiesInput,
                                    bands: layout.bandCount)
     }
 

@@ -60,6 +60,11 @@ import RasterTiling
         let ds = try Dataset.open(cog)
         #expect(ds.metadataItem("LAYOUT", domain: "IMAGE_STRUCTURE") == "COG")
         #expect(ds.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE") == "DEFLATE")
+        // The intermediate GeoTIFF is uncompressed and written in place: the COG driver encodes once.
+        let again = try CLI.run(["apply", input, cog, "--kernel", "box:3", "-of", "COG", "--overwrite", "--json"])
+        let report = try again.report()
+        #expect((report["block_writes"] as? String)?.hasPrefix("in_place") == true, "\(again.stdout)")
+        #expect((report["creation_options"] as? [String])?.contains("COMPRESS=DEFLATE") == true, "\(again.stdout)")
         for b in 0..<ds.bandCount {
             #expect(Fixture.mismatches(try Fixture.read(cog)[b], try Fixture.read(plain)[b]).isEmpty, "band \(b + 1)")
         }

@@ -16,11 +16,11 @@ public enum BlockWrites: String, Sendable {
 
 extension BlockWrites {
     /// How `apply` will write the blocks of an output with `profile`, before the file exists:
-    /// in place for uncompressed GeoTIFF (not COG, not a copied input), directly when a block
-    /// is a whole number of 4 KiB pages. The run may still fall back to GDAL when the file
+    /// in place for uncompressed GeoTIFF (a COG's intermediate too; not a copied input), directly
+    /// when a block is a whole number of 4 KiB pages. The run may still fall back to GDAL when the file
     /// GDAL creates is not laid out as expected (`-co ENDIANNESS=BIG`, `NBITS`, strips).
-    static func planned(profile: OutputProfile, cog: Bool, copiesInput: Bool, bands: Int) -> BlockWrites {
-        guard profile.isUncompressed && !cog && !copiesInput else { return .gdal }
+    static func planned(profile: OutputProfile, copiesInput: Bool, bands: Int) -> BlockWrites {
+        guard profile.isUncompressed && !copiesInput else { return .gdal }
         let bw = Int(profile.option("BLOCKXSIZE") ?? "256") ?? 256,
         bh = Int(profile.option("BLOCKYSIZE") ?? "256") ?? 256
         let interleaved = bands > 1 && profile.option("INTERLEAVE") != "BAND"
