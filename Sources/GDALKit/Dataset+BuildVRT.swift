@@ -14,10 +14,8 @@ extension Dataset {
         defer { GDALBuildVRTOptionsFree(options) }
         var usageError: Int32 = 0
         let h = try GDALCall.nonNull("GDALBuildVRT") {
-            CStringList.with(sources) { names in
-                // A CSL list read as the `const char *const *` GDAL takes.
-                let constNames = names.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
-                return GDALBuildVRT(path, Int32(sources.count), nil, constNames, options, &usageError)
+            CStringList.withConst(sources) { names in
+                GDALBuildVRT(path, Int32(sources.count), nil, names, options, &usageError)
             }
         }
         return Dataset(handle: h)

@@ -114,4 +114,13 @@ enum CStringList {
         defer { CSLDestroy(list) }
         return try body(list)
     }
+
+    /// Builds a list for the duration of `body`, seen as the `const char *const *` some GDAL
+    /// functions take (`GDALBuildVRT`'s source names).
+    static func withConst<R>(_ items: [String],
+                             _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> R) rethrows -> R {
+        try with(items) { list in
+            try body(list.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) })
+        }
+    }
 }

@@ -129,22 +129,23 @@ final class RawBlockSink: OutputSink {
     static func difference(_ block: UnsafeMutableRawPointer, predictor: Int, width: Int, rows: Int, samples: Int,
                            byteSize: Int) {
         guard predictor == 2 else { return }
+        let raw = MutableRawSamples(block, count: width * rows * samples)
         switch byteSize {
-        case 1: difference(block.assumingMemoryBound(to: UInt8.self), width: width, rows: rows, samples: samples)
-        case 2: difference(block.assumingMemoryBound(to: UInt16.self), width: width, rows: rows, samples: samples)
-        case 4: difference(block.assumingMemoryBound(to: UInt32.self), width: width, rows: rows, samples: samples)
-        default: difference(block.assumingMemoryBound(to: UInt64.self), width: width, rows: rows, samples: samples)
+        case 1: raw.withElements(UInt8.self) { difference($0, width: width, rows: rows, samples: samples) }
+        case 2: raw.withElements(UInt16.self) { difference($0, width: width, rows: rows, samples: samples) }
+        case 4: raw.withElements(UInt32.self) { difference($0, width: width, rows: rows, samples: samples) }
+        default: raw.withElements(UInt64.self) { difference($0, width: width, rows: rows, samples: samples) }
         }
     }
 
-    private static func difference<T: FixedWidthInteger>(_ p: UnsafeMutablePointer<T>, width: Int, rows: Int,
+    private static func difference<T: FixedWidthInteger>(_ p: UnsafeMutableBufferPointer<T>, width: Int, rows: Int,
                                                          samples: Int) {
         let n = width * samples
         for y in 0..<rows {
-            let row = p + y * n
+            let row = y * n
             var i = n - 1
             while i >= samples {
-                row[i] &-= row[i - samples]
+                p[row + i] &-= p[row + i - samples]
                 i -= 1
             }
         }
