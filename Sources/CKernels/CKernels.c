@@ -119,20 +119,25 @@ void ck_accumulate_down(const double *weights, size_t tapCount, const double *sr
 
 CK_CLONES
 void ck_median3x3(const double *src, size_t srcStride, size_t width, size_t height, const uint8_t *rows,
-                  double *dst, size_t dstStride, double *scratch) {
+                  double *dst, size_t dstStride, double *scratch, uint8_t *rowNaN) {
     size_t n = width + 2;
     double *lo = scratch, *mid = scratch + n, *hi = scratch + 2 * n;
     for (size_t y = 0; y < height; y++) {
+        rowNaN[y] = 0;
         if (rows && !rows[y]) continue;
         const double *r0 = src + y * srcStride, *r1 = r0 + srcStride, *r2 = r1 + srcStride;
+        int nan = 0;
         for (size_t c = 0; c < n; c++) {
             double a = r0[c], b = r1[c], d = r2[c];
+            double s = a + b + d;   // NaN when one is NaN (or +inf meets -inf: a false alarm, no harm)
+            nan |= s != s;
             double l = CK_MIN(a, b), h = CK_MAX(a, b);
             double m = CK_MIN(h, d);
             lo[c] = CK_MIN(l, m);
             mid[c] = CK_MAX(l, m);
             hi[c] = CK_MAX(h, d);
         }
+        rowNaN[y] = (uint8_t)(nan != 0);
         double *out = dst + y * dstStride;
         for (size_t x = 0; x < width; x++) {
             double a = CK_MAX(CK_MAX(lo[x], lo[x + 1]), lo[x + 2]);

@@ -5,25 +5,29 @@ extension NeighbourhoodFilter {
     /// (shared by the three windows containing it), and the median of nine is the median of the largest
     /// column minimum, the median column median and the smallest column maximum — 18 min/max operations
     /// a pixel, run by `ck_median3x3` (C, built for AVX-512, AVX2 and baseline x86-64) over every row
-    /// holding a chosen pixel. Windows holding an invalid or NaN value then take the direct path, so the
-    /// result is the rank rule's input value either way; rows whose three padded rows hold no such value
-    /// are not looked at again.
+    /// holding a chosen pixel; it also flags the rows whose windows may hold NaN. Windows holding an
+    /// invalid or NaN value then take the direct path, so the result is the rank rule's input value either
+    /// way; rows whose three padded rows hold no such value are not looked at again.
     func applyMedian3x3(_ g: TileGeometry, into out: UnsafeMutablePointer<Double>,
                         workspace: NeighbourhoodWorkspace) {
         let pw = g.paddedWidth, span = g.width + 2
-        let flags = workspace.flags.pointer(2 * g.height + 2 + span)
-        let rowHoles = flags, rows = flags + g.height + 2, columnHoles = rows + g.height
+        let flags = workspace.flags.pointer(3 * g.height + 2 + span)
+        let rowInvalid = flags, rows = flags + g.height + 2, rowNaN = rows + g.height
+        let columnHoles = rowNaN + g.height
         if g.chosen != nil {
             for y in 0..<g.height { rows[y] = g.rowHasChosen(y) ? 1 : 0 }
         }
         let first = g.originY * pw + g.originX
-        let holes = ck_flag_holes(g.values + first, g.valid.map { $0 + first }, pw, span, g.height + 2, rowHoles)
         ck_median3x3(g.values + first, pw, g.width, g.height, g.chosen == nil ? nil : UnsafePointer(rows),
-                     out, g.width, workspace.doubles[1].pointer(3 * span))
+                     out, g.width, workspace.doubles[1].pointer(3 * span), rowNaN)
+        // The kernel flags the rows of windows that may hold NaN; invalid flags are looked for here.
+        let invalid = g.valid.map { ck_flag_holes(g.values + first, $0 + first, pw, span, g.height + 2, rowInvalid) }
+        var holes = invalid ?? 0
+        for y in 0..<g.height where g.chosen == nil || rows[y] != 0 { holes |= Int32(rowNaN[y]) }
         guard holes != 0 else { return }
         let v = workspace.doubles[0].pointer(9)
         for y in 0..<g.height where (g.chosen == nil || rows[y] != 0)
-            && rowHoles[y] | rowHoles[y + 1] | rowHoles[y + 2] != 0 {
+            && (rowNaN[y] != 0 || invalid != nil && rowInvalid[y] | rowInvalid[y + 1] | rowInvalid[y + 2] != 0) {
             let base = first + y * pw
             for c in 0..<span {
                 columnHoles[c] = g.isValid(base + c) && g.isValid(base + pw + c) && g.isValid(base + 2 * pw + c) ? 0 : 1
