@@ -4,7 +4,7 @@ statistics against rasterio windowed anchors (Benchmarks/anchor_median.py with c
 scipy.ndimage.median_filter), on the benchmark's UInt16 scene and a Float32 copy, full mask.
 
     /usr/bin/python3 Benchmarks/methods.py [--size 16384] [--runs 3] [--data DIR] [--chart PNG]
-                                           [--slow-runs 1] [--no-slow] [--redraw]
+                                           [--slow-runs 1] [--no-slow] [--redraw] [--only REGEX]
     (or: bash Benchmarks/run.sh --methods ...)
 
 First checks every anchor's pixels against geokernel's on a small crop of the scene (raster edges
@@ -12,10 +12,12 @@ included), then times each case with GNU time (/usr/bin/time): the runs go round
 cases, so a change in the machine's load reaches every case alike, and the ratios come from this
 one invocation. The rasterio + scipy 15x15 anchor takes minutes: it runs --slow-runs times
 (default once), after the rounds. Prints Markdown tables (cases, targets), writes
-DIR/results-methods.json and the chart of time against window size.
+DIR/results-methods.json and the chart of time against window size. --only REGEX times only the
+cases whose name matches (e.g. 'median square:3 UInt16|3x3' for target 1 at 3x3) and prints the
+targets those cases give; it writes DIR/results-methods-only.json and leaves the chart alone.
 PY (or --py) is the Python with rasterio, opencv-python-headless and scipy for the anchors.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, json, os, re, statistics, subprocess, sys, tempfile
 import numpy as np
 from osgeo import gdal
 
@@ -29,6 +31,7 @@ ap.add_argument("--slow-runs", type=int, default=1, help="runs of the rasterio +
 ap.add_argument("--no-slow", action="store_true", help="leave out the rasterio + scipy 15x15 anchor")
 ap.add_argument("--data", default=os.environ.get("BENCH_DATA", "/tmp/geokernel-bench"))
 ap.add_argument("--chart", default=os.path.join(root, "Docs", "performance-methods.png"))
+ap.add_argument("--only", help="time only the cases whose name matches this regular expression")
 ap.add_argument("--redraw", action="store_true", help="only redraw the chart from DIR/results-methods.json")
 ap.add_argument("--py", default=os.environ.get("PY", sys.executable),
                 help="Python with rasterio, cv2 and scipy for the anchors")
@@ -148,6 +151,8 @@ cases, order = {}, []
 
 
 def case(name, cmd, env=None, runs=None, n=None, group=None):
+    if a.only and not re.search(a.only, name):
+        return
     cases[name] = {"cmd": cmd, "env": env, "runs": runs, "n": n, "group": group, "walls": [], "cpus": [], "rss": []}
     order.append(name)
 
@@ -222,9 +227,11 @@ for m in ("mean", "variance", "stddev", "lee:4"):
     targets.append((f"3. {m} rect:31x31 / square:3", ratio(f"{m} rect:31x31 UInt16", f"{m} square:3 UInt16"), 1.5,
                     False))
 gk_cases = [k for k in order if cases[k]["group"].startswith("geokernel")]
-peak = max(cases[k]["peak"] for k in gk_cases)
-peak_case = max(gk_cases, key=lambda k: cases[k]["peak"])
-targets.append((f"4. peak RSS MiB, geokernel, any case ({peak_case})", (peak, None), 256, False))
+if gk_cases:
+    peak_case = max(gk_cases, key=lambda k: cases[k]["peak"])
+    targets.append((f"4. peak RSS MiB, geokernel, any case ({peak_case})", (cases[peak_case]["peak"], None), 256,
+                    False))
+targets = [t for t in targets if t[1][0] == t[1][0]]   # with --only: the targets whose cases ran
 
 host = subprocess.run(["uname", "-srm"], capture_output=True, text=True).stdout.strip()
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -246,6 +253,8 @@ json.dump({"size": N, "runs": a.runs, "cpu": cpu, "load_end": load, "checks": ch
                      for k, v in cases.items()},
            "targets": [{"target": t, "measured": v, "cpu_ratio": vc, "limit": lim, "at_least": al}
                        for t, (v, vc), lim, al in targets]},
-          open(os.path.join(D, "results-methods.json"), "w"), indent=1)
+          open(os.path.join(D, "results-methods-only.json" if a.only else "results-methods.json"), "w"),
+          indent=1)
 
-chart(cases, order, N, a.runs)
+if not a.only:
+    chart(cases, order, N, a.runs)

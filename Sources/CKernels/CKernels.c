@@ -110,3 +110,60 @@ void ck_accumulate_down(const double *weights, size_t tapCount, const double *sr
         }
     }
 }
+
+// The min and max of the 3×3 median, as Swift's `min` and `max` choose for numbers that are
+// not NaN (on a tie `min` keeps its first argument, `max` its second): one MINPD / MAXPD each.
+#define CK_MIN(a, b) ((b) < (a) ? (b) : (a))
+#define CK_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define CK_MED3(a, b, c) CK_MAX(CK_MIN(a, b), CK_MIN(CK_MAX(a, b), c))
+
+CK_CLONES
+void ck_median3x3(const double *src, size_t srcStride, size_t width, size_t height, const uint8_t *rows,
+                  double *dst, size_t dstStride, double *scratch, uint8_t *rowNaN) {
+    size_t n = width + 2;
+    double *lo = scratch, *mid = scratch + n, *hi = scratch + 2 * n;
+    for (size_t y = 0; y < height; y++) {
+        rowNaN[y] = 0;
+        if (rows && !rows[y]) continue;
+        const double *r0 = src + y * srcStride, *r1 = r0 + srcStride, *r2 = r1 + srcStride;
+        int nan = 0;
+        for (size_t c = 0; c < n; c++) {
+            double a = r0[c], b = r1[c], d = r2[c];
+            double s = a + b + d;   // NaN when one is NaN (or +inf meets -inf: a false alarm, no harm)
+            nan |= s != s;
+            double l = CK_MIN(a, b), h = CK_MAX(a, b);
+            double m = CK_MIN(h, d);
+            lo[c] = CK_MIN(l, m);
+            mid[c] = CK_MAX(l, m);
+            hi[c] = CK_MAX(h, d);
+        }
+        rowNaN[y] = (uint8_t)(nan != 0);
+        double *out = dst + y * dstStride;
+        for (size_t x = 0; x < width; x++) {
+            double a = CK_MAX(CK_MAX(lo[x], lo[x + 1]), lo[x + 2]);
+            double b = CK_MED3(mid[x], mid[x + 1], mid[x + 2]);
+            double d = CK_MIN(CK_MIN(hi[x], hi[x + 1]), hi[x + 2]);
+            out[x] = CK_MED3(a, b, d);
+        }
+    }
+}
+
+CK_CLONES
+int ck_flag_holes(const double *values, const uint8_t *valid, size_t stride, size_t width, size_t height,
+                  uint8_t *rowHoles) {
+    int any = 0;
+    for (size_t y = 0; y < height; y++) {
+        const double *v = values + y * stride;
+        const uint8_t *m = valid ? valid + y * stride : NULL;
+        int bad = 0;
+        // No early exit, so the loop vectorises: NaN is the one value unequal to itself.
+        if (m) {
+            for (size_t x = 0; x < width; x++) bad |= (v[x] != v[x]) | (m[x] == 0);
+        } else {
+            for (size_t x = 0; x < width; x++) bad |= (v[x] != v[x]);
+        }
+        rowHoles[y] = (uint8_t)(bad != 0);
+        any |= bad;
+    }
+    return any != 0;
+}

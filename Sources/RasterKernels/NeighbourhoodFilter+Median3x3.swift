@@ -1,55 +1,50 @@
+import CKernels
+
 extension NeighbourhoodFilter {
     /// `median` over a full 3×3 footprint by sorted columns: each padded column triple is sorted once
     /// (shared by the three windows containing it), and the median of nine is the median of the largest
-    /// column minimum, the median column median and the smallest column maximum — about 20 min/max operations
-    /// a pixel, in loops the compiler vectorises. Windows holding an invalid or NaN value take the direct path,
-    /// so the result is the rank rule's input value either way.
+    /// column minimum, the median column median and the smallest column maximum — 18 min/max operations
+    /// a pixel, run by `ck_median3x3` (C, built for AVX-512, AVX2 and baseline x86-64) over every row
+    /// holding a chosen pixel; it also flags the rows whose windows may hold NaN. Windows holding an
+    /// invalid or NaN value then take the direct path, so the result is the rank rule's input value either
+    /// way; rows whose three padded rows hold no such value are not looked at again.
     func applyMedian3x3(_ g: TileGeometry, into out: UnsafeMutablePointer<Double>,
                         workspace: NeighbourhoodWorkspace) {
-        let pw = g.paddedWidth, n = pw * g.paddedHeight
-        var holes = false
-        for p in 0..<n where !g.isValid(p) { holes = true; break }
-        let lo = workspace.doubles[1].pointer(3 * pw)
-        let mid = lo + pw, hi = lo + 2 * pw
-        for y in 0..<g.height where g.rowHasChosen(y) {
-            let r0 = g.values + (y + g.originY) * pw, r1 = r0 + pw, r2 = r1 + pw
-            for c in 0..<pw {
-                let a = r0[c], b = r1[c], d = r2[c]
-                let l = min(a, b), h = max(a, b)
-                let m = min(h, d)
-                lo[c] = min(l, m)
-                mid[c] = max(l, m)
-                hi[c] = max(h, d)
+        let pw = g.paddedWidth, span = g.width + 2
+        let flags = workspace.flags.pointer(3 * g.height + 2 + span)
+        let rowInvalid = flags, rows = flags + g.height + 2, rowNaN = rows + g.height
+        let columnHoles = rowNaN + g.height
+        if g.chosen != nil {
+            for y in 0..<g.height { rows[y] = g.rowHasChosen(y) ? 1 : 0 }
+        }
+        let first = g.originY * pw + g.originX
+        ck_median3x3(g.values + first, pw, g.width, g.height, g.chosen == nil ? nil : UnsafePointer(rows),
+                     out, g.width, workspace.doubles[1].pointer(3 * span), rowNaN)
+        // The kernel flags the rows of windows that may hold NaN; invalid flags are looked for here.
+        let invalid = g.valid.map { ck_flag_holes(g.values + first, $0 + first, pw, span, g.height + 2, rowInvalid) }
+        var holes = invalid ?? 0
+        for y in 0..<g.height where g.chosen == nil || rows[y] != 0 { holes |= Int32(rowNaN[y]) }
+        guard holes != 0 else { return }
+        let v = workspace.doubles[0].pointer(9)
+        for y in 0..<g.height where (g.chosen == nil || rows[y] != 0)
+            && (rowNaN[y] != 0 || invalid != nil && rowInvalid[y] | rowInvalid[y + 1] | rowInvalid[y + 2] != 0) {
+            let base = first + y * pw
+            for c in 0..<span {
+                columnHoles[c] = g.isValid(base + c) && g.isValid(base + pw + c) && g.isValid(base + 2 * pw + c) ? 0 : 1
             }
             let row = out + y * g.width
-            let x0 = g.originX
-            for x in 0..<g.width {
-                let c = x + x0
-                let a = max(max(lo[c], lo[c + 1]), lo[c + 2])
-                let b = NeighbourhoodFilter.median3(mid[c], mid[c + 1], mid[c + 2])
-                let d = min(min(hi[c], hi[c + 1]), hi[c + 2])
-                row[x] = NeighbourhoodFilter.median3(a, b, d)
-            }
-            guard holes else { continue }
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 9) { buffer in
-                let v = buffer.baseAddress!
-                for x in 0..<g.width where g.isChosen(x: x, y: y) {
-                    let base = g.windowOrigin(x: x, y: y)
-                    var n = 0
-                    for j in 0..<3 {
-                        for i in 0..<3 where g.isValid(base + j * pw + i) { v[n] = g.values[base + j * pw + i]; n += 1 }
-                    }
-                    if n == 9 { continue }
-                    let values = UnsafeMutableBufferPointer(start: v, count: n)
-                    row[x] = n == 0 ? g.centre(x: x, y: y)
-                        : NeighbourhoodStatistic.evaluate(.median, values: values, centre: g.centre(x: x, y: y))
+            for x in 0..<g.width where columnHoles[x] | columnHoles[x + 1] | columnHoles[x + 2] != 0
+                && g.isChosen(x: x, y: y) {
+                var n = 0
+                for j in 0..<3 {
+                    let p = base + x + j * pw
+                    for i in 0..<3 where g.isValid(p + i) { v[n] = g.values[p + i]; n += 1 }
                 }
+                let centre = g.centre(x: x, y: y)
+                row[x] = n == 0 ? centre
+                    : NeighbourhoodStatistic.evaluate(.median, values: UnsafeMutableBufferPointer(start: v, count: n),
+                                                      centre: centre)
             }
         }
-    }
-
-    /// The middle of three values.
-    @inline(__always) static func median3(_ a: Double, _ b: Double, _ c: Double) -> Double {
-        max(min(a, b), min(max(a, b), c))
     }
 }

@@ -54,6 +54,8 @@ public struct NeighbourhoodWorkspace {
     let keys = ScratchArray<UInt64>()
     let sums = [ScratchArray<Int64>(), ScratchArray<Int64>(), ScratchArray<Int64>()]
     let offsets = ScratchArray<Int>()
+    /// Row and column flags (the 3×3 median's rows with holes, rows with a chosen pixel, columns with holes).
+    let flags = ScratchArray<UInt8>()
     // Column histograms (`StripHistogram`) and the tile's value order (`TileKeys`).
     let columnCounts = ZeroedScratch<UInt16>()
     let kernelCounts = ScratchArray<UInt16>()
@@ -72,8 +74,8 @@ public struct NeighbourhoodWorkspace {
 extension NeighbourhoodFilter {
     /// An upper bound of what a `NeighbourhoodWorkspace` holds after tiles of at most `tile`'s
     /// size: per padded pixel, three Float64 planes, the bins, the keys and their sort copies,
-    /// the tile's keys, three prefix sums, the strip's bins and the key map (88 bytes); the
-    /// sliding histogram (at most `max(directBinLimit, pixels)` bins) and its coarse levels;
+    /// the tile's keys, three prefix sums, the strip's bins and the key map (88 bytes); 16 bytes
+    /// times the longer padded side (row and column flags among them); the sliding histogram (at most `max(directBinLimit, pixels)` bins) and its coarse levels;
     /// the column histograms (`columnHistogramBudget`); the radix counts and the footprint's
     /// offsets. Every scratch array grows to at most twice what it was asked for.
     public func workspaceBytes(tile: Window) -> Int {

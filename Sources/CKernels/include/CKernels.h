@@ -1,6 +1,7 @@
-// The one loop of the convolution in C, so it can be built for several instruction sets
-// and picked at run time (function multiversioning: AVX-512, AVX2 or baseline x86-64),
-// which Swift cannot do. Only RasterKernels uses this module.
+// The hot loops in C (the convolution's, the 3×3 median's, the integer encoding of results),
+// so they can be built for several instruction sets and picked at run time (function
+// multiversioning: AVX-512, AVX2 or baseline x86-64), which Swift cannot do. RasterKernels
+// and RasterEngine (the encoding) use this module.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
@@ -31,5 +32,21 @@ size_t ck_encode_u16(const double *src, size_t count, double nanValue, void *out
 size_t ck_encode_i16(const double *src, size_t count, double nanValue, void *out);
 size_t ck_encode_u32(const double *src, size_t count, double nanValue, void *out);
 size_t ck_encode_i32(const double *src, size_t count, double nanValue, void *out);
+
+/// The median of nine over a full 3×3 window by sorted columns: for each row y < height with
+/// rows[y] != 0 (every row when rows is NULL) and x < width, dst[y·dstStride + x] = the median of
+/// src[(y + j)·srcStride + x + i], i, j in 0...2, with the min/max network that
+/// NeighbourhoodFilter.applyMedian3x3 had in Swift (so the same bits, ±0 included). A window
+/// holding NaN gets an unspecified value: rowNaN[y] = 1 when the three rows of row y's windows
+/// hold a NaN (or both infinities), else 0 (also for rows skipped). scratch holds 3·(width + 2)
+/// doubles.
+void ck_median3x3(const double *src, size_t srcStride, size_t width, size_t height, const uint8_t *rows,
+                  double *dst, size_t dstStride, double *scratch, uint8_t *rowNaN);
+
+/// For each row y < height of the width × height window of a plane whose rows are stride apart
+/// (values and valid at the window's first pixel): rowHoles[y] = 1 when the row holds a NaN or
+/// (valid not NULL) a zero validity flag, else 0. Returns whether any row does.
+int ck_flag_holes(const double *values, const uint8_t *valid, size_t stride, size_t width, size_t height,
+                  uint8_t *rowHoles);
 
 #endif
