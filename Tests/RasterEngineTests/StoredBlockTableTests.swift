@@ -28,7 +28,7 @@ import Testing
         for b in 1...bands {
             try ds.withBand(b) { band in
                 // Sparse: only the top-left 20x20 pixels are written, the other blocks stay unwritten.
-                let window = sparse ? Window(x: 0, y: 0, width: 20, height: 20) : Window(x: 0, y: 0, width: w, height: h)
+                let window = Window(x: 0, y: 0, width: sparse ? 20 : w, height: sparse ? 20 : h)
                 try band.write(window, values: Fixture.values(width: window.width, height: window.height,
                                                               seed: UInt64(b), type: .uint16))
             }
