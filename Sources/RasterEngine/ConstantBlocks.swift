@@ -13,6 +13,9 @@ final class ConstantBlocks {
     static let maxEntries = 256
 
     private let file: VirtualFile
+    /// The file's tile index, when it has one that describes GDAL's blocks: no metadata
+    /// look-up per block (the partitions' survey asks for every block of the mask).
+    private let table: StoredBlockTable?
     private var known: [[UInt8]: UInt8] = [:]
     private var raw: [UInt8] = []
 
@@ -29,14 +32,20 @@ final class ConstantBlocks {
               let reported = try? ds.withBand(1, { $0.blockSize }),
               stored == TIFFBlockShape(width: reported.width, height: reported.height) else { return nil }
         self.file = file
+        table = StoredBlockTable(ds, path: path)
     }
 
-    /// The encoded bytes of block (`bx`, `by`) of `band` when they are short enough to be a
-    /// key, else `nil` (also for a sparse or unlisted block).
-    func key(_ band: borrowing Band, _ bx: Int, _ by: Int) -> [UInt8]? {
-        guard let o = band.metadataItem("BLOCK_OFFSET_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }), o > 0,
-              let n = band.metadataItem("BLOCK_SIZE_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }),
-              n > 0, n <= ConstantBlocks.maxKeyBytes else { return nil }
+    /// The encoded bytes of block (`bx`, `by`) of `band` (band `number`, 1-based) when they
+    /// are short enough to be a key, else `nil` (also for a sparse or unlisted block).
+    func key(_ band: borrowing Band, number: Int, _ bx: Int, _ by: Int) -> [UInt8]? {
+        let o: Int, n: Int
+        if let table {
+            (o, n) = table.block(x: bx, y: by, band: number)
+        } else {
+            o = band.metadataItem("BLOCK_OFFSET_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }) ?? 0
+            n = band.metadataItem("BLOCK_SIZE_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }) ?? 0
+        }
+        guard o > 0, n > 0, n <= ConstantBlocks.maxKeyBytes else { return nil }
         guard (try? file.read(at: o, count: n, into: &raw)) != nil else { return nil }
         return raw
     }

@@ -88,22 +88,26 @@ extension Engine {
     public static func plan(_ options: ApplyOptions, partitions: Int? = nil) throws(EngineError) -> PlanReport {
         try mappingErrors(options, "planning") {
             if let n = partitions { _ = try PartitionChoice(parsing: "0/\(n)") }   // the same bounds as --partition
-            var report = try makePlan(options)
-            if let n = partitions { try addPartitions(n, options, to: &report) }
+            // One prepared run and one selection plane for the plan and its partitions.
+            let input = try PreparedRun.open(options)
+            let run = try PreparedRun(options, input: input, cancellation: Cancellation())
+            let plane = try SelectionPlane(run.selection, meter: Meter())
+            var report = try makePlan(run, plane: plane)
+            if let n = partitions {
+                try PreparedRun.checkPartition(run.options, input: input)
+                try addPartitions(n, run, plane: plane, geoTransform: input.geoTransform, to: &report)
+            }
             return report
         }
     }
 
-    private static func makePlan(_ options: ApplyOptions) throws -> PlanReport {
-        let input = try PreparedRun.open(options)
-        let run = try PreparedRun(options, input: input, cancellation: Cancellation())
+    private static func makePlan(_ run: borrowing PreparedRun, plane: SelectionPlane) throws -> PlanReport {
         let options = run.options   // as run: a kernel in ground units resolved
         try options.preview?.check(notAnyOf: [options.input])
         let layout = run.layout, profile = run.profile, filtered = run.filtered
         let block = run.plannedBlock
         let plan = run.plan(block: block)
         let threads = run.threads(for: plan)
-        let plane = try SelectionPlane(run.selection, meter: Meter())
         var stats = RunStats()
         for i in 0..<plan.chunkCount { stats.add(try plane.survey(i, plan: plan)) }
         let h = run.operation.halo, rs = layout.readType.byteSize
@@ -152,14 +156,12 @@ extension Engine {
 
     /// Lists the `count` partitions of the run (what `apply --partition I/N` computes for each I)
     /// and the digest their files carry.
-    private static func addPartitions(_ count: Int, _ options: ApplyOptions, to report: inout PlanReport) throws {
-        let input = try PreparedRun.open(options)
-        try PreparedRun.checkPartition(options, input: input)
-        let run = try PreparedRun(options, input: input, cancellation: Cancellation())
+    private static func addPartitions(_ count: Int, _ run: borrowing PreparedRun, plane: SelectionPlane,
+                                      geoTransform: [Double]?, to report: inout PlanReport) throws {
+        let options = run.options
         let block = PreparedRun.profileBlock(run.profile, layout: run.layout)
-        let cut = try RunPartitions(count: count, selection: run.selection, block: block)
-        let plane = try SelectionPlane(run.selection, meter: Meter())
-        let gt = input.geoTransform.flatMap(GeoTransform.init)
+        let cut = try RunPartitions(count: count, selection: run.selection, block: block, plane: plane)
+        let gt = geoTransform.flatMap(GeoTransform.init)
         let layout = run.layout, h = run.operation.halo
         let rs = layout.readType.byteSize, os = run.profile.dataType.byteSize
         report.runDigest = PreparedRun.runDigest(run.options, profile: run.profile, layout: layout, block: block)

@@ -17,10 +17,12 @@ struct RunPartitions: Sendable {
     let selectedCells: [Int], cells: [Int]
 
     /// Cuts the raster of `selection` into `count` partitions of whole `block`s, surveying the
-    /// selection block by block when it restricts anything.
+    /// selection block by block when it restricts anything (through `plane`, or a plane of
+    /// its own): only whether each block holds a selected pixel, constant mask blocks known
+    /// from their encoded bytes without decoding.
     /// - Throws: `EngineError.badOption` when there are fewer blocks than partitions; the
     ///   selection sources' read errors.
-    init(count: Int, selection: Selection, block: (width: Int, height: Int)) throws {
+    init(count: Int, selection: Selection, block: (width: Int, height: Int), plane: SelectionPlane? = nil) throws {
         let raster = selection.raster
         // Cells: the output's blocks (tiles, or strips of a strip-organized output).
         let grid = BlockGrid(blockWidth: min(block.width, raster.width), blockHeight: min(block.height, raster.height),
@@ -32,14 +34,11 @@ struct RunPartitions: Sendable {
         }
         var selected = [Bool](repeating: true, count: cellCount)
         if selection.selects {
-            let plane = try SelectionPlane(selection, meter: Meter())
+            let plane = try plane ?? SelectionPlane(selection, meter: Meter())
             for row in 0..<grid.blocksDown {
                 for column in 0..<grid.blocksAcross {
-                    let (cell, nothing) = try plane.read(grid.window(column: column, row: row))
-                    let area = grid.window(column: column, row: row).area
-                    selected[row * grid.blocksAcross + column] = !nothing && (cell.map { p in
-                        (0..<area).contains { p[$0] != 0 }
-                    } ?? true)
+                    selected[row * grid.blocksAcross + column] = try plane.selectsAny(grid.window(column: column,
+                                                                                                  row: row))
                 }
             }
         }

@@ -21,18 +21,31 @@ final class InputBlocks: Sendable {
         var offsets: [Int] = [], sizes: [Int] = []
         offsets.reserveCapacity(across * down * planes)
         sizes.reserveCapacity(across * down * planes)
-        for p in 1...planes {
-            let ok = (try? input.withBand(p) { band -> Bool in
+        // The file's own tile index when it describes GDAL's blocks, else GDAL's items block by block.
+        if let table = StoredBlockTable(input, path: path), table.planes == planes {
+            for p in 1...planes {
                 for y in 0..<down {
                     for x in 0..<across {
-                        guard let block = band.storedBlock(x: x, y: y) else { return false }
+                        let block = table.block(x: x, y: y, band: p)
                         offsets.append(block.offset)
                         sizes.append(block.size)
                     }
                 }
-                return true
-            }) ?? false
-            if !ok { return nil }
+            }
+        } else {
+            for p in 1...planes {
+                let ok = (try? input.withBand(p) { band -> Bool in
+                    for y in 0..<down {
+                        for x in 0..<across {
+                            guard let block = band.storedBlock(x: x, y: y) else { return false }
+                            offsets.append(block.offset)
+                            sizes.append(block.size)
+                        }
+                    }
+                    return true
+                }) ?? false
+                if !ok { return nil }
+            }
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }

@@ -32,6 +32,25 @@ final class ByteSelectionReader: SelectionReader {
         try dataset.withBand(band) { b in try and(b, into: sel, window: chunk) }
     }
 
+    /// `.all` or `.none` when every block `window` touches is a constant block already
+    /// classified, all with the same value; `nil` otherwise (nothing is decoded here).
+    func coverage(of window: Window) throws -> SelectionCoverage? {
+        guard let blocks else { return nil }
+        return try dataset.withBand(band) { b -> SelectionCoverage? in
+            let (bw, bh) = b.blockSize
+            let grid = BlockGrid(blockWidth: bw, blockHeight: bh, width: raster.width, height: raster.height)
+            var value: UInt8? = nil
+            for by in grid.rows(covering: window) {
+                for bx in grid.columns(covering: window) {
+                    guard let key = blocks.key(b, number: band, bx, by), let v = blocks.value(for: key),
+                          value == nil || value == v else { return nil }
+                    value = v
+                }
+            }
+            return value.map { $0 == 1 ? .all : .none }
+        }
+    }
+
     private func and(_ b: borrowing Band, into sel: UnsafeMutablePointer<UInt8>, window chunk: Window) throws {
         let (bw, bh) = b.blockSize
         let grid = BlockGrid(blockWidth: bw, blockHeight: bh, width: raster.width, height: raster.height)
@@ -40,7 +59,7 @@ final class ByteSelectionReader: SelectionReader {
             for bx in grid.columns(covering: chunk) {
                 let block = grid.window(column: bx, row: by)
                 guard let part = block.intersection(chunk) else { continue }
-                let key = blocks?.key(b, bx, by)
+                let key = blocks?.key(b, number: band, bx, by)
                 if let key, let v = blocks?.value(for: key) {
                     if v == 0 {
                         for y in part.y..<part.maxY {

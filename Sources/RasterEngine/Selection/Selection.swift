@@ -81,6 +81,10 @@ final class SelectionPlane {
            selection.sources.contains(where: { s in s.envelope.map { $0.intersection(reach) == nil } ?? false }) {
             return (nil, true)   // outside a source's envelope: nothing else is read
         }
+        // A window every source knows whole (a constant mask block seen before) needs no plane.
+        if r == 0, let known = try knownCoverage(window) {
+            return (nil, (known == .all) == selection.invert)
+        }
         let combined = (r == 0 ? plane : reached).pointer(count: reach.area)
         let (all, any) = try combine(reach, into: combined)
         if r == 0 { return (all ? nil : combined, !any) }
@@ -99,6 +103,28 @@ final class SelectionPlane {
         var allOut: UInt8 = 1, anyOut: UInt8 = 0
         for i in 0..<window.area { allOut &= out[i]; anyOut |= out[i] }
         return (allOut == 1 ? nil : out, anyOut == 0)
+    }
+
+    /// Whether any pixel of `window` is selected (what the partitions' survey asks of every block).
+    func selectsAny(_ window: Window) throws -> Bool {
+        let (plane, nothing) = try read(window)
+        if nothing { return false }
+        guard let plane else { return true }
+        return (0..<window.area).contains { plane[$0] != 0 }
+    }
+
+    /// What the sources' AND is over all of `window` when every reader knows it without
+    /// decoding (one that selects none of it decides alone); `nil` when a plane must be read.
+    private func knownCoverage(_ window: Window) throws -> SelectionCoverage? {
+        var all = true
+        for reader in readers {
+            switch try reader.coverage(of: window) {
+            case .none?: return SelectionCoverage.none
+            case .all?: continue
+            case nil: all = false
+            }
+        }
+        return all ? .all : nil
     }
 
     /// ANDs every source into `plane` over `window`, then inverts it with `--invert-mask`.

@@ -21,6 +21,10 @@ QUIET_LOCAL_CLUSTER = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.admin.system-monitor.gil.enabled": False,
+    # The worker processes are forked from the driver, which has imported distributed already: a
+    # 2-worker cluster then starts in about 0.6 s and 1 CPU-s instead of 1.3-4.5 s and 2.2 CPU-s
+    # (each spawned worker imports Python's distributed again), and closes in 0.05 s instead of 0.5-0.9.
+    "distributed.worker.multiprocessing-method": "fork",
 }
 
 
@@ -75,13 +79,14 @@ def _run(config, client, geokernel, parts_dir, start):
     parts = [part_path(parts_dir, p.index, n) for p in plan.partitions]
     _say(config, f"run {plan.run}: {n} partitions of {report.get('width')}x{report.get('height')} into {parts_dir}")
     futures, index_of = [], {}
-    for p, path in zip(plan.partitions, parts):
+    # The heaviest partitions first (Dask runs higher priorities first), so the last wave is short.
+    for p, path in sorted(zip(plan.partitions, parts), key=lambda item: (-item[0].weight, item[0].index)):
         spec = {"geokernel": geokernel, "input": config.input, "part": path, "options": config.options,
                 "index": p.index, "count": n, "threads": config.threads_per_task, "run": plan.run,
                 "overwrite": config.overwrite}
         # One key per partition of this run and parts folder: two drivers of one run share the task.
         key = f"geokernel-partition-{p.index}-of-{n}-{plan.run}-{hashlib.sha1(path.encode()).hexdigest()[:10]}"
-        futures.append(client.submit(tasks.partition, spec, key=key, retries=config.retries))
+        futures.append(client.submit(tasks.partition, spec, key=key, retries=config.retries, priority=p.weight))
         index_of[futures[-1].key] = p.index
     results, failures = {}, {}
     done = 0

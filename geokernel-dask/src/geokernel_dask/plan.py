@@ -13,6 +13,13 @@ class Partition:
     selected_chunks: int = 0
     bytes_to_read: int = 0
     bytes_to_write: int = 0
+    chunks: int = 0
+
+    @property
+    def weight(self):
+        """The partition's work as geokernel's cut weighs it: a chunk the selection reaches counts 4 times
+        one it does not (RunPartitions.selectedCellCost)."""
+        return 4 * self.selected_chunks + max(0, self.chunks - self.selected_chunks)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ def parse_plan(report, count):
         if item.get("index") != position or not isinstance(item.get("window"), dict):
             raise ValueError(f"geokernel plan's partition {position} is missing or has no window")
         parts.append(Partition(index=position, window=item["window"], bounds=item.get("bounds", []),
-                               selected_chunks=item.get("selectedChunks", 0),
+                               selected_chunks=item.get("selectedChunks", 0), chunks=item.get("chunks", 0),
                                bytes_to_read=item.get("bytesToRead", 0), bytes_to_write=item.get("bytesToWrite", 0)))
     return Plan(run=run, partitions=tuple(parts), report=report)
 
