@@ -75,7 +75,8 @@ extension NeighbourhoodFilter {
     /// An upper bound of what a `NeighbourhoodWorkspace` holds after tiles of at most `tile`'s
     /// size: per padded pixel, three Float64 planes, the bins, the keys and their sort copies,
     /// the tile's keys, three prefix sums, the strip's bins and the key map (88 bytes); 16 bytes
-    /// times the longer padded side (row and column flags among them); the sliding histogram (at most `max(directBinLimit, pixels)` bins) and its coarse levels;
+    /// times the longer padded side (row and column flags among them); the sliding histogram
+    /// (at most `max(directBinLimit, pixels)` bins) and its coarse levels;
     /// the column histograms (`columnHistogramBudget`); the radix counts and the footprint's
     /// offsets. Every scratch array grows to at most twice what it was asked for.
     public func workspaceBytes(tile: Window) -> Int {
