@@ -38,14 +38,8 @@ final class ConstantBlocks {
     /// The encoded bytes of block (`bx`, `by`) of `band` (band `number`, 1-based) when they
     /// are short enough to be a key, else `nil` (also for a sparse or unlisted block).
     func key(_ band: borrowing Band, number: Int, _ bx: Int, _ by: Int) -> [UInt8]? {
-        let o: Int, n: Int
-        if let table {
-            (o, n) = table.block(x: bx, y: by, band: number)
-        } else {
-            o = band.metadataItem("BLOCK_OFFSET_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }) ?? 0
-            n = band.metadataItem("BLOCK_SIZE_\(bx)_\(by)", domain: "TIFF").flatMap({ Int($0) }) ?? 0
-        }
-        guard o > 0, n > 0, n <= ConstantBlocks.maxKeyBytes else { return nil }
+        guard let (o, n) = table?.block(x: bx, y: by, band: number) ?? band.storedBlock(x: bx, y: by),
+              o > 0, n > 0, n <= ConstantBlocks.maxKeyBytes else { return nil }
         guard (try? file.read(at: o, count: n, into: &raw)) != nil else { return nil }
         return raw
     }

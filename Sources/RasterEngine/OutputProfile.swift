@@ -78,11 +78,10 @@ struct OutputProfile: Sendable, Equatable {
         return opts.filter { !userKeys.contains($0.0) }.map { "\($0.0)=\($0.1)" } + userOptions
     }
 
-    /// The same GeoTIFF without compression (no COMPRESS, PREDICTOR, NUM_THREADS or codec
-    /// levels): a COG's intermediate file.
+    /// The same GeoTIFF without the compression options `init` chooses (COMPRESS, PREDICTOR,
+    /// NUM_THREADS): a COG's intermediate file, whose profile has no user options.
     var uncompressed: OutputProfile {
-        let codec: Set<String> = ["COMPRESS", "PREDICTOR", "NUM_THREADS", "ZLEVEL", "ZSTD_LEVEL", "LZMA_PRESET",
-                                  "MAX_Z_ERROR", "JPEG_QUALITY", "WEBP_LEVEL", "WEBP_LOSSLESS"]
+        let codec: Set<String> = ["COMPRESS", "PREDICTOR", "NUM_THREADS"]
         return OutputProfile(dataType: dataType,
                              creationOptions: creationOptions.filter { !codec.contains(OutputProfile.key(of: $0)) })
     }

@@ -132,7 +132,7 @@ enum PixelCodec {
             // In C (CKernels), built per instruction set, as one branch-free loop per type: the
             // Swift loop, with its clamp counting and checked conversion, did not vectorize and
             // was 40-50 % of a full-mask 3×3 run's CPU.
-            let nan = max(Double(type.minimum), min(Double(type.maximum), nanValue))
+            let nan = max(type.minimum, min(type.maximum, nanValue))
             switch type {
             case .byte: return Int(ck_encode_u8(src, count, nan, dst))
             case .int8: return Int(ck_encode_i8(src, count, nan, dst))

@@ -22,30 +22,21 @@ final class InputBlocks: Sendable {
         offsets.reserveCapacity(across * down * planes)
         sizes.reserveCapacity(across * down * planes)
         // The file's own tile index when it describes GDAL's blocks, else GDAL's items block by block.
-        if let table = StoredBlockTable(input, path: path), table.planes == planes {
-            for p in 1...planes {
+        let table = StoredBlockTable(input, path: path).flatMap { $0.planes == planes ? $0 : nil }
+        for p in 1...planes {
+            let ok = (try? input.withBand(p) { band -> Bool in
                 for y in 0..<down {
                     for x in 0..<across {
-                        let block = table.block(x: x, y: y, band: p)
+                        guard let block = table?.block(x: x, y: y, band: p) ?? band.storedBlock(x: x, y: y) else {
+                            return false
+                        }
                         offsets.append(block.offset)
                         sizes.append(block.size)
                     }
                 }
-            }
-        } else {
-            for p in 1...planes {
-                let ok = (try? input.withBand(p) { band -> Bool in
-                    for y in 0..<down {
-                        for x in 0..<across {
-                            guard let block = band.storedBlock(x: x, y: y) else { return false }
-                            offsets.append(block.offset)
-                            sizes.append(block.size)
-                        }
-                    }
-                    return true
-                }) ?? false
-                if !ok { return nil }
-            }
+                return true
+            }) ?? false
+            if !ok { return nil }
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
