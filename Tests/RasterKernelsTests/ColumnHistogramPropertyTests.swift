@@ -42,13 +42,7 @@ import Testing
             for w in tilesOf(width, height, tileW, tileH) {
                 let fixture = PaddedTileFixture(image: image, valid: valid, width: width, height: height,
                                                 window: w, halo: footprint.halo, edge: edge, cval: cval)
-                var chosen = [UInt8](repeating: 0, count: w.area)
-                for y in 0..<w.height {
-                    for x in 0..<w.width {
-                        let k = (w.y + y) * width + w.x + x
-                        chosen[y * w.width + x] = selected[k] && valid[k] && !image[k].isNaN ? 1 : 0
-                    }
-                }
+                let chosen = PaddedTileFixture.choice(w, width: width, image: image, valid: valid, selected: selected)
                 let out = fixture.runColumnHistogram(op, sample: sample, chosen: chosen, stripWidth: stripWidth,
                                                      workspace: workspace)
                 for y in 0..<w.height {
@@ -111,23 +105,10 @@ extension PaddedTileFixture {
     /// Runs the column-histogram path alone (forced on) and returns the core's results.
     func runColumnHistogram(_ op: NeighbourhoodFilter, sample: SampleKind, chosen: [UInt8]?, stripWidth: Int?,
                             workspace: NeighbourhoodWorkspace) -> [Double] {
-        var out = [Double](repeating: .nan, count: window.width * window.height)
-        values.withUnsafeBufferPointer { v in
-            valid.withUnsafeBufferPointer { m in
-                (chosen ?? []).withUnsafeBufferPointer { c in
-                    out.withUnsafeMutableBufferPointer { o in
-                        let tile = PaddedTile(values: v.baseAddress!, valid: m.baseAddress!, paddedWidth: paddedWidth,
-                                              paddedHeight: paddedHeight, halo: halo, width: window.width,
-                                              height: window.height, chosen: chosen == nil ? nil : c.baseAddress!,
-                                              sample: sample)
-                        let done = op.applyColumnHistogram(TileGeometry(tile, footprint: op.footprint),
-                                                           sample: sample, into: o.baseAddress!, workspace: workspace,
-                                                           force: true, stripWidth: stripWidth)
-                        #expect(done, "the forced path applies to \(op.footprint)")
-                    }
-                }
-            }
+        withTile(sample: sample, chosen: chosen, useValid: true) { tile, out in
+            let done = op.applyColumnHistogram(TileGeometry(tile, footprint: op.footprint), sample: sample, into: out,
+                                               workspace: workspace, force: true, stripWidth: stripWidth)
+            #expect(done, "the forced path applies to \(op.footprint)")
         }
-        return out
     }
 }

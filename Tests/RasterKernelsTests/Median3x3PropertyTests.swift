@@ -38,13 +38,7 @@ import Testing
         for w in tilesOf(width, height, min(tileW, width), tileH) {
             let fixture = PaddedTileFixture(image: image, valid: valid, width: width, height: height,
                                             window: w, halo: halo, edge: edge, cval: cval)
-            var chosen = [UInt8](repeating: 0, count: w.area)
-            for y in 0..<w.height {
-                for x in 0..<w.width {
-                    let k = (w.y + y) * width + w.x + x
-                    chosen[y * w.width + x] = selected[k] && (!useValid || valid[k]) && !image[k].isNaN ? 1 : 0
-                }
-            }
+            let chosen = PaddedTileFixture.choice(w, width: width, image: image, valid: useValid ? valid : nil, selected: selected)
             let choice: [UInt8]? = everyPixel ? nil : chosen
             let fast = fixture.runMedian(op, sample: sample, chosen: choice, useValid: useValid, direct: false,
                                          workspace: workspace)
@@ -66,25 +60,13 @@ extension PaddedTileFixture {
     /// Runs the 3×3 median's fast path, or the direct path, on the tile and returns the core's results.
     func runMedian(_ op: NeighbourhoodFilter, sample: SampleKind, chosen: [UInt8]?, useValid: Bool, direct: Bool,
                    workspace: NeighbourhoodWorkspace) -> [Double] {
-        var out = [Double](repeating: .nan, count: window.width * window.height)
-        values.withUnsafeBufferPointer { v in
-            valid.withUnsafeBufferPointer { m in
-                (chosen ?? []).withUnsafeBufferPointer { c in
-                    out.withUnsafeMutableBufferPointer { o in
-                        let tile = PaddedTile(values: v.baseAddress!, valid: useValid ? m.baseAddress! : nil,
-                                              paddedWidth: paddedWidth, paddedHeight: paddedHeight, halo: halo,
-                                              width: window.width, height: window.height,
-                                              chosen: chosen == nil ? nil : c.baseAddress!, sample: sample)
-                        let g = TileGeometry(tile, footprint: op.footprint)
-                        if direct {
-                            op.applyDirect(g, into: o.baseAddress!, workspace: workspace)
-                        } else {
-                            op.applyMedian3x3(g, into: o.baseAddress!, workspace: workspace)
-                        }
-                    }
-                }
+        withTile(sample: sample, chosen: chosen, useValid: useValid) { tile, out in
+            let g = TileGeometry(tile, footprint: op.footprint)
+            if direct {
+                op.applyDirect(g, into: out, workspace: workspace)
+            } else {
+                op.applyMedian3x3(g, into: out, workspace: workspace)
             }
         }
-        return out
     }
 }

@@ -69,13 +69,7 @@ import Testing
                 for w in tiles {
                     let fixture = PaddedTileFixture(image: image, valid: valid, width: width, height: height,
                                                     window: w, halo: halo, edge: edge, cval: cval)
-                    var chosen = [UInt8](repeating: 0, count: w.area)
-                    for y in 0..<w.height {
-                        for x in 0..<w.width {
-                            let k = (w.y + y) * width + w.x + x
-                            chosen[y * w.width + x] = selected[k] && valid[k] && !image[k].isNaN ? 1 : 0
-                        }
-                    }
+                    let chosen = PaddedTileFixture.choice(w, width: width, image: image, valid: valid, selected: selected)
                     let out = fixture.run(op, sample: sample, chosen: chosen, workspace: &workspace)
                     for y in 0..<w.height {
                         for x in 0..<w.width where chosen[y * w.width + x] != 0 {

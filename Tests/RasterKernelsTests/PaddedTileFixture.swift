@@ -40,22 +40,43 @@ struct PaddedTileFixture {
     /// Runs `op` on the tile; `chosen` is the core's choice (nil = all). Returns the core's results.
     func run<Op: TileOperation>(_ op: Op, sample: SampleKind, chosen: [UInt8]?, useValid: Bool = true,
                                 workspace: inout Op.Workspace) -> [Double] {
+        withTile(sample: sample, chosen: chosen, useValid: useValid) { tile, out in
+            op.apply(tile, into: out, workspace: &workspace)
+        }
+    }
+
+    /// Lends `body` the tile (its validity plane unless `useValid` is false; `chosen` as the core's
+    /// choice, nil = all) and an output of the core's size, filled with NaN; returns that output.
+    func withTile(sample: SampleKind, chosen: [UInt8]?, useValid: Bool,
+                  _ body: (PaddedTile, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         var out = [Double](repeating: .nan, count: window.width * window.height)
         values.withUnsafeBufferPointer { v in
             valid.withUnsafeBufferPointer { m in
-                let c = chosen ?? []
-                c.withUnsafeBufferPointer { c in
+                (chosen ?? []).withUnsafeBufferPointer { c in
                     out.withUnsafeMutableBufferPointer { o in
                         let tile = PaddedTile(values: v.baseAddress!, valid: useValid ? m.baseAddress! : nil,
                                               paddedWidth: paddedWidth, paddedHeight: paddedHeight, halo: halo,
                                               width: window.width, height: window.height,
                                               chosen: chosen == nil ? nil : c.baseAddress!, sample: sample)
-                        op.apply(tile, into: o.baseAddress!, workspace: &workspace)
+                        body(tile, o.baseAddress!)
                     }
                 }
             }
         }
         return out
+    }
+
+    /// The choice of `window`'s pixels in an image of `width` columns: selected, valid (when
+    /// `valid` is given) and not NaN.
+    static func choice(_ window: Window, width: Int, image: [Double], valid: [Bool]?, selected: [Bool]) -> [UInt8] {
+        var chosen = [UInt8](repeating: 0, count: window.area)
+        for y in 0..<window.height {
+            for x in 0..<window.width {
+                let k = (window.y + y) * width + window.x + x
+                chosen[y * window.width + x] = selected[k] && (valid?[k] ?? true) && !image[k].isNaN ? 1 : 0
+            }
+        }
+        return chosen
     }
 }
 
