@@ -1,6 +1,7 @@
 """Scale-out benchmark: one `geokernel apply` against the same run cut into N partitions.
 
-    python Benchmarks/scale_out.py --geokernel BIN [--data DIR] [--size 16384] [--partitions 16] [--runs 1]
+    python Benchmarks/scale_out.py --geokernel BIN [--data DIR] [--size 16384] [--partitions 16]
+        [--dask-partitions 4] [--runs 1]
 
 (Benchmarks/scale_out.sh builds the release binary and the venv, then runs this.) On the DEFLATE
 scene of Benchmarks/make_scene.py, full mask, the 9x9 gaussian of Benchmarks/run.py, own format:
@@ -8,7 +9,8 @@ scene of Benchmarks/make_scene.py, full mask, the 9x9 gaussian of Benchmarks/run
   - the N partitions one after another, --threads 1 each, plus the VRT mosaic: total CPU, each
     part's peak RSS (the partitioned run's CPU without any scheduler);
   - geokernel-dask on a LocalCluster of 2 workers, one thread each: wall of the whole command
-    (cluster start-up included), as VRT and as COG (validated);
+    (cluster start-up included), as VRT with N partitions and with --dask-partitions (default 4, twice
+    the workers), and as COG with --dask-partitions (validated);
 and checks every mosaic's pixels against the one-machine output. Timing is GNU time's, warm cache.
 """
 import argparse
@@ -32,6 +34,9 @@ ap.add_argument("--geokernel", required=True)
 ap.add_argument("--data", default=os.environ.get("BENCH_DATA", "/tmp/geokernel-bench"))
 ap.add_argument("--size", type=int, default=16384)
 ap.add_argument("--partitions", type=int, default=16)
+ap.add_argument("--dask-partitions", type=int, default=4,
+                help="partitions of the second geokernel-dask run and of its COG run (default 4: twice the workers, "
+                     "as Docs/scale-out.md advises)")
 ap.add_argument("--runs", type=int, default=1)
 a = ap.parse_args()
 
@@ -118,15 +123,23 @@ res["parts"] = {"cpu": sum(r["cpu"] for r in part_runs), "wall": sum(r["wall"] f
 res["partitioned_cpu"] = res["parts"]["cpu"] + res["mosaic_vrt"]["cpu"]
 parts_equal = same_pixels(f"{W}/parts.vrt", one)
 
-dask_common = [*OPTIONS, "--partitions", str(P), "--workers", "2", "--threads-per-task", "1", "--geokernel", GK]
+PD = a.dask_partitions
+dask_common = [*OPTIONS, "--workers", "2", "--threads-per-task", "1", "--geokernel", GK]
 say(f"geokernel-dask, {P} partitions, LocalCluster of 2 workers x 1 thread, VRT")
 vrt = f"{W}/dask.vrt"
-res["dask_vrt"], out = timed([DASK, "apply", scene, vrt, *dask_common, "--json"], [vrt, vrt + ".parts"])
+res["dask_vrt"], out = timed([DASK, "apply", scene, vrt, *dask_common, "--partitions", str(P), "--json"],
+                             [vrt, vrt + ".parts"])
 decoded_parts = sum(p["report"]["blocks_decoded"] for p in json.loads(out)["parts"])
 dask_equal = same_pixels(vrt, one)
-say(f"geokernel-dask, {P} partitions, -of COG")
+say(f"geokernel-dask, {PD} partitions, LocalCluster of 2 workers x 1 thread, VRT")
+vrt_few = f"{W}/dask_few.vrt"
+res["dask_vrt_few"], _ = timed([DASK, "apply", scene, vrt_few, *dask_common, "--partitions", str(PD), "-q"],
+                               [vrt_few, vrt_few + ".parts"])
+dask_equal = dask_equal and same_pixels(vrt_few, one)
+say(f"geokernel-dask, {PD} partitions, -of COG")
 cog = f"{W}/dask_cog.tif"
-res["dask_cog"], _ = timed([DASK, "apply", scene, cog, *dask_common, "-q", "-of", "COG"], [cog, cog + ".parts"])
+res["dask_cog"], _ = timed([DASK, "apply", scene, cog, *dask_common, "--partitions", str(PD), "-q", "-of", "COG"],
+                           [cog, cog + ".parts"])
 cog_equal, cog_valid = same_pixels(cog, one_cog), valid_cog(cog)
 load_after = os.getloadavg()
 
@@ -138,7 +151,8 @@ rows = [
     (f"{P} partitions, 1 thread each, one after another (sum)", res["parts"]),
     (f"mosaic of {P} parts as VRT", res["mosaic_vrt"]),
     (f"geokernel-dask {P} partitions, 2 workers x 1 thread, VRT", res["dask_vrt"]),
-    (f"geokernel-dask {P} partitions, 2 workers x 1 thread, -of COG", res["dask_cog"]),
+    (f"geokernel-dask {PD} partitions, 2 workers x 1 thread, VRT", res["dask_vrt_few"]),
+    (f"geokernel-dask {PD} partitions, 2 workers x 1 thread, -of COG", res["dask_cog"]),
 ]
 print(f"\nScale-out benchmark, {N}x{N} UInt16 DEFLATE, full mask, 9x9 gaussian, own format; {started}; "
       f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; {a.runs} run(s) each\n")
@@ -147,8 +161,9 @@ for name, r in rows:
     print(f"| {name} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss']:.0f} |")
 summary = {
     "partitioned CPU (parts + VRT mosaic) / one machine CPU": ratio(res["partitioned_cpu"], res["one"]["cpu"]),
-    "dask VRT wall / one machine wall": ratio(res["dask_vrt"]["wall"], res["one"]["wall"]),
-    "dask COG wall / one machine COG wall": ratio(res["dask_cog"]["wall"], res["one_cog"]["wall"]),
+    f"dask VRT wall, {P} partitions / one machine wall": ratio(res["dask_vrt"]["wall"], res["one"]["wall"]),
+    f"dask VRT wall, {PD} partitions / one machine wall": ratio(res["dask_vrt_few"]["wall"], res["one"]["wall"]),
+    f"dask COG wall, {PD} partitions / one machine COG wall": ratio(res["dask_cog"]["wall"], res["one_cog"]["wall"]),
     f"{P} x start-up CPU / one machine CPU": ratio(P * res["startup"]["cpu"], res["one"]["cpu"]),
     "largest part's peak RSS / one machine peak RSS": ratio(res["parts"]["rss"], res["one"]["rss"]),
     "input blocks decoded by the partitions / by the one-machine run (halo re-reads)": ratio(decoded_parts,

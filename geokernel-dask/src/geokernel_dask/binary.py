@@ -108,5 +108,22 @@ def run(args):
     The child gets no stdin, the environment of child_environment(), and is killed if this process
     dies. Returns subprocess.CompletedProcess.
     """
-    return subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, preexec_fn=_die_with_parent(), env=child_environment())
+    return finish(start(args))
+
+
+def start(args):
+    """Starts `args` as run() does, without waiting: returns the subprocess.Popen for finish()."""
+    return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=_die_with_parent(), env=child_environment())
+
+
+def finish(proc):
+    """Waits for a process of start() and returns its subprocess.CompletedProcess (killed if the wait
+    is interrupted)."""
+    try:
+        stdout, stderr = proc.communicate()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)

@@ -1,4 +1,5 @@
-"""What runs on the Dask workers: the plan, one partition, the mosaic. Each runs the geokernel binary.
+"""What runs on the Dask workers (and, with a LocalCluster, the plan in the driver): the plan, one partition, the
+mosaic. Each runs the geokernel binary.
 
 Every function here takes plain values and returns plain dicts (they travel through Dask), and
 raises GeokernelError with a one-line message naming the partition or file.
@@ -26,20 +27,30 @@ def plan(geokernel, input_path, options, count, output, parts_dir, overwrite):
 
     Refuses an existing OUTPUT without `overwrite` first, before any work.
     """
+    return plan_report(binary.run(plan_arguments(geokernel, input_path, options, count, output, parts_dir,
+                                                 overwrite)))
+
+
+def plan_arguments(geokernel, input_path, options, count, output, parts_dir, overwrite):
+    """The plan's command line, after refusing an existing OUTPUT without `overwrite` and making the
+    parts folder (plan() in two halves, so a driver can run the plan while its cluster starts)."""
     if os.path.lexists(output) and not overwrite:
         raise GeokernelError(f"{output} exists; pass --overwrite to replace it")
     geokernel = binary.find_binary(geokernel)
-    proc = binary.run([geokernel, "plan", input_path, *options, "--partitions", str(count), "--json"])
-    if proc.returncode != 0:
-        # 64: swift-argument-parser refused the command line, a usage error here too.
-        raise GeokernelError(f"geokernel plan: {binary.error_line(proc.stderr, proc.returncode)}",
-                             2 if proc.returncode == 64 else 1)
-    report = _json(proc, "plan")
     try:
         os.makedirs(parts_dir, exist_ok=True)
     except OSError as e:
         raise GeokernelError(f"cannot create the parts folder {parts_dir}: {e.strerror}")
-    return report
+    return [geokernel, "plan", input_path, *options, "--partitions", str(count), "--json"]
+
+
+def plan_report(proc):
+    """The plan's JSON report from its finished process, or GeokernelError with geokernel's line."""
+    if proc.returncode != 0:
+        # 64: swift-argument-parser refused the command line, a usage error here too.
+        raise GeokernelError(f"geokernel plan: {binary.error_line(proc.stderr, proc.returncode)}",
+                             2 if proc.returncode == 64 else 1)
+    return _json(proc, "plan")
 
 
 def part_identity(geokernel, part):
