@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeokernelCLITests",
-            dependencies: ["geokernel", "GDALKit", "RasterKernels", "RasterTiling", "TestSupport"],
+            dependencies: ["geokernel", "GDALKit", "QuickLook", "RasterKernels", "RasterTiling", "TestSupport"],
             swiftSettings: settings
         ),
     ]

@@ -1,11 +1,13 @@
 import RasterTiling
 
-/// The quick look: panels side by side on one RGBA image, at the same extent — the input,
+/// The quick look: panels side by side on one image, at the same extent — the input,
 /// the selection (the input in grey, selected pixels tinted), the output, and the difference
 /// |output − input| (black where zero).
 /// Input and output share one stretch per band (2–98 % of the input's valid samples), so a
 /// colour change between them is a change of value. Invalid pixels are transparent; cells
-/// never sampled are hatched grey. Thread safety: a plain value, `Sendable`.
+/// never sampled are hatched grey. Three shown bands make an RGBA image; one makes an indexed
+/// one (`palette`: 128 greys, 64 tints, transparent), a quarter of the bytes to encode.
+/// Thread safety: a plain value, `Sendable`.
 public struct QuickLookImage: Sendable {
     /// One panel's name and place on the image.
     public struct Panel: Sendable, Equatable {
@@ -15,8 +17,12 @@ public struct QuickLookImage: Sendable {
 
     /// Image size in pixels.
     public let width: Int, height: Int
-    /// Red, green, blue and alpha planes one after another, each `width × height`, row-major.
+    /// Red, green, blue and alpha planes one after another, each `width × height`, row-major; with a
+    /// `palette`, one plane of indices into it.
     public private(set) var pixels: [UInt8]
+    /// A grey quick look's colours: red, green, blue, alpha of each index in turn (index 0 is
+    /// transparent); `nil` for an RGB one.
+    public let palette: [UInt8]?
     /// The panels, in reading order.
     public let panels: [Panel]
     /// The stretch of each shown band.
@@ -53,14 +59,23 @@ public struct QuickLookImage: Sendable {
         differenceWhite = white
         let inLevels = QuickLookImage.levels(samples.input, stretches)
         let outLevels = samples.output.map { QuickLookImage.levels($0, stretches) }
-        var pixels = [UInt8](repeating: 0, count: 4 * width * height)
+        let grey = samples.bandCount < 3
+        palette = grey ? IndexCanvas.palette : nil
+        var pixels = [UInt8](repeating: 0, count: (grey ? 1 : 4) * width * height)
         pixels.withUnsafeMutableBufferPointer { buf in
-            let canvas = Canvas(base: buf.baseAddress!, width: width, plane: width * height)
-            QuickLookImage.drawValues(inLevels, valid: samples.inputValid, samples, canvas, at: panels[0].window)
-            QuickLookImage.drawSelection(inLevels, samples, canvas, at: panels[1].window)
-            if let outLevels {
-                QuickLookImage.drawValues(outLevels, valid: samples.outputValid, samples, canvas, at: panels[2].window)
-                QuickLookImage.drawDifference(differences, white: white, samples, canvas, at: panels[3].window)
+            func draw<C: Canvas>(_ canvas: C) {
+                QuickLookImage.drawValues(inLevels, valid: samples.inputValid, samples, canvas, at: panels[0].window)
+                QuickLookImage.drawSelection(inLevels, samples, canvas, at: panels[1].window)
+                if let outLevels {
+                    QuickLookImage.drawValues(outLevels, valid: samples.outputValid, samples, canvas,
+                                              at: panels[2].window)
+                    QuickLookImage.drawDifference(differences, white: white, samples, canvas, at: panels[3].window)
+                }
+            }
+            if grey {
+                draw(IndexCanvas(base: buf.baseAddress!, width: width))
+            } else {
+                draw(PlaneCanvas(base: buf.baseAddress!, width: width, plane: width * height))
             }
         }
         self.pixels = pixels
@@ -71,8 +86,16 @@ public struct QuickLookImage: Sendable {
 
     // MARK: - Drawing
 
-    /// Where the planes are written while drawing.
-    struct Canvas {
+    /// Where the panels are drawn.
+    protocol Canvas {
+        /// Pixel (x, y) in a colour (a grey when `r`, `g` and `b` are equal).
+        func put(_ x: Int, _ y: Int, _ r: UInt8, _ g: UInt8, _ b: UInt8)
+        /// Pixel (x, y) tinted, over a dimmed `grey` (40 to 193).
+        func putTinted(_ x: Int, _ y: Int, grey: Double)
+    }
+
+    /// Red, green, blue and alpha planes.
+    struct PlaneCanvas: Canvas {
         let base: UnsafeMutablePointer<UInt8>
         let width: Int, plane: Int
 
@@ -81,6 +104,53 @@ public struct QuickLookImage: Sendable {
             let i = y * width + x
             base[i] = r; base[plane + i] = g; base[2 * plane + i] = b; base[3 * plane + i] = 255
         }
+
+        @inline(__always)
+        func putTinted(_ x: Int, _ y: Int, grey: Double) {
+            let (r, g, b) = QuickLookImage.tinted(grey)
+            put(x, y, r, g, b)
+        }
+    }
+
+    /// A plane of palette indices, for one shown band: greys `1 ... greyLevels` and tints after them.
+    struct IndexCanvas: Canvas {
+        let base: UnsafeMutablePointer<UInt8>
+        let width: Int
+
+        static let greyLevels = 128, tintLevels = 64
+        /// The grey index nearest each level 0–255.
+        static let greyIndex: [UInt8] = (0..<256).map { UInt8(1 + ($0 * (greyLevels - 1) + 127) / 255) }
+        /// Transparent, the greys, then the tints of dimmed greys 40–193 in equal steps.
+        static let palette: [UInt8] = {
+            var p: [UInt8] = [0, 0, 0, 0]
+            for k in 0..<greyLevels {
+                let v = UInt8((k * 255 + (greyLevels - 1) / 2) / (greyLevels - 1))
+                p += [v, v, v, 255]
+            }
+            for t in 0..<tintLevels {
+                let (r, g, b) = QuickLookImage.tinted(40 + 153 * (Double(t) + 0.5) / Double(tintLevels))
+                p += [r, g, b, 255]
+            }
+            return p
+        }()
+
+        @inline(__always)
+        func put(_ x: Int, _ y: Int, _ r: UInt8, _ g: UInt8, _ b: UInt8) {
+            base[y * width + x] = IndexCanvas.greyIndex[Int(r)]
+        }
+
+        @inline(__always)
+        func putTinted(_ x: Int, _ y: Int, grey: Double) {
+            let t = min(IndexCanvas.tintLevels - 1, max(0, Int((grey - 40) * Double(IndexCanvas.tintLevels) / 153)))
+            base[y * width + x] = UInt8(1 + IndexCanvas.greyLevels + t)
+        }
+    }
+
+    /// The tint over a dimmed grey.
+    @inline(__always)
+    static func tinted(_ grey: Double) -> (UInt8, UInt8, UInt8) {
+        let base = 0.35 * grey, (tr, tg, tb) = tint
+        return (UInt8(base + 0.65 * tr), UInt8(base + 0.65 * tg), UInt8(base + 0.65 * tb))
     }
 
     @inline(__always)
@@ -92,7 +162,8 @@ public struct QuickLookImage: Sendable {
         return planes.count >= 3 ? Array(planes.prefix(3)) : [planes[0], planes[0], planes[0]]
     }
 
-    private static func drawValues(_ levels: [[UInt8]], valid: [UInt8], _ s: SamplePlanes, _ c: Canvas, at p: Window) {
+    private static func drawValues<C: Canvas>(_ levels: [[UInt8]], valid: [UInt8], _ s: SamplePlanes, _ c: C,
+                                              at p: Window) {
         let r = levels[0], g = levels[1], b = levels[2]
         for y in 0..<s.height {
             for x in 0..<s.width {
@@ -104,8 +175,7 @@ public struct QuickLookImage: Sendable {
         }
     }
 
-    private static func drawSelection(_ levels: [[UInt8]], _ s: SamplePlanes, _ c: Canvas, at p: Window) {
-        let (tr, tg, tb) = tint
+    private static func drawSelection<C: Canvas>(_ levels: [[UInt8]], _ s: SamplePlanes, _ c: C, at p: Window) {
         let r = levels[0], g = levels[1], b = levels[2]
         for y in 0..<s.height {
             for x in 0..<s.width {
@@ -120,8 +190,7 @@ public struct QuickLookImage: Sendable {
                 }
                 grey = 40 + 0.6 * grey   // dimmed, so the tint stands out
                 if s.selected[i] != 0 {
-                    let base = 0.35 * grey
-                    c.put(p.x + x, p.y + y, UInt8(base + 0.65 * tr), UInt8(base + 0.65 * tg), UInt8(base + 0.65 * tb))
+                    c.putTinted(p.x + x, p.y + y, grey: grey)
                 } else {
                     let v = UInt8(grey)
                     c.put(p.x + x, p.y + y, v, v, v)
@@ -157,7 +226,8 @@ public struct QuickLookImage: Sendable {
         return picked[Int((0.98 * Double(picked.count - 1)).rounded())]
     }
 
-    private static func drawDifference(_ d: [Double], white: Double?, _ s: SamplePlanes, _ c: Canvas, at p: Window) {
+    private static func drawDifference<C: Canvas>(_ d: [Double], white: Double?, _ s: SamplePlanes, _ c: C,
+                                                  at p: Window) {
         let floor = Double(differenceFloor)
         for y in 0..<s.height {
             for x in 0..<s.width {

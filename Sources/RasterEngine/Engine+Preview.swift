@@ -47,12 +47,12 @@ extension Engine {
         var selectionSources: [String]
     }
 
-    /// Writes the quick look of a finished run: fills the cells no worker recorded when that
-    /// is cheap (`previewFillPixels`), then draws and writes the PNG with the run's provenance,
-    /// to its temporary name when `rename` is false (the caller renames or removes it).
-    /// - Returns: the seconds it took and the temporary PNG (already renamed with `rename`).
+    /// Writes the quick look of a finished run into `file` (the caller commits or discards it): fills the
+    /// cells no worker recorded when that is cheap (`previewFillPixels`), then draws and encodes the PNG
+    /// with the run's provenance.
+    /// - Returns: the seconds it took.
     static func finishPreview(_ canvas: PreviewCanvas, _ options: ApplyOptions, request: PreviewRequest,
-                              facts report: PreviewFacts, rename: Bool) throws -> (seconds: Double, temporary: String) {
+                              facts report: PreviewFacts, into file: PreviewFile) throws -> Double {
         let started = ContinuousClock.now
         let grid = canvas.grid
         let small = grid.rasterWidth * grid.rasterHeight <= previewFillPixels
@@ -79,8 +79,8 @@ extension Engine {
                  ("PIXELS_SELECTED", "\(s.pixelsSelected) of \(report.width * report.height)"),
                  ("TILES", "\(s.tilesTotal) in all, \(s.tilesConvolved) convolved, \(s.tilesSkipped) skipped"),
                  ("PASS_THROUGH", report.passThrough.name)]
-        let written = try writeQuickLook(canvas.planes(), request: request, text: text, rename: rename)
-        return (Meter.seconds(ContinuousClock.now - started), written.temporary)
+        _ = try writeQuickLook(canvas.planes(), request: request, text: text, into: file)
+        return Meter.seconds(ContinuousClock.now - started)
     }
 
     // MARK: - Shared
@@ -110,11 +110,11 @@ extension Engine {
                     + (bands.count == 3 ? " as red, green, blue" : " as grey"))]
     }
 
-    /// Draws `samples` and writes the PNG through GDAL: a MEM dataset (red, green, blue,
-    /// alpha), its metadata the text chunks, copied by the PNG driver to a temporary file
-    /// beside the target and renamed over it (no partial file on failure).
+    /// Draws `samples` and encodes the PNG through GDAL: a MEM dataset (red, green, blue, alpha; or one
+    /// palette band for a grey quick look), its metadata the text chunks, copied by the PNG driver, into
+    /// `file` (the caller commits it or discards it: no partial file on failure).
     static func writeQuickLook(_ samples: SamplePlanes, request: PreviewRequest, text: [(key: String, value: String)],
-                               rename renaming: Bool = true) throws -> (report: PreviewReport, temporary: String) {
+                               into file: PreviewFile) throws -> PreviewReport {
         let image = QuickLookImage(samples)
         let panels = image.panels.map { p in
             "\(p.name) \(p.window.x),\(p.window.y),\(p.window.width),\(p.window.height)"
@@ -136,32 +136,29 @@ extension Engine {
             items.append(("NOT_SAMPLED", "\(unknown) samples in blocks the run never read (copied from the input,"
                           + " or done before --resume): hatched; geokernel preview INPUT OUTPUT draws them"))
         }
-        let temporary = request.path + ".geokernel-tmp-\(getpid()).png"
         do {
-            let ds = try Dataset.inMemory(width: image.width, height: image.height, bandCount: 4, dataType: .byte)
+            let bands = image.palette == nil ? 4 : 1
+            let ds = try Dataset.inMemory(width: image.width, height: image.height, bandCount: bands, dataType: .byte)
             let rect = Window(x: 0, y: 0, width: image.width, height: image.height)
             let layout = BufferLayout(dataType: .byte, width: image.width, height: image.height)
-            try image.pixels.withUnsafeBytes { try ds.write(bands: [1, 2, 3, 4], rect, from: $0, layout: layout) }
-            for (b, name) in ["Red", "Green", "Blue", "Alpha"].enumerated() {
-                try ds.withBand(b + 1) { try $0.setColorInterpretation(name) }
+            try image.pixels.withUnsafeBytes { try ds.write(bands: Array(1...bands), rect, from: $0, layout: layout) }
+            if let palette = image.palette {
+                let entries = stride(from: 0, to: palette.count, by: 4).map { i in
+                    ColorEntry(palette[i], palette[i + 1], palette[i + 2], palette[i + 3])
+                }
+                try ds.withBand(1) { try $0.setColorEntries(entries) }
+            } else {
+                for (b, name) in ["Red", "Green", "Blue", "Alpha"].enumerated() {
+                    try ds.withBand(b + 1) { try $0.setColorInterpretation(name) }
+                }
             }
             try ds.setMetadata(items)
-            try ds.writePNG(to: temporary, zlevel: 1)
+            try file.write(ds.pngBytes(zlevel: 1))
         } catch {
-            unlink(temporary)
+            file.discard()
             throw EngineError(wrapping: error, path: request.path, context: "writing the preview")
         }
-        if renaming { try renamePreview(temporary, to: request.path) }
-        return (PreviewReport(path: request.path, width: image.width, height: image.height, panels: panels,
-                              samples: samples.count, samplesSelected: selected, samplesUnknown: unknown), temporary)
-    }
-
-    /// Puts a quick look written under its temporary name in place.
-    static func renamePreview(_ temporary: String, to path: String) throws {
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw EngineError.fileSystem(path: path, context: "writing the preview", reason: reason)
-        }
+        return PreviewReport(path: request.path, width: image.width, height: image.height, panels: panels,
+                             samples: samples.count, samplesSelected: selected, samplesUnknown: unknown)
     }
 }

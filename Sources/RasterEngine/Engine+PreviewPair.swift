@@ -45,6 +45,8 @@ extension Engine {
             (samples.output, samples.outputValid) = try PreviewSampling.bands(out, bands, grid: grid, path: output)
             text.append(("OUTPUT", output))
         }
-        return try writeQuickLook(samples, request: request, text: text).report
+        return try PreviewFile.writing(request.path) { file in
+            try writeQuickLook(samples, request: request, text: text, into: file)
+        }
     }
 }

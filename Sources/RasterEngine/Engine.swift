@@ -179,7 +179,7 @@ public enum Engine {
                                  selectionSources: run.selection.summaries)
         var look: PreviewJob? = nil
         if let canvas, let request = options.preview, done.isEmpty {
-            look = PreviewJob.start(canvas, options, request: request, facts: facts)
+            look = try PreviewJob.start(canvas, options, request: request, facts: facts)
         }
         defer { look?.discard() }
         // Close (reports write errors; a copy no block waited for must still be complete),
@@ -223,8 +223,9 @@ public enum Engine {
         if let look {
             report.previewSeconds = try look.finish()
         } else if let canvas, let request = options.preview {
-            report.previewSeconds = try finishPreview(canvas, options, request: request, facts: facts,
-                                                      rename: true).seconds
+            report.previewSeconds = try PreviewFile.writing(request.path) { file in
+                try finishPreview(canvas, options, request: request, facts: facts, into: file)
+            }
         }
         return report
     }

@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import TestSupport
 import Testing
+import QuickLook
 import RasterTiling
 
 /// The quick look (`apply --preview`, `geokernel preview`): the PNG opened with GDAL, its
@@ -11,10 +12,12 @@ import RasterTiling
     var dir: URL { folder.url }
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
-    /// A PNG's planes (red, green, blue, alpha), size, text chunks and panels by name.
+    /// A PNG's planes (red, green, blue, alpha; a palette PNG's expanded), size, text chunks and panels by name.
     struct PNG {
         var width = 0, height = 0
         var planes: [[UInt8]] = []
+        /// The palette of an indexed PNG (a grey quick look), `nil` for an RGBA one.
+        var palette: [ColorEntry]? = nil
         var text: [String: String] = [:]
         var panels: [String: (x: Int, y: Int, w: Int, h: Int)] = [:]
 
@@ -26,6 +29,13 @@ import RasterTiling
             planes = try (1...ds.bandCount).map { b in
                 try ds.withBand(b) { band in
                     try band.read(Window(x: 0, y: 0, width: ds.width, height: ds.height), as: UInt8.self)
+                }
+            }
+            palette = try ds.withBand(1) { $0.colorEntries }
+            if let palette, planes.count == 1 {
+                let index = planes[0]
+                planes = [\.red, \.green, \.blue, \.alpha].map { (c: KeyPath<ColorEntry, UInt8>) in
+                    index.map { palette[Int($0)][keyPath: c] }
                 }
             }
             for (k, v) in ds.metadata() { text[k] = v }
@@ -119,6 +129,50 @@ import RasterTiling
         }
         #expect(distinct.count > 50, "the stretch spreads the input over the grey levels")
         #expect(look.text["DIFFERENCE"]?.contains("every difference is zero") == true)
+    }
+
+    @Test func greyQuickLookIsAnIndexedPNG() throws {
+        // One band: a palette PNG (a quarter of the bytes of RGBA) whose greys are the stretch's levels to
+        // within the 128 grey steps, with transparent nodata, tinted selected pixels and grey unselected ones.
+        let w = 96, h = 64
+        var values = Fixture.values(width: w, height: h, seed: 11, type: .uint16)
+        for i in 0..<(w * h) where i % w + i / w < 10 { values[i] = 0 }
+        let input = path("grey.tif"), mask = path("grey-mask.tif"), png = path("grey.png")
+        try Fixture.write(input, width: w, height: h, type: .uint16, bands: [values], noData: 0)
+        let selected = (0..<(w * h)).map { $0 % w >= 48 }
+        try Fixture.write(mask, width: w, height: h, type: .byte, bands: [selected.map { $0 ? 1 : 0 }])
+        let r = try CLI.run(["apply", input, path("grey-out.tif"), "--kernel", "box:3", "--mask", mask,
+                             "--preview", png, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Dataset.open(png).bandCount == 1)
+        let look = try PNG(png)
+        let palette = try #require(look.palette)
+        #expect(palette.count <= 256 && palette[0].alpha == 0)
+        // "STRETCH" ends with "low..high".
+        let bounds = try #require(look.text["STRETCH"]?.split(separator: ":").last)
+            .components(separatedBy: "..").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        try #require(bounds.count == 2)
+        let stretch = Stretch(low: bounds[0], high: bounds[1])
+        var tinted = 0
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = y * w + x, a = look.pixel("input", x, y), s = look.pixel("selection", x, y)
+                if values[i] == 0 {
+                    #expect(a[3] == 0 && s[3] == 0)
+                    continue
+                }
+                #expect(a[3] == 255 && a[0] == a[1] && a[1] == a[2])
+                #expect(abs(Int(a[0]) - Int(stretch.level(values[i]))) <= 1, "grey of \(values[i]) at \(x),\(y)")
+                if selected[i] {
+                    #expect(s[0] > s[1] + 60, "tinted at \(x),\(y): \(s)")
+                    tinted += 1
+                } else {
+                    #expect(s[0] == s[1] && s[1] == s[2])
+                    #expect(look.pixel("difference", x, y)[0] == 0)
+                }
+            }
+        }
+        #expect(tinted > 1000)
     }
 
     @Test func copiedInputRunFillsTheUntouchedBlocks() throws {
