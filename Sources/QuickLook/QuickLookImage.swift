@@ -222,8 +222,8 @@ public struct QuickLookImage: Sendable {
         }
         guard !nonzero.isEmpty else { return nil }
         let step = max(1, nonzero.count / Stretch.maximumSamples)
-        let picked = stride(from: 0, to: nonzero.count, by: step).map { nonzero[$0] }.sorted()
-        return picked[Int((0.98 * Double(picked.count - 1)).rounded())]
+        var picked = stride(from: 0, to: nonzero.count, by: step).map { nonzero[$0] }
+        return OrderStatistic.select(Int((0.98 * Double(picked.count - 1)).rounded()), in: &picked)
     }
 
     private static func drawDifference<C: Canvas>(_ d: [Double], white: Double?, _ s: SamplePlanes, _ c: C,

@@ -10,8 +10,8 @@ public struct Stretch: Sendable, Equatable {
         self.high = high > low ? high : low + 1
     }
 
-    /// Samples the percentiles are taken from, at most (evenly strided; sorting a million
-    /// doubles would cost more than the rest of a quick look).
+    /// Samples the percentiles are taken from, at most (evenly strided; selecting ranks among a
+    /// million doubles would cost more than the rest of a quick look).
     public static let maximumSamples = 1 << 16
 
     /// The stretch between the `lower` and `upper` fractions (default 2 % and 98 %) of the
@@ -29,9 +29,9 @@ public struct Stretch: Sendable, Equatable {
             if seen % step == 0 { picked.append(values[i]) }
             seen += 1
         }
-        picked.sort()
         func at(_ f: Double) -> Double {
-            picked[min(picked.count - 1, max(0, Int((f * Double(picked.count - 1)).rounded())))]
+            OrderStatistic.select(min(picked.count - 1, max(0, Int((f * Double(picked.count - 1)).rounded()))),
+                                  in: &picked)
         }
         return Stretch(low: at(lower), high: at(upper))
     }
