@@ -21,7 +21,8 @@ extension Band {
         return (0..<GDALGetColorEntryCount(ct)).map { i in
             var e = GDALColorEntry()
             GDALGetColorEntryAsRGB(ct, i, &e)
-            return ColorEntry(UInt8(clamping: e.c1), UInt8(clamping: e.c2), UInt8(clamping: e.c3), UInt8(clamping: e.c4))
+            return ColorEntry(UInt8(clamping: e.c1), UInt8(clamping: e.c2), UInt8(clamping: e.c3),
+                              UInt8(clamping: e.c4))
         }
     }
 

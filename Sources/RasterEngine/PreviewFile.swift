@@ -17,7 +17,8 @@ final class PreviewFile: @unchecked Sendable {
         temporary = path + ".geokernel-tmp-\(getpid()).png"
         fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else {
-            throw EngineError.fileSystem(path: path, context: "writing the preview", reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            throw EngineError.fileSystem(path: path, context: "writing the preview", reason: reason)
         }
     }
 

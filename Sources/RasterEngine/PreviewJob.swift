@@ -3,8 +3,9 @@ import Foundation
 
 /// The quick look of `apply --preview`, drawn and encoded on its own thread while the main
 /// thread closes the output and makes it durable (that wait is mostly I/O), into a file opened
-/// before (`PreviewFile`), then renamed into place after the output, or removed when the run fails. A run whose quick look must read
-/// the finished output (resumed chunks to fill) draws it after the output instead.
+/// before (`PreviewFile`), then renamed into place after the output, or removed when the run
+/// fails. A run whose quick look must read the finished output (resumed chunks to fill) draws it
+/// after the output instead.
 /// Thread safety: `start` and `finish`/`discard` are called from the main thread; the drawing
 /// runs on a global queue and hands its result over through `done`.
 final class PreviewJob: @unchecked Sendable {
