@@ -9,10 +9,10 @@ import RasterTiling
 /// they copy, and each chunk's selection. Cells of blocks the run never reads (a copied input's
 /// untouched blocks, chunks done before a `--resume`) stay unknown until `fill` samples them.
 ///
-/// Thread safety: `@unchecked Sendable` is sound because the sample buffers are private, fixed
-/// in size, allocated in `init` and freed in `deinit`, and read or written only inside
-/// `lock.withLock` (a pthread mutex). Every `record` gathers its samples on the calling thread
-/// first, then stores them under the lock, once per chunk, tile and band: a few thousand locks a run.
+/// Thread safety: `@unchecked Sendable` is sound because the sample arrays are private, fixed
+/// in size, and read or written only inside `lock.withLock` (a pthread mutex). Every `record`
+/// gathers its samples on the calling thread first, then stores them under the lock, once per
+/// chunk, tile and band: a few thousand locks a run.
 final class PreviewCanvas: @unchecked Sendable {
     /// The grid sampled.
     let grid: SampleGrid
@@ -24,10 +24,9 @@ final class PreviewCanvas: @unchecked Sendable {
     private let nanValues: [Double]
     private let lock = Guarded(0)
     /// Per shown band `k`, cell `c` at `k × count + c`: input and output values.
-    private let input: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>
+    private var input: [Double], output: [Double]
     /// Per cell: validity of input and output, selection, and how many shown bands are recorded.
-    private let inputValid: UnsafeMutablePointer<UInt8>, outputValid: UnsafeMutablePointer<UInt8>
-    private let selected: UnsafeMutablePointer<UInt8>, recorded: UnsafeMutablePointer<UInt8>
+    private var inputValid: [UInt8], outputValid: [UInt8], selected: [UInt8], recorded: [UInt8]
 
     /// A canvas for a raster, showing `bands`.
     init(grid: SampleGrid, bands: [Int], noData: [Double?], outputType: RasterDataType, nanValues: [Double]) {
@@ -37,23 +36,12 @@ final class PreviewCanvas: @unchecked Sendable {
         self.outputType = outputType
         self.nanValues = nanValues
         let n = grid.count
-        input = .allocate(capacity: n * bands.count)
-        output = .allocate(capacity: n * bands.count)
-        input.initialize(repeating: 0, count: n * bands.count)
-        output.initialize(repeating: 0, count: n * bands.count)
-        inputValid = .allocate(capacity: n)
-        outputValid = .allocate(capacity: n)
-        selected = .allocate(capacity: n)
-        recorded = .allocate(capacity: n)
-        inputValid.initialize(repeating: 1, count: n)
-        outputValid.initialize(repeating: 1, count: n)
-        selected.initialize(repeating: 0, count: n)
-        recorded.initialize(repeating: 0, count: n)
-    }
-
-    deinit {
-        for p in [input, output] { p.deallocate() }
-        for p in [inputValid, outputValid, selected, recorded] { p.deallocate() }
+        input = [Double](repeating: 0, count: n * bands.count)
+        output = input
+        inputValid = [UInt8](repeating: 1, count: n)
+        outputValid = inputValid
+        selected = [UInt8](repeating: 0, count: n)
+        recorded = selected
     }
 
     // MARK: - Feeding (worker threads)
@@ -136,15 +124,14 @@ final class PreviewCanvas: @unchecked Sendable {
     }
 
     private func store(_ k: Int, _ rows: Range<Int>, _ cols: Range<Int>, input ins: [Double], output outs: [Double]) {
-        let nd = noData[k] ?? .nan, n = grid.count, w = grid.width
-        let inBand = input + k * n, outBand = output + k * n
+        let nd = noData[k] ?? .nan, w = grid.width, band = k * grid.count
         lock.withLock { _ in
             var m = 0
             for j in rows {
                 for c in (j * w + cols.lowerBound)..<(j * w + cols.upperBound) {
                     let v = ins[m], o = outs[m]
-                    inBand[c] = v
-                    outBand[c] = o
+                    input[band + c] = v
+                    output[band + c] = o
                     if v != v || v == nd { inputValid[c] = 0 }
                     if o != o || o == nd { outputValid[c] = 0 }
                     recorded[c] &+= 1
@@ -162,11 +149,11 @@ final class PreviewCanvas: @unchecked Sendable {
         lock.withLock { _ in
             let n = grid.count, bc = bands.count
             var p = SamplePlanes(width: grid.width, height: grid.height, bands: bc, withOutput: true)
-            p.input = (0..<bc).map { Array(UnsafeBufferPointer(start: input + $0 * n, count: n)) }
-            p.output = (0..<bc).map { Array(UnsafeBufferPointer(start: output + $0 * n, count: n)) }
-            p.inputValid = Array(UnsafeBufferPointer(start: inputValid, count: n))
-            p.outputValid = Array(UnsafeBufferPointer(start: outputValid, count: n))
-            p.selected = Array(UnsafeBufferPointer(start: selected, count: n))
+            p.input = (0..<bc).map { Array(input[$0 * n ..< ($0 + 1) * n]) }
+            p.output = (0..<bc).map { Array(output[$0 * n ..< ($0 + 1) * n]) }
+            p.inputValid = inputValid
+            p.outputValid = outputValid
+            p.selected = selected
             p.known = (0..<n).map { recorded[$0] >= UInt8(bc) ? 1 : 0 }
             return p
         }
