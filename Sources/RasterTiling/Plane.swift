@@ -6,8 +6,11 @@
 ///
 /// The pixel loops index views instead of pointers: element access is unchecked in release
 /// builds (`assert` in debug ones) and inlines to the pointer access it replaces, while taking a
-/// row or a part checks its bounds once (`precondition`). The base address leaves a view only
-/// for a C function or a kernel API that takes a pointer, for the duration of that call.
+/// row or a part checks its bounds once (`precondition`). The accessors are `@_transparent`, as
+/// the standard library's pointer accessors are, so they are inlined and specialized even in
+/// debug builds (the tests', the sanitizers'); `@inlinable` alone left them generic calls there.
+/// The base address leaves a view only for a C function or a kernel API that takes a pointer,
+/// for the duration of that call.
 /// Thread safety: plain values; as safe as the memory they view (one thread's, during the call).
 public struct PlaneRow<Element> {
     @usableFromInline let start: UnsafePointer<Element>
@@ -15,32 +18,34 @@ public struct PlaneRow<Element> {
     public let count: Int
 
     /// `count` elements at `start`, which the caller keeps valid while the view is used.
-    @inlinable @inline(__always)
+    @_transparent
     public init(start: UnsafePointer<Element>, count: Int) {
         self.start = start
         self.count = count
     }
 
     /// Element `i` (0 ≤ `i` < `count`; checked in debug builds only).
-    @inlinable @inline(__always)
+    @inlinable
     public subscript(i: Int) -> Element {
-        assert(i >= 0 && i < count, "row index out of range")
-        return start[i]
+        @_transparent get {
+            assert(i >= 0 && i < count, "row index out of range")
+            return start[i]
+        }
     }
 
     /// The `count` elements from element `from`.
-    @inlinable @inline(__always)
+    @_transparent
     public func part(_ from: Int, count: Int) -> PlaneRow {
         precondition(from >= 0 && count >= 0 && from + count <= self.count, "row part out of range")
         return PlaneRow(start: start + from, count: count)
     }
 
     /// The elements from element `n` on.
-    @inlinable @inline(__always)
+    @_transparent
     public func dropFirst(_ n: Int) -> PlaneRow { part(n, count: count - n) }
 
     /// The first `width × height` elements as a plane, row after row.
-    @inlinable @inline(__always)
+    @_transparent
     public func plane(width: Int, height: Int) -> Plane<Element> {
         precondition(width >= 0 && height >= 0 && width * height <= count, "plane larger than the row")
         return Plane(start: start, width: width, height: height)
@@ -63,53 +68,53 @@ public struct MutablePlaneRow<Element> {
     public let count: Int
 
     /// `count` elements at `start`, which the caller keeps valid (and bound to `Element`).
-    @inlinable @inline(__always)
+    @_transparent
     public init(start: UnsafeMutablePointer<Element>, count: Int) {
         self.start = start
         self.count = count
     }
 
     /// Element `i` (0 ≤ `i` < `count`; checked in debug builds only).
-    @inlinable @inline(__always)
+    @inlinable
     public subscript(i: Int) -> Element {
-        get {
+        @_transparent get {
             assert(i >= 0 && i < count, "row index out of range")
             return start[i]
         }
-        nonmutating set {
+        @_transparent nonmutating set {
             assert(i >= 0 && i < count, "row index out of range")
             start[i] = newValue
         }
     }
 
     /// The `count` elements from element `from`.
-    @inlinable @inline(__always)
+    @_transparent
     public func part(_ from: Int, count: Int) -> MutablePlaneRow {
         precondition(from >= 0 && count >= 0 && from + count <= self.count, "row part out of range")
         return MutablePlaneRow(start: start + from, count: count)
     }
 
     /// The elements from element `n` on.
-    @inlinable @inline(__always)
+    @_transparent
     public func dropFirst(_ n: Int) -> MutablePlaneRow { part(n, count: count - n) }
 
     /// The same elements, read-only.
-    @inlinable @inline(__always)
+    @_transparent
     public var readOnly: PlaneRow<Element> { PlaneRow(start: start, count: count) }
 
     /// Sets every element to `value`.
-    @inlinable @inline(__always)
+    @_transparent
     public func fill(_ value: Element) { start.update(repeating: value, count: count) }
 
     /// Copies `source` (at most `count` elements) to the row's first elements.
-    @inlinable @inline(__always)
+    @_transparent
     public func update(from source: PlaneRow<Element>) {
         precondition(source.count <= count, "row copy too long")
         start.update(from: source.start, count: source.count)
     }
 
     /// The first `width × height` elements as a plane, row after row.
-    @inlinable @inline(__always)
+    @_transparent
     public func plane(width: Int, height: Int) -> MutablePlane<Element> {
         precondition(width >= 0 && height >= 0 && width * height <= count, "plane larger than the row")
         return MutablePlane(start: start, width: width, height: height)
@@ -135,7 +140,7 @@ public struct Plane<Element> {
     public let rowStride: Int
 
     /// The plane at `start`, which the caller keeps valid while the view is used.
-    @inlinable @inline(__always)
+    @_transparent
     public init(start: UnsafePointer<Element>, width: Int, height: Int, rowStride: Int? = nil) {
         self.start = start
         self.width = width
@@ -144,21 +149,23 @@ public struct Plane<Element> {
     }
 
     /// Row `y` (0 ≤ `y` < `height`).
-    @inlinable @inline(__always)
+    @_transparent
     public func row(_ y: Int) -> PlaneRow<Element> {
         precondition(y >= 0 && y < height, "plane row out of range")
         return PlaneRow(start: start + y * rowStride, count: width)
     }
 
     /// Element (`x`, `y`) (checked in debug builds only).
-    @inlinable @inline(__always)
+    @inlinable
     public subscript(x: Int, y: Int) -> Element {
-        assert(x >= 0 && x < width && y >= 0 && y < height, "plane index out of range")
-        return start[y * rowStride + x]
+        @_transparent get {
+            assert(x >= 0 && x < width && y >= 0 && y < height, "plane index out of range")
+            return start[y * rowStride + x]
+        }
     }
 
     /// The part of the plane under `window` (in the plane's coordinates), rows as far apart.
-    @inlinable @inline(__always)
+    @_transparent
     public func part(_ window: Window) -> Plane {
         precondition(window.x >= 0 && window.y >= 0 && window.maxX <= width && window.maxY <= height,
                      "plane part out of range")
@@ -167,7 +174,7 @@ public struct Plane<Element> {
     }
 
     /// Every element, row after row, when the rows follow each other (`rowStride == width`).
-    @inlinable @inline(__always)
+    @_transparent
     public var elements: PlaneRow<Element> {
         precondition(rowStride == width || height <= 1, "the plane's rows are not contiguous")
         return PlaneRow(start: start, count: width * height)
@@ -194,7 +201,7 @@ public struct MutablePlane<Element> {
     public let rowStride: Int
 
     /// The plane at `start`, which the caller keeps valid (and bound to `Element`).
-    @inlinable @inline(__always)
+    @_transparent
     public init(start: UnsafeMutablePointer<Element>, width: Int, height: Int, rowStride: Int? = nil) {
         self.start = start
         self.width = width
@@ -203,27 +210,27 @@ public struct MutablePlane<Element> {
     }
 
     /// Row `y` (0 ≤ `y` < `height`).
-    @inlinable @inline(__always)
+    @_transparent
     public func row(_ y: Int) -> MutablePlaneRow<Element> {
         precondition(y >= 0 && y < height, "plane row out of range")
         return MutablePlaneRow(start: start + y * rowStride, count: width)
     }
 
     /// Element (`x`, `y`) (checked in debug builds only).
-    @inlinable @inline(__always)
+    @inlinable
     public subscript(x: Int, y: Int) -> Element {
-        get {
+        @_transparent get {
             assert(x >= 0 && x < width && y >= 0 && y < height, "plane index out of range")
             return start[y * rowStride + x]
         }
-        nonmutating set {
+        @_transparent nonmutating set {
             assert(x >= 0 && x < width && y >= 0 && y < height, "plane index out of range")
             start[y * rowStride + x] = newValue
         }
     }
 
     /// The part of the plane under `window` (in the plane's coordinates), rows as far apart.
-    @inlinable @inline(__always)
+    @_transparent
     public func part(_ window: Window) -> MutablePlane {
         precondition(window.x >= 0 && window.y >= 0 && window.maxX <= width && window.maxY <= height,
                      "plane part out of range")
@@ -232,14 +239,14 @@ public struct MutablePlane<Element> {
     }
 
     /// Every element, row after row, when the rows follow each other (`rowStride == width`).
-    @inlinable @inline(__always)
+    @_transparent
     public var elements: MutablePlaneRow<Element> {
         precondition(rowStride == width || height <= 1, "the plane's rows are not contiguous")
         return MutablePlaneRow(start: start, count: width * height)
     }
 
     /// The same elements, read-only.
-    @inlinable @inline(__always)
+    @_transparent
     public var readOnly: Plane<Element> { Plane(start: start, width: width, height: height, rowStride: rowStride) }
 
     /// Sets every element to `value`.
