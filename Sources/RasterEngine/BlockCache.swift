@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import BlockOutput
-import Glibc
-#else
-import Darwin
-#endif
 import GDALKit
 import RasterTiling
 
@@ -20,17 +14,17 @@ import RasterTiling
 /// cap (twice the budget) the least recently used idle blocks go, and may be decoded again.
 ///
 /// Thread safety: `@unchecked Sendable`, sound because every field of the table is read and
-/// written with `mutex` held; a block's pixels are written once by the decoding thread
+/// written with `lock` held; a block's pixels are written once by the decoding thread
 /// before it publishes the block under the mutex, and freed only when no reader holds it.
 final class BlockCache: @unchecked Sendable {
     /// One decoded block: every band, band after band, each `blockWidth × blockHeight`
-    /// pixels of `readType` (edge blocks use the top-left part).
+    /// pixels of `readType` (edge blocks use the top-left part), in a buffer of the pool.
     private final class Entry {
-        let pixels: UnsafeMutableRawPointer
+        let pixels: MutableRawSamples
         var ready = false
         var readers = 0
         var lastUse = 0
-        init(pixels: UnsafeMutableRawPointer) { self.pixels = pixels }
+        init(pixels: MutableRawSamples) { self.pixels = pixels }
     }
 
     /// What the cache aims to hold. With the chunks visited in strips of `stripPixels`
@@ -52,8 +46,8 @@ final class BlockCache: @unchecked Sendable {
     /// Whether every band is stored in the read type, so `GDALReadBlock` gives it directly.
     private let nativeBlocks: Bool
 
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let published = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// Guards the table; its condition is broadcast when a block is published (or given up).
+    private let lock = ConditionLock()
     private var entries: [Int: Entry] = [:]
     /// The blocks' pixel buffers.
     private let pool: BlockPool
@@ -87,8 +81,6 @@ final class BlockCache: @unchecked Sendable {
         pool = BlockPool(bytes: entryBytes)
         nativeBlocks = layout.bandTypes.allSatisfy { $0.storageType == layout.readType.storageType }
         needed = [UInt64](repeating: 0, count: (blocksAcross * blocksDown + 63) / 64)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(published, nil)
     }
 
     /// Drops block `key` and keeps its buffer for reuse. Called with the mutex held.
@@ -97,18 +89,11 @@ final class BlockCache: @unchecked Sendable {
         pool.giveBack(e.pixels)
     }
 
-    deinit {
-        pthread_cond_destroy(published)
-        pthread_mutex_destroy(mutex)
-        published.deallocate()
-        mutex.deallocate()
-    }
-
     /// Records that chunk `index` is finished (processed, passed through or resumed): the
     /// blocks no other unfinished chunk needs are freed.
     func finished(chunk index: Int) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock.lock()
+        defer { lock.unlock() }
         demand.finish(chunk: index) { key in
             if let e = entries[key], e.ready, e.readers == 0 { remove(key) }
         }
@@ -116,27 +101,29 @@ final class BlockCache: @unchecked Sendable {
 
     /// Blocks decoded so far, and distinct blocks asked for (the least decoding possible).
     var counts: (decoded: Int, needed: Int) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock.lock()
+        defer { lock.unlock() }
         return (decodes, needed.reduce(0) { $0 + $1.nonzeroBitCount })
     }
 
-    /// Copies `rect` of `bands` (1-based) into `dst`, band `k` of the list at
-    /// `dst + k × bandSpacing`, rows `lineSpacing` bytes apart, in the layout's read type;
-    /// blocks not yet decoded are decoded with `input` (the calling worker's own handle).
-    func read(_ rect: Window, bands: [Int], into dst: UnsafeMutableRawPointer, lineSpacing: Int, bandSpacing: Int,
+    /// Copies `rect` of `bands` (1-based) into `dst` (samples of the layout's read type), band
+    /// `k` of the list from sample `k × bandStride`, rows `rowStride` samples apart; blocks not
+    /// yet decoded are decoded with `input` (the calling worker's own handle).
+    func read(_ rect: Window, bands: [Int], into dst: MutableRawSamples, rowStride: Int, bandStride: Int,
               using input: borrowing Dataset) throws {
         let rs = layout.readType.byteSize
+        precondition(dst.byteSize == rs, "the block cache copies samples of the read type")
         guard !rect.isEmpty else { return }
         func copy(_ bx: Int, _ by: Int, from entry: Entry) {
             let block = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
             guard let part = block.intersection(rect) else { return }
+            let pixels = entry.pixels.samples(ofSize: rs)
             for (k, b) in bands.enumerated() {
-                let plane = entry.pixels + (b - 1) * blockWidth * blockHeight * rs
+                let plane = (b - 1) * blockWidth * blockHeight
                 for y in part.y..<part.maxY {
-                    let from = plane + ((y - block.y) * blockWidth + part.x - block.x) * rs
-                    let to = dst + k * bandSpacing + (y - rect.y) * lineSpacing + (part.x - rect.x) * rs
-                    to.copyMemory(from: from, byteCount: part.width * rs)
+                    let from = plane + (y - block.y) * blockWidth + part.x - block.x
+                    let to = k * bandStride + (y - rect.y) * rowStride + part.x - rect.x
+                    dst.part(to, count: part.width).copy(from: pixels.readOnly.part(from, count: part.width))
                 }
             }
         }
@@ -164,7 +151,7 @@ final class BlockCache: @unchecked Sendable {
     /// worker is decoding it and `waiting` is false.
     private func acquire(_ bx: Int, _ by: Int, waiting: Bool, using input: borrowing Dataset) throws -> Entry? {
         let key = by * blocksAcross + bx
-        pthread_mutex_lock(mutex)
+        lock.lock()
         needed[key / 64] |= 1 << UInt64(key % 64)
         while true {
             if let e = entries[key] {
@@ -172,52 +159,52 @@ final class BlockCache: @unchecked Sendable {
                     e.readers += 1
                     tick += 1
                     e.lastUse = tick
-                    pthread_mutex_unlock(mutex)
+                    lock.unlock()
                     return e
                 }
                 // Another worker is decoding it.
                 if !waiting {
-                    pthread_mutex_unlock(mutex)
+                    lock.unlock()
                     return nil
                 }
-                pthread_cond_wait(published, mutex)
+                lock.wait()
                 continue
             }
             // Ours to decode: publish a placeholder, decode without the lock, then publish.
-            let pixels: UnsafeMutableRawPointer
+            let pixels: MutableRawSamples
             do { pixels = try pool.take() } catch {
-                pthread_mutex_unlock(mutex)
+                lock.unlock()
                 throw error
             }
             let e = Entry(pixels: pixels)
             e.readers = 1
             entries[key] = e
-            pthread_mutex_unlock(mutex)
+            lock.unlock()
             do {
                 try decode(bx, by, into: e.pixels, using: input)
             } catch {
-                pthread_mutex_lock(mutex)
+                lock.lock()
                 remove(key)
-                pthread_cond_broadcast(published)
-                pthread_mutex_unlock(mutex)
+                lock.broadcast()
+                lock.unlock()
                 throw error
             }
-            pthread_mutex_lock(mutex)
+            lock.lock()
             e.ready = true
             decodes += 1
             tick += 1
             e.lastUse = tick
             evictIfFull()
-            pthread_cond_broadcast(published)
-            pthread_mutex_unlock(mutex)
+            lock.broadcast()
+            lock.unlock()
             return e
         }
     }
 
     private func release(_ e: Entry) {
-        pthread_mutex_lock(mutex)
+        lock.lock()
         e.readers -= 1
-        pthread_mutex_unlock(mutex)
+        lock.unlock()
     }
 
     /// Past the hard cap, drops the least recently used blocks no one is reading, down to
@@ -236,14 +223,13 @@ final class BlockCache: @unchecked Sendable {
 
     /// Decodes block (`bx`, `by`) of every band into `pixels`; throws GDAL's error as it is
     /// (the caller names the tile being read).
-    private func decode(_ bx: Int, _ by: Int, into pixels: UnsafeMutableRawPointer,
+    private func decode(_ bx: Int, _ by: Int, into pixels: MutableRawSamples,
                         using input: borrowing Dataset) throws {
         let rs = layout.readType.byteSize, plane = blockWidth * blockHeight * rs
         if nativeBlocks {
             for b in 1...layout.bandCount {
                 try input.withBand(b) { band in
-                    let block = UnsafeMutableRawBufferPointer(start: pixels + (b - 1) * plane, count: plane)
-                    try band.readBlock(x: bx, y: by, into: block)
+                    try band.readBlock(x: bx, y: by, into: pixels.part((b - 1) * plane, count: plane).bytes)
                 }
             }
         } else {
@@ -251,7 +237,7 @@ final class BlockCache: @unchecked Sendable {
             let w = Window(x: bx * blockWidth, y: by * blockHeight, width: blockWidth, height: blockHeight)
                 .clamped(to: Window(width: layout.width, height: layout.height))
             try input.read(bands: Array(1...layout.bandCount), w,
-                           into: UnsafeMutableRawBufferPointer(start: pixels, count: layout.bandCount * plane),
+                           into: pixels.part(0, count: layout.bandCount * plane).bytes,
                            layout: BufferLayout(dataType: layout.readType.storageType, width: w.width, height: w.height,
                                                 pixelSpacing: rs, lineSpacing: blockWidth * rs, bandSpacing: plane))
         }

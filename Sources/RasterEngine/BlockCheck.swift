@@ -51,20 +51,15 @@ public struct BlockCheck: Sendable, Codable {
     private static func check(_ path: String, checksums wantChecksums: Bool) throws -> BlockCheck {
         let ds = try gdal(path, "opening") { try Dataset.open(path) }
         var result = BlockCheck(blocksRead: 0, maskRead: false, failure: nil, checksums: [])
-        var buffer: UnsafeMutableRawBufferPointer? = nil
-        defer { buffer?.deallocate() }
+        let buffer = AlignedBytes(alignment: 64)
         /// Reads the blocks of one band; false when one failed (recorded in `result`).
         func readAll(_ band: borrowing Band, index: Int, mask: Bool) -> Bool {
-            let need = band.blockByteCount
-            if (buffer?.count ?? 0) < need {
-                buffer?.deallocate()
-                buffer = .allocate(byteCount: need, alignment: 64)
-            }
+            let block = buffer.bytes(count: band.blockByteCount)
             let (nx, ny) = band.blockCount, (bw, bh) = band.blockSize, (w, h) = band.size
             for by in 0..<ny {
                 for bx in 0..<nx {
                     do {
-                        try band.readBlock(x: bx, y: by, into: buffer!)
+                        try band.readBlock(x: bx, y: by, into: block.bytes)
                     } catch {
                         let rect = Window(x: bx * bw, y: by * bh, width: min(bw, w - bx * bw),
                                              height: min(bh, h - by * bh))

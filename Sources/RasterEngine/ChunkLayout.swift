@@ -31,55 +31,54 @@ struct ChunkLayout {
         blockCount = columns.count * rows.count
     }
 
+    /// Pixels of one band's place in the buffer (edge blocks whole).
+    var planeSamples: Int { byBlocks ? blockCount * blockWidth * blockHeight : chunk.area }
+
     /// Bytes of one band.
-    var planeBytes: Int { byBlocks ? blockCount * blockWidth * blockHeight * byteSize : chunk.area * byteSize }
+    var planeBytes: Int { planeSamples * byteSize }
 
     /// Bytes of the whole buffer for `bands` bands.
     func bytes(bands: Int) -> Int { bands * planeBytes }
 
-    /// The address of pixel (`x`, `y`) (raster coordinates, inside the chunk) of `band`
-    /// (1-based), and how many pixels from there lie one after the other in memory (to the
-    /// end of the block's row, or of the chunk's row).
+    /// Where pixel (`x`, `y`) (raster coordinates, inside the chunk) of `band` (1-based) lies in
+    /// the buffer, in samples, and how many pixels from there lie one after the other in memory
+    /// (to the end of the block's row, or of the chunk's row).
     @inline(__always)
-    func pixel(band: Int, x: Int, y: Int, in base: UnsafeMutableRawPointer) -> (UnsafeMutableRawPointer, run: Int) {
-        let plane = base + (band - 1) * planeBytes
-        guard byBlocks else {
-            return (plane + ((y - chunk.y) * chunk.width + x - chunk.x) * byteSize, chunk.maxX - x)
-        }
+    func pixel(band: Int, x: Int, y: Int) -> (at: Int, run: Int) {
+        let plane = (band - 1) * planeSamples
+        guard byBlocks else { return (plane + (y - chunk.y) * chunk.width + x - chunk.x, chunk.maxX - x) }
         let bx = x / blockWidth, by = y / blockHeight
         let k = (by - firstBlockY) * blocksAcross + bx - firstBlockX
         let inBlock = (y - by * blockHeight) * blockWidth + x - bx * blockWidth
-        return (plane + (k * blockWidth * blockHeight + inBlock) * byteSize, min(chunk.maxX, (bx + 1) * blockWidth) - x)
+        return (plane + k * blockWidth * blockHeight + inBlock, min(chunk.maxX, (bx + 1) * blockWidth) - x)
     }
 
-    /// Runs `body(pointer, offset, count)` over the pieces of row `y` from `x` for `count`
-    /// pixels of `band`, each piece contiguous in memory; `offset` counts from `x`.
+    /// Runs `body(samples, offset, count)` over the pieces of row `y` from `x` for `count`
+    /// pixels of `band` in `buffer` (samples of `byteSize` bytes laid out as this says), each
+    /// piece contiguous in memory; `offset` counts from `x`.
     @inline(__always)
-    func forEachRun(band: Int, x: Int, y: Int, count: Int, in base: UnsafeMutableRawPointer,
-                    _ body: (UnsafeMutableRawPointer, Int, Int) throws -> Void) rethrows {
+    func forEachRun(band: Int, x: Int, y: Int, count: Int, in buffer: MutableRawSamples,
+                    _ body: (MutableRawSamples, Int, Int) throws -> Void) rethrows {
         var done = 0
         while done < count {
-            let (p, run) = pixel(band: band, x: x + done, y: y, in: base)
+            let (at, run) = pixel(band: band, x: x + done, y: y)
             let n = min(run, count - done)
-            try body(p, done, n)
+            try body(buffer.part(at, count: n), done, n)
             done += n
         }
     }
 
-    /// Zeros the padding of edge blocks (blocks the raster's edge cuts), so a file written
-    /// from the buffer holds zeros there, as GDAL writes them.
-    func clearPadding(bands: Int, in base: UnsafeMutableRawPointer) {
+    /// Zeros the padding of edge blocks (blocks the raster's edge cuts) in `buffer`, so a file
+    /// written from it holds zeros there, as GDAL writes them.
+    func clearPadding(bands: Int, in buffer: MutableRawSamples) {
         guard byBlocks else { return }
-        let blockBytes = blockWidth * blockHeight * byteSize
+        let blockSamples = blockWidth * blockHeight
         for k in 0..<blockCount {
             let bx = firstBlockX + k % blocksAcross, by = firstBlockY + k / blocksAcross
             let w = min(chunk.maxX, (bx + 1) * blockWidth) - bx * blockWidth
             let h = min(chunk.maxY, (by + 1) * blockHeight) - by * blockHeight
             guard w < blockWidth || h < blockHeight else { continue }
-            for b in 0..<bands {
-                (base + b * planeBytes + k * blockBytes).initializeMemory(as: UInt8.self, repeating: 0,
-                                                                          count: blockBytes)
-            }
+            for b in 0..<bands { buffer.part(b * planeSamples + k * blockSamples, count: blockSamples).zero() }
         }
     }
 }

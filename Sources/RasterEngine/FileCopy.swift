@@ -36,8 +36,7 @@ enum FileCopy {
 
         var copied = 0
         var inKernel = true
-        var buffer: UnsafeMutableRawPointer? = nil
-        defer { buffer?.deallocate() }
+        let buffer = AlignedBytes(alignment: 4096)   // allocated only if the kernel cannot copy
         let bufferSize = 8 << 20
         while copied < size {
             let signal = cancelled()
@@ -49,12 +48,11 @@ enum FileCopy {
                 // Not offered between these files: fall back to reads and writes from here on.
                 if n < 0 && [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EBADF].contains(errno) { inKernel = false; continue }
             } else {
-                let buf = buffer ?? UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 4096)
-                buffer = buf
-                n = read(src, buf, min(want, bufferSize))
+                let buf = buffer.bytes(count: bufferSize)
+                n = read(src, buf.baseAddress, min(want, bufferSize))
                 var off = 0
                 while n > 0 && off < n {
-                    let w = write(dst, buf + off, n - off)
+                    let w = write(dst, buf.dropFirst(off).baseAddress, n - off)
                     if w < 0 && errno == EINTR { continue }
                     guard w > 0 else { throw failure(target, "writing the copy of \(source)") }
                     off += w

@@ -1,34 +1,33 @@
 import CKernels
 import GDALKit
 import RasterKernels
+import RasterTiling
 
-/// Conversions between raw pixel buffers of a GDAL type and Float64 values.
-/// The type switch happens once per call (a row or a plane), never per pixel, and each case
-/// is a plain typed loop the compiler vectorizes. Thread safety: stateless.
+/// Conversions between raw pixel samples of a GDAL type (`RawSamples`) and Float64 values
+/// (`PlaneRow<Double>`). The type switch happens once per call (a row or a plane), never per
+/// pixel, and each case is a plain typed loop the compiler vectorizes. Thread safety: stateless.
 enum PixelCodec {
-    /// Decodes `count` pixels of `type` at `src` into `dst`.
-    static func decode(_ type: RasterDataType, _ src: UnsafeRawPointer, count: Int,
-                       into dst: UnsafeMutablePointer<Double>) {
+    /// Decodes the samples of `type` in `src` into the first `src.count` values of `dst`.
+    static func decode(_ type: RasterDataType, _ src: RawSamples, into dst: MutablePlaneRow<Double>) {
+        precondition(src.count <= dst.count && src.byteSize == type.byteSize, "decoding into too short a row")
         switch type {
-        case .byte: decode(src, UInt8.self, count, dst)
-        case .int8: decode(src, Int8.self, count, dst)
-        case .uint16: decode(src, UInt16.self, count, dst)
-        case .int16: decode(src, Int16.self, count, dst)
-        case .uint32: decode(src, UInt32.self, count, dst)
-        case .int32: decode(src, Int32.self, count, dst)
-        case .float32:
-            RawSamples(src, count: count).withElements(Float.self) { s in for i in 0..<count { dst[i] = Double(s[i]) } }
-        case .float64: UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: count * 8)
+        case .byte: decode(src, UInt8.self, dst)
+        case .int8: decode(src, Int8.self, dst)
+        case .uint16: decode(src, UInt16.self, dst)
+        case .int16: decode(src, Int16.self, dst)
+        case .uint32: decode(src, UInt32.self, dst)
+        case .int32: decode(src, Int32.self, dst)
+        case .float32: src.withElements(Float.self) { s in for i in 0..<s.count { dst[i] = Double(s[i]) } }
+        case .float64: src.withElements(Double.self) { s in dst.update(from: s) }
         default: preconditionFailure("64-bit integers and complex types never reach the codec")
         }
     }
 
-    private static func decode<T: FixedWidthInteger>(_ src: UnsafeRawPointer, _: T.Type, _ count: Int,
-                                                     _ dst: UnsafeMutablePointer<Double>) {
+    private static func decode<T: FixedWidthInteger>(_ src: RawSamples, _: T.Type, _ dst: MutablePlaneRow<Double>) {
         // Through Int64: generic `Double(T)` and `T(Double)` take the stdlib's slow bit-by-bit
         // path; the concrete Int64 conversions are single instructions.
-        RawSamples(src, count: count).withElements(T.self) { s in
-            for i in 0..<count { dst[i] = Double(Int64(truncatingIfNeeded: s[i])) }
+        src.withElements(T.self) { s in
+            for i in 0..<s.count { dst[i] = Double(Int64(truncatingIfNeeded: s[i])) }
         }
     }
 
@@ -45,31 +44,32 @@ enum PixelCodec {
         }
     }
 
-    /// Converts `count` pixels of `source` at `src` into `target` at `dst`, for pairs
+    /// Converts the samples of `source` in `src` into `target` in `dst` (as many), for pairs
     /// `isExactWidening` accepts: the values `decode` then `encode` would store, in one pass.
-    static func convertExactly(_ source: RasterDataType, _ src: UnsafeRawPointer, count: Int,
-                               to target: RasterDataType, into dst: UnsafeMutableRawPointer) {
+    static func convertExactly(_ source: RasterDataType, _ src: RawSamples, to target: RasterDataType,
+                               into dst: MutableRawSamples) {
         precondition(isExactWidening(source, to: target))
+        precondition(src.count <= dst.count && dst.byteSize == target.byteSize, "converting into too short a row")
         switch source {
-        case .byte: widen(src, UInt8.self, count, target, dst)
-        case .int8: widen(src, Int8.self, count, target, dst)
-        case .uint16: widen(src, UInt16.self, count, target, dst)
-        case .int16: widen(src, Int16.self, count, target, dst)
-        case .uint32: widen(src, UInt32.self, count, target, dst)
-        case .int32: widen(src, Int32.self, count, target, dst)
+        case .byte: widen(src, UInt8.self, target, dst)
+        case .int8: widen(src, Int8.self, target, dst)
+        case .uint16: widen(src, UInt16.self, target, dst)
+        case .int16: widen(src, Int16.self, target, dst)
+        case .uint32: widen(src, UInt32.self, target, dst)
+        case .int32: widen(src, Int32.self, target, dst)
         default:   // Float32 to Float64
-            RawSamples(src, count: count).withElements(Float.self) { s in
-                MutableRawSamples(dst, count: count).withElements(Double.self) { d in
-                    for i in 0..<count { d[i] = Double(s[i]) }
+            src.withElements(Float.self) { s in
+                dst.withElements(Double.self) { d in
+                    for i in 0..<s.count { d[i] = Double(s[i]) }
                 }
             }
         }
     }
 
-    private static func widen<S: FixedWidthInteger>(_ src: UnsafeRawPointer, _: S.Type, _ count: Int,
-                                                    _ target: RasterDataType, _ dst: UnsafeMutableRawPointer) {
-        RawSamples(src, count: count).withElements(S.self) { s in
-            let out = MutableRawSamples(dst, count: count)
+    private static func widen<S: FixedWidthInteger>(_ src: RawSamples, _: S.Type, _ target: RasterDataType,
+                                                    _ out: MutableRawSamples) {
+        src.withElements(S.self) { s in
+            let count = s.count
             func ints<D: FixedWidthInteger>(_: D.Type) {
                 out.withElements(D.self) { d in
                     for i in 0..<count { d[i] = D(truncatingIfNeeded: Int64(truncatingIfNeeded: s[i])) }
@@ -94,37 +94,39 @@ enum PixelCodec {
         }
     }
 
-    /// Puts back `src`'s pixels (`byteSize` bytes each) into `dst` where `chosen` is 0, as a
-    /// select on same-sized integers, so the loop has no branch and vectorizes.
-    static func keepOriginal(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, byteSize: Int,
-                             where chosen: UnsafePointer<UInt8>, count: Int) {
-        switch byteSize {
-        case 1: keep(dst, src, UInt8.self, chosen, count)
-        case 2: keep(dst, src, UInt16.self, chosen, count)
-        case 4: keep(dst, src, UInt32.self, chosen, count)
-        default: keep(dst, src, UInt64.self, chosen, count)
+    /// Puts back `src`'s samples (as many as `dst` holds, of the same size) into `dst` where
+    /// `chosen` is 0, as a select on same-sized integers, so the loop has no branch and vectorizes.
+    static func keepOriginal(_ dst: MutableRawSamples, _ src: RawSamples, where chosen: PlaneRow<UInt8>) {
+        precondition(dst.count <= src.count && dst.count <= chosen.count && dst.byteSize == src.byteSize)
+        switch dst.byteSize {
+        case 1: keep(dst, src, UInt8.self, chosen)
+        case 2: keep(dst, src, UInt16.self, chosen)
+        case 4: keep(dst, src, UInt32.self, chosen)
+        default: keep(dst, src, UInt64.self, chosen)
         }
     }
 
-    private static func keep<T: FixedWidthInteger>(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _: T.Type,
-                                                   _ chosen: UnsafePointer<UInt8>, _ count: Int) {
-        MutableRawSamples(dst, count: count).withElements(T.self) { d in
-            RawSamples(src, count: count).withElements(T.self) { s in
-                for x in 0..<count { d[x] = chosen[x] != 0 ? d[x] : s[x] }
+    private static func keep<T: FixedWidthInteger>(_ dst: MutableRawSamples, _ src: RawSamples, _: T.Type,
+                                                   _ chosen: PlaneRow<UInt8>) {
+        dst.withElements(T.self) { d in
+            src.withElements(T.self) { s in
+                for x in 0..<d.count { d[x] = chosen[x] != 0 ? d[x] : s[x] }
             }
         }
     }
 
-    /// Encodes `count` values into `type` at `dst`: integers round half to even and clamp;
-    /// NaN becomes `nanValue`. Returns how many values were clamped.
-    static func encode(_ src: UnsafePointer<Double>, count: Int, as type: RasterDataType, nanValue: Double,
-                       into dst: UnsafeMutableRawPointer) -> Int {
+    /// Encodes the first `dst.count` values of `src` into `type` in `dst`: integers round half
+    /// to even and clamp; NaN becomes `nanValue`. Returns how many values were clamped.
+    static func encode(_ src: PlaneRow<Double>, as type: RasterDataType, nanValue: Double,
+                       into dst: MutableRawSamples) -> Int {
+        precondition(dst.count <= src.count && dst.byteSize == type.byteSize, "encoding from too short a row")
+        let count = dst.count
         switch type {
         case .float64:
-            dst.copyMemory(from: src, byteCount: count * 8)
+            dst.withElements(Double.self) { d in d.update(from: src.part(0, count: count)) }
             return 0
         case .float32:
-            MutableRawSamples(dst, count: count).withElements(Float.self) { d in
+            dst.withElements(Float.self) { d in
                 for i in 0..<count { d[i] = Float(src[i]) }
             }
             return 0
@@ -133,35 +135,16 @@ enum PixelCodec {
             // Swift loop, with its clamp counting and checked conversion, did not vectorize and
             // was 40-50 % of a full-mask 3×3 run's CPU.
             let nan = max(type.minimum, min(type.maximum, nanValue))
+            let s = src.baseAddress, d = dst.baseAddress
             switch type {
-            case .byte: return Int(ck_encode_u8(src, count, nan, dst))
-            case .int8: return Int(ck_encode_i8(src, count, nan, dst))
-            case .uint16: return Int(ck_encode_u16(src, count, nan, dst))
-            case .int16: return Int(ck_encode_i16(src, count, nan, dst))
-            case .uint32: return Int(ck_encode_u32(src, count, nan, dst))
-            case .int32: return Int(ck_encode_i32(src, count, nan, dst))
+            case .byte: return Int(ck_encode_u8(s, count, nan, d))
+            case .int8: return Int(ck_encode_i8(s, count, nan, d))
+            case .uint16: return Int(ck_encode_u16(s, count, nan, d))
+            case .int16: return Int(ck_encode_i16(s, count, nan, d))
+            case .uint32: return Int(ck_encode_u32(s, count, nan, d))
+            case .int32: return Int(ck_encode_i32(s, count, nan, d))
             default: preconditionFailure("64-bit integers and complex types never reach the codec")
             }
-        }
-    }
-
-    /// Copies `count` elements of `elementSize` bytes from `src` to every `stride` bytes of
-    /// `dst` (one band into pixel-interleaved blocks).
-    @inline(__always)
-    static func scatter(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, count: Int, elementSize: Int,
-                        stride: Int) {
-        func run<T>(_: T.Type) {
-            RawSamples(src, count: count).withElements(T.self) { s in
-                for x in 0..<count { (dst + x * stride).storeBytes(of: s[x], as: T.self) }
-            }
-        }
-        switch elementSize {
-        case 1: run(UInt8.self)
-        case 2: run(UInt16.self)
-        case 4: run(UInt32.self)
-        case 8: run(UInt64.self)
-        default:
-            for x in 0..<count { (dst + x * stride).copyMemory(from: src + x * elementSize, byteCount: elementSize) }
         }
     }
 }

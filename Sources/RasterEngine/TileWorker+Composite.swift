@@ -5,33 +5,34 @@ import RasterTiling
 /// rounded half to even and clamped for integer outputs; every other pixel takes its original
 /// bytes (or its original value converted, with `-ot`); and the counts are kept.
 extension TileWorker {
-    /// Writes core rows of filtered band `k` (band number `b`) of `g` into the chunk's output:
-    /// `result` (`tile.area` values, overwritten) where `chosen` marks (`nil`: everywhere), the
-    /// original elsewhere.
-    func composite(_ result: UnsafeMutablePointer<Double>, chosen: UnsafePointer<UInt8>?, planes: PaddedPlanes,
+    /// Writes core rows of filtered band `k` (band number `b`) of `g` into the chunk's output
+    /// `out` (samples of the output type laid out as `layout` says): `result` (the tile's
+    /// values, overwritten) where `chosen` marks (`nil`: everywhere), the original elsewhere.
+    func composite(_ result: MutablePlane<Double>, chosen: Plane<UInt8>?, planes: PaddedPlanes,
                    _ g: GatheredTile, band k: Int, number b: Int, layout: ChunkLayout,
-                   into out: UnsafeMutableRawPointer,
+                   into out: MutableRawSamples,
                    stats: inout RunStats) throws {
-        let tile = g.tile, pw = g.paddedWidth, halo = g.halo
-        let os = job.outputType.byteSize, rs = g.byteSize
+        let tile = g.tile, halo = g.halo
         let sameType = job.readType == job.outputType
         let nanValue = job.nanValues[b - 1]
+        let original = planes.values.readOnly.part(g.core)
         try scratch.lend(.row, Double.self, count: tile.width) { back in
             var clamped = 0, filtered = 0, changed = 0
             for y in 0..<tile.height {
-                let res = result + y * tile.width
-                let orig = planes.values + (y + halo.top) * pw + halo.left
-                let crow = chosen.map { $0 + y * tile.width }
+                let res = result.row(y)
+                let orig = original.row(y)
+                let crow = chosen?.row(y)
                 if let crow {
                     for x in 0..<tile.width { res[x] = crow[x] != 0 ? res[x] : orig[x] }   // a select, no branch
                 }
                 // Stored, then read back: pixels whose stored value differs from the original
                 // (NaN stays NaN: unchanged).
                 layout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
-                    clamped += PixelCodec.encode(res + at, count: n, as: job.outputType, nanValue: nanValue, into: dst)
-                    PixelCodec.decode(job.outputType, dst, count: n, into: back + at)
+                    clamped += PixelCodec.encode(res.readOnly.part(at, count: n), as: job.outputType,
+                                                 nanValue: nanValue, into: dst)
+                    PixelCodec.decode(job.outputType, dst.readOnly, into: back.part(at, count: n))
                 }
-                changed &+= TileWorker.countChanged(back, orig, chosen: crow, count: tile.width)
+                changed &+= TileWorker.countChanged(back.readOnly, orig, chosen: crow)
                 guard let crow else { filtered += tile.width; continue }
                 var n = 0
                 for x in 0..<tile.width { n &+= Int(crow[x]) }
@@ -42,11 +43,11 @@ extension TileWorker {
                 let slots = g.columnSlots
                 layout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
                     if g.contiguous {
-                        let original = rawRow + (slots[halo.left] + at) * rs
-                        PixelCodec.keepOriginal(dst, original, byteSize: os, where: crow + at, count: n)
+                        PixelCodec.keepOriginal(dst, rawRow.part(slots[halo.left] + at, count: n),
+                                                where: crow.part(at, count: n))
                     } else {
                         for x in 0..<n where crow[at + x] == 0 {
-                            (dst + x * os).copyMemory(from: rawRow + slots[at + x + halo.left] * rs, byteCount: os)
+                            dst.copySample(x, from: rawRow, at: slots[at + x + halo.left])
                         }
                     }
                 }
@@ -57,12 +58,14 @@ extension TileWorker {
         }
     }
 
-    /// How many of `count` pixels differ between `stored` and `original` (NaN equals NaN),
-    /// counting only those `chosen` marks when given. Branch-free, so the loop vectorizes
-    /// (a branchy version was 17 % of a full-mask run's CPU time).
+    /// How many pixels differ between `stored` and `original` (as many as `stored` holds; NaN
+    /// equals NaN), counting only those `chosen` marks when given. Branch-free, so the loop
+    /// vectorizes (a branchy version was 17 % of a full-mask run's CPU time).
     @inline(__always)
-    static func countChanged(_ stored: UnsafePointer<Double>, _ original: UnsafePointer<Double>,
-                             chosen: UnsafePointer<UInt8>?, count: Int) -> Int {
+    static func countChanged(_ stored: PlaneRow<Double>, _ original: PlaneRow<Double>,
+                             chosen: PlaneRow<UInt8>?) -> Int {
+        let count = stored.count
+        precondition(original.count >= count && (chosen?.count ?? count) >= count)
         var n = 0
         if let chosen {
             for x in 0..<count {

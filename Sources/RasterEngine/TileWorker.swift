@@ -1,3 +1,4 @@
+import BlockOutput
 import GDALKit
 import RasterKernels
 import RasterTiling
@@ -41,8 +42,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         let size = layout.bytes(bands: job.bandCount)
         var owned = try sink.chunkBuffer(bytes: size)
         defer { if let owned { sink.giveBack(owned) } }   // unless handed over below
-        try scratch.lend(.chunkOutput, bytes: owned == nil ? size : 0) { scratchOutput in
-            let out = owned?.pointer ?? scratchOutput.baseAddress!
+        try withOutput(owned, count: size / os, byteSize: os) { out in
             var (stats, rewrite) = try compute(chunk, layout: layout,
                                                skipping: job.copiesInput || sink.skipsUnselectedBlocks,
                                                into: out)
@@ -54,27 +54,40 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
             owned = nil
             // The sink sees the chunk where the output file holds it (a partition's file starts at its corner).
             let local = job.plan.local(chunk)
-            let staging = sink.stagingBytes(for: local)
-            try scratch.lend(.staging, bytes: staging) { stagingMemory in
+            try withStaging(sink.stagingBytes(for: local)) { staging in
                 let finished = FinishedChunk(index: index, window: local,
-                                             bytes: anything ? UnsafeRawBufferPointer(start: out, count: size) : nil,
-                                             owned: handed, rewrite: rewrite,
-                                             staging: staging > 0 ? stagingMemory.baseAddress : nil)
+                                             bytes: anything ? out.readOnly.samples(ofSize: 1) : nil,
+                                             owned: handed, rewrite: rewrite, staging: staging)
                 try ledger.write(finished, stats: stats)
             }
         }
+    }
+
+    /// Lends `body` the chunk's output: `count` samples of `byteSize` bytes in the sink's
+    /// buffer `owned`, else in this worker's scratch.
+    private func withOutput<R>(_ owned: BlockWriteQueue.Buffer?, count: Int, byteSize: Int,
+                               _ body: (MutableRawSamples) throws -> R) throws -> R {
+        if let owned { return try body(MutableRawSamples(owned).samples(ofSize: byteSize).part(0, count: count)) }
+        return try scratch.lend(.chunkOutput, count: count, byteSize: byteSize, body)
+    }
+
+    /// Lends `body` `bytes` bytes of this worker's staging scratch (`nil` when 0).
+    private func withStaging<R>(_ bytes: Int, _ body: (MutableRawSamples?) throws -> R) throws -> R {
+        guard bytes > 0 else { return try body(nil) }
+        return try scratch.lend(.staging, count: bytes, byteSize: 1) { try body($0) }
     }
 
     /// The selection, then every tile of `chunk`, copied through or filtered into `out`: the
     /// chunk's counts, and which of its blocks hold a selected pixel (when `skipping` the others:
     /// a copied input, raw blocks).
     private func compute(_ chunk: Window, layout: ChunkLayout, skipping: Bool,
-                         into out: UnsafeMutableRawPointer) throws -> (RunStats, rewrite: [Bool]?) {
+                         into out: MutableRawSamples) throws -> (RunStats, rewrite: [Bool]?) {
         layout.clearPadding(bands: job.bandCount, in: out)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try selection.read(chunk)
-        job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)   // the quick look's selection
+        // The quick look's selection.
+        job.preview?.record(chunk: chunk, selection: selection?.baseAddress, nothing: nothing)
         // With a copied input or raw blocks, only blocks holding a selected pixel are computed;
         // the tiles of the others are neither read nor copied.
         let blocks = skipping ? job.plan.blocks(in: chunk) : []
@@ -111,44 +124,41 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
     // MARK: - Pass-through
 
     /// Copies the tile's pixels of `bands` unchanged (converted only when `-ot` differs).
-    private func copy(_ tile: Window, bands: [Int], layout: ChunkLayout, into out: UnsafeMutableRawPointer,
+    private func copy(_ tile: Window, bands: [Int], layout: ChunkLayout, into out: MutableRawSamples,
                       stats: inout RunStats) throws {
         let rs = job.readType.byteSize
-        try scratch.lend(.gathered, bytes: bands.count * tile.area * rs) { gathered in
-            let raw = gathered.baseAddress!
+        try scratch.lend(.gathered, count: bands.count * tile.area, byteSize: rs) { raw in
             try meter.read(bands.count * tile.area * rs) {
                 try gdal(job.inputPath, "reading tile \(tile)") {
-                    try readInput(tile, bands: bands, into: raw, lineSpacing: tile.width * rs,
-                                  bandSpacing: tile.area * rs)
+                    try readInput(tile, bands: bands, into: raw, rowStride: tile.width, bandStride: tile.area)
                 }
             }
             // The quick look: tiles copied through.
-            job.preview?.record(tile: tile, bands: bands, raw: raw, type: job.readType)
+            job.preview?.record(tile: tile, bands: bands, raw: raw.baseAddress, type: job.readType)
             try scratch.lend(.row, Double.self, count: tile.width) { row in
-                convert(tile, bands: bands, raw: raw, row: row, layout: layout, into: out, stats: &stats)
+                convert(tile, bands: bands, raw: raw.readOnly, row: row, layout: layout, into: out, stats: &stats)
             }
         }
     }
 
     /// Stores the raw tile `raw` of `bands` in the output type (`row`: one row of Float64 scratch).
-    private func convert(_ tile: Window, bands: [Int], raw: UnsafeMutableRawPointer, row: UnsafeMutablePointer<Double>,
-                         layout: ChunkLayout, into out: UnsafeMutableRawPointer, stats: inout RunStats) {
-        let rs = job.readType.byteSize, os = job.outputType.byteSize
+    private func convert(_ tile: Window, bands: [Int], raw: RawSamples, row: MutablePlaneRow<Double>,
+                         layout: ChunkLayout, into out: MutableRawSamples, stats: inout RunStats) {
         let widening = job.readType != job.outputType && PixelCodec.isExactWidening(job.readType, to: job.outputType)
         for (k, b) in bands.enumerated() {
-            let src = raw + k * tile.area * rs
+            let src = raw.part(k * tile.area, count: tile.area)
             var clamped = 0
             for y in 0..<tile.height {
-                let line = src + y * tile.width * rs
+                let line = src.part(y * tile.width, count: tile.width)
                 layout.forEachRun(band: b, x: tile.x, y: tile.y + y, count: tile.width, in: out) { dst, at, n in
-                    let from = line + at * rs
+                    let from = line.part(at, count: n)
                     if job.readType == job.outputType {
-                        dst.copyMemory(from: from, byteCount: n * os)
+                        dst.copy(from: from)
                     } else if widening {
-                        PixelCodec.convertExactly(job.readType, from, count: n, to: job.outputType, into: dst)
+                        PixelCodec.convertExactly(job.readType, from, to: job.outputType, into: dst)
                     } else {
-                        PixelCodec.decode(job.readType, from, count: n, into: row)
-                        clamped += PixelCodec.encode(row, count: n, as: job.outputType, nanValue: job.nanValues[b - 1],
+                        PixelCodec.decode(job.readType, from, into: row)
+                        clamped += PixelCodec.encode(row.readOnly, as: job.outputType, nanValue: job.nanValues[b - 1],
                                                      into: dst)
                     }
                 }
@@ -161,27 +171,28 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
 
     /// Reads the tile of the filtered bands with the operation's halo, runs the operation on
     /// each band's padded planes, and composites the result into the chunk's output.
-    private func filter(_ tile: Window, chunk: Window, selection: UnsafeMutablePointer<UInt8>?,
-                        layout: ChunkLayout, into out: UnsafeMutableRawPointer, stats: inout RunStats) throws {
+    private func filter(_ tile: Window, chunk: Window, selection: Plane<UInt8>?,
+                        layout: ChunkLayout, into out: MutableRawSamples, stats: inout RunStats) throws {
         try gather(tile) { gathered in
-            try scratch.lend(.result, Double.self, count: tile.area) { result in
+            try scratch.lend(.result, Double.self, width: tile.width, height: tile.height) { result in
                 var sharedMaskRead = false
                 for (k, b) in job.filteredBands.enumerated() {
                     try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead) { planes in
                         try choose(planes, gathered, selection: selection, chunk: chunk) { chosen in
                             let valid = planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil
-                            let padded = PaddedTile(values: planes.values, valid: valid,
+                            // The operation sees the planes through `PaddedTile`'s pointers, during `apply` only.
+                            let padded = PaddedTile(values: planes.values.baseAddress, valid: valid?.baseAddress,
                                                     paddedWidth: gathered.paddedWidth,
                                                     paddedHeight: gathered.paddedHeight, halo: gathered.halo,
                                                     width: tile.width, height: tile.height,
-                                                    chosen: chosen, sample: job.samples[b - 1])
-                            operation.apply(padded, into: result, workspace: &workspace.value)
+                                                    chosen: chosen?.baseAddress, sample: job.samples[b - 1])
+                            operation.apply(padded, into: result.baseAddress, workspace: &workspace.value)
                             try composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b,
                                           layout: layout, into: out, stats: &stats)
-                            let core = planes.values + gathered.halo.top * gathered.paddedWidth + gathered.halo.left
+                            let core = planes.values.readOnly.part(gathered.core)
                             job.preview?.record(tile: tile, band: b,   // the quick look's input and output
-                                                input: core, inputStride: gathered.paddedWidth,
-                                                output: result, outputStride: tile.width)
+                                                input: core.baseAddress, inputStride: core.rowStride,
+                                                output: result.baseAddress, outputStride: result.rowStride)
                         }
                     }
                 }

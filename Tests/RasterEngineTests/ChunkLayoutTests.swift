@@ -15,12 +15,15 @@ struct ChunkLayoutTests {
         let base = UnsafeMutableRawPointer.allocate(byteCount: layout.bytes(bands: bands), alignment: 64)
         defer { base.deallocate() }
         base.initializeMemory(as: UInt8.self, repeating: 0xFF, count: layout.bytes(bands: bands))
-        layout.clearPadding(bands: bands, in: base)
+        let buffer = MutableRawSamples(base, count: layout.bytes(bands: bands) / 2, byteSize: 2)
+        layout.clearPadding(bands: bands, in: buffer)
         var seen = Set<Int>()
         for b in 1...bands {
             for y in chunk.y..<chunk.maxY {
                 var covered = 0
-                layout.forEachRun(band: b, x: chunk.x, y: y, count: chunk.width, in: base) { p, at, n in
+                layout.forEachRun(band: b, x: chunk.x, y: y, count: chunk.width, in: buffer) { run, at, n in
+                    #expect(run.count == n && run.byteSize == 2)
+                    let p = run.baseAddress
                     #expect(at == covered)
                     if byBlocks { #expect((chunk.x + at) % 16 == 0 && (n == 16 || chunk.x + at + n == chunk.maxX)) }
                     for i in 0..<n {

@@ -48,8 +48,10 @@ struct PixelCodecTests {
                 var values = [Double](repeating: 0, count: count)
                 src.withUnsafeBytes { s in
                     direct.withUnsafeMutableBytes { d in
-                        PixelCodec.convertExactly(source, s.baseAddress!, count: count, to: target,
-                                                  into: d.baseAddress!)
+                        PixelCodec.convertExactly(source, RawSamples(s.baseAddress!, count: count,
+                                                                     byteSize: source.byteSize),
+                                                  to: target, into: MutableRawSamples(d.baseAddress!, count: count,
+                                                                                      byteSize: target.byteSize))
                     }
                     values.withUnsafeMutableBufferPointer {
                         PixelCodec.decode(source, s.baseAddress!, count: count, into: $0.baseAddress!)

@@ -105,7 +105,8 @@ import Testing
             let (p, nothing) = try plane.read(r)
             let expected = truth(r)
             let got: [UInt8] = nothing ? [UInt8](repeating: 0, count: r.area)
-                : p.map { Array(UnsafeBufferPointer(start: $0, count: r.area)) } ?? [UInt8](repeating: 1, count: r.area)
+                : p.map { q in (0..<r.area).map { q.elements[$0] } } ?? [UInt8](repeating: 1, count: r.area)
+            #expect(p.map { $0.width == r.width && $0.height == r.height } ?? true, "the plane is the window's")
             #expect(got == expected, "window \(r)")
             #expect(try plane.selectsAny(r) == expected.contains(1), "window \(r)")
         }

@@ -81,20 +81,17 @@ final class GDALSink: OutputSink {
     /// Cuts the chunk into whole blocks (edge blocks padded with zeros), band after band within a
     /// block, blocks in `plan.blocks(in:)` order; only those `rewrite` keeps.
     private func stage(_ window: Window, blocks: [(column: Int, row: Int, window: Window)],
-                       bytes: UnsafeRawBufferPointer,
-                       rewrite: [Bool]?, into staging: UnsafeMutableRawPointer) {
+                       bytes: RawSamples,
+                       rewrite: [Bool]?, into staging: MutableRawSamples) {
         let os = byteSize
         for (k, (_, _, w)) in blocks.enumerated() where rewrite?[k] ?? true {
             for b in 1...bandCount {
-                let dst = staging + (k * bandCount + b - 1) * blockBytes
-                if w.width < plan.blockWidth || w.height < plan.blockHeight {
-                    dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
-                }
+                let dst = staging.part((k * bandCount + b - 1) * blockBytes, count: blockBytes)
+                if w.width < plan.blockWidth || w.height < plan.blockHeight { dst.zero() }
                 let plane = (b - 1) * window.area * os
                 for y in 0..<w.height {
                     let from = plane + ((w.y - window.y + y) * window.width + w.x - window.x) * os
-                    (dst + y * plan.blockWidth * os).copyMemory(from: bytes.baseAddress! + from,
-                                                                byteCount: w.width * os)
+                    dst.dropFirst(y * plan.blockWidth * os).copy(from: bytes.part(from, count: w.width * os))
                 }
             }
         }
@@ -103,13 +100,12 @@ final class GDALSink: OutputSink {
     /// Writes the staged blocks `rewrite` keeps, all bands of a block in a row. Returns the
     /// number of (block, band) writes. Called under the lock.
     private func writeBlocks(_ s: inout State, blocks: [(column: Int, row: Int, window: Window)], rewrite: [Bool]?,
-                             staging: UnsafeMutableRawPointer) throws -> Int {
+                             staging: MutableRawSamples) throws -> Int {
         var written = 0
         for (k, (bx, by, w)) in blocks.enumerated() where rewrite?[k] ?? true {
             written += bandCount
             for b in 1...bandCount {
-                let buf = UnsafeRawBufferPointer(start: staging + (k * bandCount + b - 1) * blockBytes,
-                                                 count: blockBytes)
+                let buf = staging.readOnly.part((k * bandCount + b - 1) * blockBytes, count: blockBytes).bytes
                 do {
                     try s.dataset?.withBand(b) { band in try band.writeBlock(x: bx, y: by, from: buf) }
                 } catch {

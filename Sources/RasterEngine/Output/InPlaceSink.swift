@@ -48,13 +48,17 @@ final class InPlaceSink: OutputSink {
             queue.giveBack(buffer)
             throw error
         }
-        if chunk.owned == nil { interleave(blocks.count, bytes, into: buffer.pointer, blockBytes: blockBytes) }
+        if chunk.owned == nil {
+            interleave(blocks.count, bytes, into: MutableRawSamples(buffer), blockBytes: blockBytes)
+        }
         let written = blocks.count * bandCount
         queue.submit(buffer) { [file, bandCount] buffer in
             let planes = file.index.separatePlanes ? bandCount : 1
             for p in 0..<planes {
                 let numbers = blocks.map { file.index.blockNumber(column: $0.column, row: $0.row, band: p + 1) }
-                try file.write(blocks: numbers, from: buffer.pointer + p * blocks.count * file.index.blockBytes)
+                let plane = blocks.count * file.index.blockBytes
+                let bytes = MutableRawSamples(buffer).part(p * plane, count: plane)
+                try file.write(blocks: numbers, from: bytes.baseAddress)
             }
             try done(written)
         }
@@ -62,15 +66,15 @@ final class InPlaceSink: OutputSink {
 
     /// Interleaves a chunk laid out by blocks (every block of band 1, then of band 2…) into the
     /// blocks of a file that stores a pixel's bands together.
-    private func interleave(_ blockCount: Int, _ bytes: UnsafeRawBufferPointer, into staging: UnsafeMutableRawPointer,
+    private func interleave(_ blockCount: Int, _ bytes: RawSamples, into staging: MutableRawSamples,
                             blockBytes: Int) {
         let os = byteSize, bands = bandCount
         let pixels = plan.blockWidth * plan.blockHeight
         for k in 0..<blockCount {
-            let dst = staging + k * bands * blockBytes
+            let dst = staging.part(k * bands * blockBytes, count: bands * blockBytes)
             for b in 0..<bands {
-                let src = bytes.baseAddress! + (b * blockCount + k) * blockBytes
-                PixelCodec.scatter(src, dst + b * os, count: pixels, elementSize: os, stride: os * bands)
+                let src = bytes.part((b * blockCount + k) * blockBytes, count: blockBytes).samples(ofSize: os)
+                dst.dropFirst(b * os).scatter(src.part(0, count: pixels), stride: os * bands)
             }
         }
     }

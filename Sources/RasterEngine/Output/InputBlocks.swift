@@ -56,11 +56,12 @@ final class InputBlocks: Sendable {
 
     /// Reads block `number`'s encoded bytes into `into` (room for `size(number)` bytes).
     /// - Throws: `EngineError` naming the input, with the system's message.
-    func read(_ number: Int, into: UnsafeMutableRawPointer) throws {
+    func read(_ number: Int, into: MutableRawSamples) throws {
         let count = sizes[number], at = offsets[number]
+        precondition(into.byteCount >= count, "no room for the encoded block")
         var done = 0
         while done < count {
-            let n = pread(fd, into + done, count - done, off_t(at + done))
+            let n = pread(fd, into.dropFirst(done).baseAddress, count - done, off_t(at + done))
             if n > 0 { done += n; continue }
             let e = n < 0 ? errno : EIO
             if e == EINTR { continue }

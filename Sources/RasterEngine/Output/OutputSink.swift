@@ -45,13 +45,13 @@ struct FinishedChunk {
     /// The chunk's number in the plan and its pixels' window.
     let index: Int
     let window: Window
-    /// The pixels in the output type, laid out as the sink wants; `nil` when nothing is to be
-    /// computed (a chunk without selected pixels on a copied input or a `RawBlockSink`).
-    let bytes: UnsafeRawBufferPointer?
+    /// The pixels in the output type, laid out as the sink wants, as bytes; `nil` when nothing
+    /// is to be computed (a chunk without selected pixels on a copied input or a `RawBlockSink`).
+    let bytes: RawSamples?
     /// The sink's buffer `bytes` lies in, from `chunkBuffer`: the sink keeps it.
     let owned: BlockWriteQueue.Buffer?
     /// Which of `plan.blocks(in: window)` to write; `nil` for all.
     let rewrite: [Bool]?
-    /// `stagingBytes(for: window)` of the worker's memory.
-    let staging: UnsafeMutableRawPointer?
+    /// `stagingBytes(for: window)` bytes of the worker's memory (`nil` when it asked for none).
+    let staging: MutableRawSamples?
 }

@@ -62,7 +62,7 @@ final class RawBlockSink: OutputSink {
     func write(_ chunk: FinishedChunk, done: @escaping @Sendable (Int) throws -> Void) throws {
         guard let staging = chunk.staging else { preconditionFailure("the sink asked for staging") }
         let blocks = plan.blocks(in: chunk.window)
-        let encoded = staging + planeBytes
+        let block = staging.part(0, count: planeBytes), encoded = staging.dropFirst(planeBytes)
         var entries: [(number: Int, size: Int)] = []
         entries.reserveCapacity(blocks.count * planes)
         var at = 0, written = 0
@@ -72,14 +72,14 @@ final class RawBlockSink: OutputSink {
                 let number = file.index.blockNumber(column: b.column, row: b.row, band: p)
                 let size: Int
                 if let bytes = chunk.bytes, encode {
-                    stage(b.window, plane: p, of: chunk.window, bytes: bytes, into: staging)
-                    RawBlockSink.difference(staging, predictor: predictor, width: plan.blockWidth,
+                    stage(b.window, plane: p, of: chunk.window, bytes: bytes, into: block)
+                    RawBlockSink.difference(block, predictor: predictor, width: plan.blockWidth,
                                             rows: plan.blockHeight, samples: planes == 1 ? bandCount : 1,
                                             byteSize: byteSize)
                     let room = max(input.size(inputNumber(b.column, b.row, p)), Deflate.bound(planeBytes))
-                    let source = UnsafeRawBufferPointer(start: staging, count: planeBytes)
-                    let target = UnsafeMutableRawBufferPointer(start: encoded + at, count: room)
-                    guard let n = Deflate.compress(source, level: RawBlockSink.level, into: target) else {
+                    let target = encoded.part(at, count: room)
+                    guard let n = Deflate.compress(block.readOnly.bytes, level: RawBlockSink.level,
+                                                   into: target.bytes) else {
                         throw EngineError.badOption("\(file.path): DEFLATE failed on block \(b.window)")
                     }
                     size = n
@@ -87,13 +87,13 @@ final class RawBlockSink: OutputSink {
                 } else {
                     let source = inputNumber(b.column, b.row, p)
                     size = input.size(source)
-                    try input.read(source, into: encoded + at)
+                    try input.read(source, into: encoded.part(at, count: size))
                 }
                 entries.append((number, size))
                 at += size
             }
         }
-        do { try file.append(encoded, blocks: entries) } catch {
+        do { try file.append(encoded.part(0, count: at).baseAddress, blocks: entries) } catch {
             throw WriteFailure.error(error, path: file.path, writing: file.path, context: "appending blocks")
         }
         try done(written)
@@ -101,24 +101,20 @@ final class RawBlockSink: OutputSink {
 
     /// Cuts plane `plane` of block `block` (all bands, interleaved, when the file stores one
     /// plane) out of the chunk's rows (band after band), padding an edge block with zeros.
-    private func stage(_ block: Window, plane: Int, of window: Window, bytes: UnsafeRawBufferPointer,
-                       into staging: UnsafeMutableRawPointer) {
+    private func stage(_ block: Window, plane: Int, of window: Window, bytes: RawSamples,
+                       into staging: MutableRawSamples) {
         let os = byteSize, bw = plan.blockWidth
-        if block.width < bw || block.height < plan.blockHeight {
-            staging.initializeMemory(as: UInt8.self, repeating: 0, count: planeBytes)
-        }
+        if block.width < bw || block.height < plan.blockHeight { staging.zero() }
         let bands = planes == 1 ? Array(1...bandCount) : [plane]
         let pixel = os * bands.count
+        let samples = bytes.samples(ofSize: os)
         for (j, b) in bands.enumerated() {
-            let source = bytes.baseAddress! + (b - 1) * window.area * os
+            let source = samples.part((b - 1) * window.area, count: window.area)
             for y in 0..<block.height {
-                let from = source + ((block.y - window.y + y) * window.width + block.x - window.x) * os
-                let to = staging + y * bw * pixel + j * os
-                if bands.count == 1 {
-                    to.copyMemory(from: from, byteCount: block.width * os)
-                } else {
-                    PixelCodec.scatter(from, to, count: block.width, elementSize: os, stride: pixel)
-                }
+                let from = source.part((block.y - window.y + y) * window.width + block.x - window.x,
+                                       count: block.width)
+                let to = staging.dropFirst(y * bw * pixel + j * os)
+                if bands.count == 1 { to.copy(from: from) } else { to.scatter(from, stride: pixel) }
             }
         }
     }
@@ -126,10 +122,10 @@ final class RawBlockSink: OutputSink {
     /// Applies TIFF predictor 2 (horizontal differencing, each sample from the same sample of
     /// the pixel to its left, wrapping) to a block of `rows` rows of `width` pixels of
     /// `samples` samples of `byteSize` bytes, in place; predictor 1 leaves it as it is.
-    static func difference(_ block: UnsafeMutableRawPointer, predictor: Int, width: Int, rows: Int, samples: Int,
+    static func difference(_ block: MutableRawSamples, predictor: Int, width: Int, rows: Int, samples: Int,
                            byteSize: Int) {
         guard predictor == 2 else { return }
-        let raw = MutableRawSamples(block, count: width * rows * samples)
+        let raw = block.samples(ofSize: byteSize).part(0, count: width * rows * samples)
         switch byteSize {
         case 1: raw.withElements(UInt8.self) { difference($0, width: width, rows: rows, samples: samples) }
         case 2: raw.withElements(UInt16.self) { difference($0, width: width, rows: rows, samples: samples) }
@@ -138,7 +134,7 @@ final class RawBlockSink: OutputSink {
         }
     }
 
-    private static func difference<T: FixedWidthInteger>(_ p: UnsafeMutableBufferPointer<T>, width: Int, rows: Int,
+    private static func difference<T: FixedWidthInteger>(_ p: MutablePlaneRow<T>, width: Int, rows: Int,
                                                          samples: Int) {
         let n = width * samples
         for y in 0..<rows {

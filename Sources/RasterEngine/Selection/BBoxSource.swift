@@ -100,7 +100,7 @@ final class BBoxReader: SelectionReader {
         }
     }
 
-    func and(into sel: UnsafeMutablePointer<UInt8>, window chunk: Window) throws {
+    func and(into sel: MutablePlane<UInt8>, window chunk: Window) throws {
         let g = box.geoTransform, b = box.bounds
         var xs = [Double](repeating: 0, count: chunk.width), ys = xs
         for y in 0..<chunk.height {
@@ -110,7 +110,7 @@ final class BBoxReader: SelectionReader {
             }
             var ok = [Bool](repeating: true, count: chunk.width)
             if box.crs != nil { ok = transform?.transform(x: &xs, y: &ys) ?? ok }
-            let row = sel + y * chunk.width
+            let row = sel.row(y)
             for x in 0..<chunk.width {
                 let inside = ok[x] && xs[x] >= b[0] && xs[x] <= b[2] && ys[x] >= b[1] && ys[x] <= b[3]
                 row[x] &= inside ? 1 : 0

@@ -28,7 +28,7 @@ final class ByteSelectionReader: SelectionReader {
         self.meter = meter
     }
 
-    func and(into sel: UnsafeMutablePointer<UInt8>, window chunk: Window) throws {
+    func and(into sel: MutablePlane<UInt8>, window chunk: Window) throws {
         try dataset.withBand(band) { b in try and(b, into: sel, window: chunk) }
     }
 
@@ -51,45 +51,45 @@ final class ByteSelectionReader: SelectionReader {
         }
     }
 
-    private func and(_ b: borrowing Band, into sel: UnsafeMutablePointer<UInt8>, window chunk: Window) throws {
+    private func and(_ b: borrowing Band, into sel: MutablePlane<UInt8>, window chunk: Window) throws {
         let (bw, bh) = b.blockSize
         let grid = BlockGrid(blockWidth: bw, blockHeight: bh, width: raster.width, height: raster.height)
-        let bytes = self.bytes.pointer(count: max(chunk.area, bw * bh))
+        let buffer = self.bytes.row(count: max(chunk.area, bw * bh))
         for by in grid.rows(covering: chunk) {
             for bx in grid.columns(covering: chunk) {
                 let block = grid.window(column: bx, row: by)
                 guard let part = block.intersection(chunk) else { continue }
+                let target = sel.part(Window(x: part.x - chunk.x, y: part.y - chunk.y, width: part.width,
+                                             height: part.height))
                 let key = blocks?.key(b, number: band, bx, by)
                 if let key, let v = blocks?.value(for: key) {
-                    if v == 0 {
-                        for y in part.y..<part.maxY {
-                            let row = sel + (y - chunk.y) * chunk.width + part.x - chunk.x
-                            row.update(repeating: 0, count: part.width)
-                        }
-                    }
+                    if v == 0 { target.fill(0) }
                     continue
                 }
                 // Read the whole block when it is worth classifying, else only the part needed.
                 let whole = key != nil && block.area <= 4 * part.area
                 let rect = whole ? block : part
+                let bytes = buffer.plane(width: rect.width, height: rect.height)
                 try meter.read(rect.area) {
                     try gdal(path, "reading selection window \(rect)") {
-                        try b.read(rect, into: UnsafeMutableRawBufferPointer(start: bytes, count: rect.area),
+                        try b.read(rect, into: bytes.rawBytes,
                                    layout: BufferLayout(dataType: .byte, width: rect.width, height: rect.height))
                     }
                 }
                 if whole, let key {
                     var any: UInt8 = 0, all: UInt8 = 1
-                    for i in 0..<rect.area {
-                        let v = Int(bytes[i])
+                    let flat = bytes.elements
+                    for i in 0..<flat.count {
+                        let v = Int(flat[i])
                         let s: UInt8 = v != 0 && v != notSelected ? 1 : 0
                         any |= s; all &= s
                     }
                     if any == 0 || all == 1 { blocks?.remember(key, selected: all) }
                 }
-                for y in part.y..<part.maxY {
-                    let src = bytes + (y - rect.y) * rect.width + part.x - rect.x
-                    let dst = sel + (y - chunk.y) * chunk.width + part.x - chunk.x
+                let source = bytes.readOnly.part(Window(x: part.x - rect.x, y: part.y - rect.y, width: part.width,
+                                                        height: part.height))
+                for y in 0..<part.height {
+                    let src = source.row(y), dst = target.row(y)
                     for x in 0..<part.width {
                         let v = Int(src[x])
                         dst[x] &= v != 0 && v != notSelected ? 1 : 0

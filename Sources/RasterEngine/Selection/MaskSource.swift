@@ -65,18 +65,18 @@ final class ValueMaskReader: SelectionReader {
         self.noData = noData
     }
 
-    func and(into sel: UnsafeMutablePointer<UInt8>, window: Window) throws {
-        let values = self.values.pointer(count: window.area)
+    func and(into sel: MutablePlane<UInt8>, window: Window) throws {
+        let values = self.values.row(count: window.area)
         try gdal(path, "reading mask window \(window)") {
             try dataset.withBand(band) { b in
-                try b.read(window, into: UnsafeMutableRawBufferPointer(start: values, count: window.area * 8),
+                try b.read(window, into: values.rawBytes,
                            layout: BufferLayout(dataType: .float64, width: window.width, height: window.height))
             }
         }
-        let nd = noData
-        for i in 0..<window.area {
+        let nd = noData, flat = sel.elements
+        for i in 0..<flat.count {
             let v = values[i]
-            sel[i] &= (v != 0 && v == v && v != nd) ? 1 : 0
+            flat[i] &= (v != 0 && v == v && v != nd) ? 1 : 0
         }
     }
 }

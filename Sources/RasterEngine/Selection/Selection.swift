@@ -68,10 +68,10 @@ final class SelectionPlane {
         readers = try selection.sources.map { try $0.makeReader(meter: meter) }
     }
 
-    /// The selection of `window` (1 = selected). `nil` when nothing restricts it (no source,
-    /// or every pixel selected): the fast path then needs no per-pixel test. `nothing` is true
-    /// when no pixel is selected. The plane is valid until the next call.
-    func read(_ window: Window) throws -> (UnsafeMutablePointer<UInt8>?, nothing: Bool) {
+    /// The selection of `window` (1 = selected), a plane of its size. `nil` when nothing
+    /// restricts it (no source, or every pixel selected): the fast path then needs no per-pixel
+    /// test. `nothing` is true when no pixel is selected. The plane is valid until the next call.
+    func read(_ window: Window) throws -> (Plane<UInt8>?, nothing: Bool) {
         guard selection.selects else { return (nil, false) }
         let r = abs(selection.morphology)
         // With --grow-mask / --shrink-mask, the sources are read r pixels around the window.
@@ -85,24 +85,23 @@ final class SelectionPlane {
         if r == 0, let known = try knownCoverage(window) {
             return (nil, (known == .all) == selection.invert)
         }
-        let combined = (r == 0 ? plane : reached).pointer(count: reach.area)
+        let combined = (r == 0 ? plane : reached).plane(width: reach.width, height: reach.height)
         let (all, any) = try combine(reach, into: combined)
-        if r == 0 { return (all ? nil : combined, !any) }
+        if r == 0 { return (all ? nil : combined.readOnly, !any) }
         if !any { return (nil, true) }   // nothing to grow, nothing left by shrinking
         // The window padded by r, unselected outside the raster (scipy's border_value=0).
-        let pw = window.width + 2 * r, ph = window.height + 2 * r
-        let p = padded.pointer(count: pw * ph)
-        p.initialize(repeating: 0, count: pw * ph)
-        for y in 0..<reach.height {
-            (p + (reach.y - window.y + r + y) * pw + reach.x - window.x + r)
-                .update(from: combined + y * reach.width, count: reach.width)
-        }
-        let out = plane.pointer(count: window.area)
-        SelectionMorphology.apply(grow: selection.morphology > 0, radius: r, padded: p, width: window.width,
-                                  height: window.height, into: out)
+        let p = padded.plane(width: window.width + 2 * r, height: window.height + 2 * r)
+        p.fill(0)
+        let inPadded = p.part(Window(x: reach.x - window.x + r, y: reach.y - window.y + r,
+                                     width: reach.width, height: reach.height))
+        for y in 0..<reach.height { inPadded.row(y).update(from: combined.readOnly.row(y)) }
+        let out = plane.plane(width: window.width, height: window.height)
+        SelectionMorphology.apply(grow: selection.morphology > 0, radius: r, padded: p.baseAddress,
+                                  width: window.width, height: window.height, into: out.baseAddress)
         var allOut: UInt8 = 1, anyOut: UInt8 = 0
-        for i in 0..<window.area { allOut &= out[i]; anyOut |= out[i] }
-        return (allOut == 1 ? nil : out, anyOut == 0)
+        let flat = out.elements
+        for i in 0..<flat.count { allOut &= flat[i]; anyOut |= flat[i] }
+        return (allOut == 1 ? nil : out.readOnly, anyOut == 0)
     }
 
     /// Whether any pixel of `window` is selected (what the partitions' survey asks of every block).
@@ -110,7 +109,8 @@ final class SelectionPlane {
         let (plane, nothing) = try read(window)
         if nothing { return false }
         guard let plane else { return true }
-        return (0..<window.area).contains { plane[$0] != 0 }
+        let flat = plane.elements
+        return (0..<flat.count).contains { flat[$0] != 0 }
     }
 
     /// What the sources' AND is over all of `window` when every reader knows it without
@@ -129,25 +129,28 @@ final class SelectionPlane {
 
     /// ANDs every source into `plane` over `window`, then inverts it with `--invert-mask`.
     /// Returns whether every pixel and whether any pixel is selected.
-    private func combine(_ window: Window, into sel: UnsafeMutablePointer<UInt8>) throws -> (all: Bool, any: Bool) {
-        sel.initialize(repeating: 1, count: window.area)
+    private func combine(_ window: Window, into sel: MutablePlane<UInt8>) throws -> (all: Bool, any: Bool) {
+        sel.fill(1)
         for reader in readers { try reader.and(into: sel, window: window) }
         var all: UInt8 = 1, any: UInt8 = 0
         let flip: UInt8 = selection.invert ? 1 : 0
-        for i in 0..<window.area {
-            sel[i] ^= flip
-            all &= sel[i]
-            any |= sel[i]
+        let flat = sel.elements
+        for i in 0..<flat.count {
+            flat[i] ^= flip
+            all &= flat[i]
+            any |= flat[i]
         }
         return (all == 1, any == 1)
     }
 
     /// The selected pixels of `tile`, a part of `window`, in a plane `read(window)` returned.
-    static func count(_ plane: UnsafePointer<UInt8>, window: Window, tile: Window) -> Int {
+    static func count(_ plane: Plane<UInt8>, window: Window, tile: Window) -> Int {
+        let part = plane.part(Window(x: tile.x - window.x, y: tile.y - window.y, width: tile.width,
+                                     height: tile.height))
         var n = 0
-        for y in tile.y..<tile.maxY {
-            let row = plane + (y - window.y) * window.width - window.x
-            for x in tile.x..<tile.maxX { n &+= Int(row[x]) }
+        for y in 0..<part.height {
+            let row = part.row(y)
+            for x in 0..<row.count { n &+= Int(row[x]) }
         }
         return n
     }

@@ -36,8 +36,8 @@ enum SelectionCoverage: Sendable, Equatable {
 
 /// One worker's reader of a selection source. Thread safety: owned by one worker thread.
 protocol SelectionReader: AnyObject {
-    /// ANDs the source into `plane`: `window.area` flags, row-major, 1 = selected.
-    func and(into plane: UnsafeMutablePointer<UInt8>, window: Window) throws
+    /// ANDs the source into `plane`: flags of `window`'s size, 1 = selected.
+    func and(into plane: MutablePlane<UInt8>, window: Window) throws
     /// Whether the source selects all or none of `window`, when the reader knows it without
     /// decoding pixels (a constant block seen before); `nil` when it would have to read them.
     func coverage(of window: Window) throws -> SelectionCoverage?

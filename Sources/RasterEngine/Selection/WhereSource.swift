@@ -49,7 +49,7 @@ final class WhereReader: SelectionReader {
         self.meter = meter
     }
 
-    func and(into sel: UnsafeMutablePointer<UInt8>, window: Window) throws {
+    func and(into sel: MutablePlane<UInt8>, window: Window) throws {
         let e = source.expression, path = source.inputPath
         try meter.read(window.area * 8 * e.bands.count) {
             var values: [Int: [Double]] = [:], invalid: [Int: [UInt8]] = [:]
@@ -65,7 +65,8 @@ final class WhereReader: SelectionReader {
                 invalid[b] = m.map { $0 == 0 ? 1 : 0 }
             }
             let picked = e.select(count: window.area, value: { values[$0]! }, invalid: { invalid[$0]! })
-            for i in 0..<window.area { sel[i] &= picked[i] }
+            let flat = sel.elements
+            for i in 0..<flat.count { flat[i] &= picked[i] }
         }
     }
 }
