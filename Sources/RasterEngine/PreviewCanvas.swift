@@ -46,9 +46,9 @@ final class PreviewCanvas: @unchecked Sendable {
 
     // MARK: - Feeding (worker threads)
 
-    /// Records the chunk's selection: `selection` row-major over `chunk` (1 = selected),
-    /// `nil` with `nothing` false meaning every pixel is selected.
-    func record(chunk: Window, selection: UnsafePointer<UInt8>?, nothing: Bool) {
+    /// Records the chunk's selection: `selection` over `chunk` (1 = selected), `nil` with
+    /// `nothing` false meaning every pixel is selected.
+    func record(chunk: Window, selection: Plane<UInt8>?, nothing: Bool) {
         let (rows, cols) = grid.cells(in: chunk)
         guard !rows.isEmpty, !cols.isEmpty else { return }
         var values: [UInt8] = []
@@ -56,7 +56,7 @@ final class PreviewCanvas: @unchecked Sendable {
         for j in rows {
             let y = grid.rows[j] - chunk.y
             for i in cols {
-                values.append(nothing ? 0 : selection.map { $0[y * chunk.width + grid.columns[i] - chunk.x] } ?? 1)
+                values.append(nothing ? 0 : selection.map { $0[grid.columns[i] - chunk.x, y] } ?? 1)
             }
         }
         lock.withLock { _ in
@@ -65,10 +65,9 @@ final class PreviewCanvas: @unchecked Sendable {
         }
     }
 
-    /// Records band `band` of a convolved tile after compositing: `input` and `output` point
-    /// at the tile's top-left pixel (as Double), rows `inputStride` and `outputStride` apart.
-    func record(tile: Window, band: Int, input: UnsafePointer<Double>, inputStride: Int,
-                output: UnsafePointer<Double>, outputStride: Int) {
+    /// Records band `band` of a convolved tile after compositing: `input` and `output` are the
+    /// tile's core (as Double).
+    func record(tile: Window, band: Int, input: Plane<Double>, output: Plane<Double>) {
         guard let k = bands.firstIndex(of: band) else { return }
         let (rows, cols) = grid.cells(in: tile)
         guard !rows.isEmpty, !cols.isEmpty else { return }
@@ -79,30 +78,29 @@ final class PreviewCanvas: @unchecked Sendable {
             let y = grid.rows[j] - tile.y
             for i in cols {
                 let x = grid.columns[i] - tile.x
-                ins.append(input[y * inputStride + x])
-                outs.append(output[y * outputStride + x])
+                ins.append(input[x, y])
+                outs.append(output[x, y])
             }
         }
         store(k, rows, cols, input: ins, output: stored(outs, band: band))
     }
 
     /// Records a pass-through tile's pixels of `bands` (the output is the input there):
-    /// `raw` holds them in `type`, band `n` of the list at `raw + n × tile.area × size`.
-    func record(tile: Window, bands list: [Int], raw: UnsafeRawPointer, type: RasterDataType) {
+    /// `raw` holds them in `type`, band `n` of the list from sample `n × tile.area`, rows of `tile.width`.
+    func record(tile: Window, bands list: [Int], raw: RawSamples, type: RasterDataType) {
         let (rows, cols) = grid.cells(in: tile)
         guard !rows.isEmpty, !cols.isEmpty else { return }
-        let size = type.byteSize
+        var line = [Double](repeating: 0, count: tile.width)
         for (n, band) in list.enumerated() {
             guard let k = bands.firstIndex(of: band) else { continue }
-            var ins = [Double](repeating: 0, count: rows.count * cols.count)
-            var m = 0
+            var ins: [Double] = []
+            ins.reserveCapacity(rows.count * cols.count)
             for j in rows {
                 let y = grid.rows[j] - tile.y
-                for i in cols {
-                    let x = grid.columns[i] - tile.x
-                    PixelCodec.decode(type, raw + (n * tile.area + y * tile.width + x) * size, count: 1, into: &ins[m])
-                    m += 1
+                line.withMutablePlaneRow { row in
+                    PixelCodec.decode(type, raw.part(n * tile.area + y * tile.width, count: tile.width), into: row)
                 }
+                for i in cols { ins.append(line[grid.columns[i] - tile.x]) }
             }
             store(k, rows, cols, input: ins, output: stored(ins, band: band))
         }
@@ -111,14 +109,13 @@ final class PreviewCanvas: @unchecked Sendable {
     /// The values as the output stores them (rounded and clamped to its type), as Double.
     private func stored(_ values: [Double], band: Int) -> [Double] {
         var out = values
-        let bytes = UnsafeMutableRawPointer.allocate(byteCount: max(1, values.count * 8), alignment: 8)
-        defer { bytes.deallocate() }
-        values.withUnsafeBufferPointer { v in
-            _ = PixelCodec.encode(v.baseAddress!, count: v.count, as: outputType, nanValue: nanValues[band - 1],
-                                  into: bytes)
-        }
-        out.withUnsafeMutableBufferPointer { o in
-            PixelCodec.decode(outputType, bytes, count: o.count, into: o.baseAddress!)
+        var bytes = [Double](repeating: 0, count: values.count)   // 8 bytes a value: room for any type
+        bytes.withMutablePlaneRow { b in
+            let encoded = MutableRawSamples(b).samples(ofSize: outputType.byteSize).part(0, count: values.count)
+            _ = values.withPlaneRow { v in
+                PixelCodec.encode(v, as: outputType, nanValue: nanValues[band - 1], into: encoded)
+            }
+            out.withMutablePlaneRow { o in PixelCodec.decode(outputType, encoded.readOnly, into: o) }
         }
         return out
     }

@@ -87,7 +87,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
         let (selection, nothing) = try selection.read(chunk)
         // The quick look's selection.
-        job.preview?.record(chunk: chunk, selection: selection?.baseAddress, nothing: nothing)
+        job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)
         // With a copied input or raw blocks, only blocks holding a selected pixel are computed;
         // the tiles of the others are neither read nor copied.
         let blocks = skipping ? job.plan.blocks(in: chunk) : []
@@ -134,7 +134,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                 }
             }
             // The quick look: tiles copied through.
-            job.preview?.record(tile: tile, bands: bands, raw: raw.baseAddress, type: job.readType)
+            job.preview?.record(tile: tile, bands: bands, raw: raw.readOnly, type: job.readType)
             try scratch.lend(.row, Double.self, count: tile.width) { row in
                 convert(tile, bands: bands, raw: raw.readOnly, row: row, layout: layout, into: out, stats: &stats)
             }
@@ -191,8 +191,7 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                                           layout: layout, into: out, stats: &stats)
                             let core = planes.values.readOnly.part(gathered.core)
                             job.preview?.record(tile: tile, band: b,   // the quick look's input and output
-                                                input: core.baseAddress, inputStride: core.rowStride,
-                                                output: result.baseAddress, outputStride: result.rowStride)
+                                                input: core, output: result.readOnly)
                         }
                     }
                 }

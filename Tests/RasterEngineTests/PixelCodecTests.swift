@@ -1,6 +1,7 @@
 import RasterKernels
 import GDALKit
 @testable import RasterEngine
+import RasterTiling
 import Testing
 
 /// The one-pass conversion used for pass-through pixels with `-ot` stores exactly what the
@@ -53,13 +54,16 @@ struct PixelCodecTests {
                                                   to: target, into: MutableRawSamples(d.baseAddress!, count: count,
                                                                                       byteSize: target.byteSize))
                     }
-                    values.withUnsafeMutableBufferPointer {
-                        PixelCodec.decode(source, s.baseAddress!, count: count, into: $0.baseAddress!)
+                    values.withMutablePlaneRow { v in
+                        PixelCodec.decode(source, RawSamples(s.baseAddress!, count: count, byteSize: source.byteSize),
+                                          into: v)
                     }
                 }
-                let clamped = values.withUnsafeBufferPointer { v in
+                let clamped = values.withPlaneRow { v in
                     twoStep.withUnsafeMutableBytes {
-                        PixelCodec.encode(v.baseAddress!, count: count, as: target, nanValue: 0, into: $0.baseAddress!)
+                        PixelCodec.encode(v, as: target, nanValue: 0,
+                                          into: MutableRawSamples($0.baseAddress!, count: count,
+                                                                  byteSize: target.byteSize))
                     }
                 }
                 #expect(clamped == 0, "\(source.name) → \(target.name) never clamps")
@@ -105,15 +109,19 @@ struct PixelEncodeTests {
         for offset in [0, 1, 3] {
             for count in [values.count, 1, 7, 17] {
                 var bytes = [UInt8](repeating: 0xAB, count: offset + count * size + 8)
-                let clamped = values.withUnsafeBufferPointer { v in
+                let clamped = values.withPlaneRow { v in
                     bytes.withUnsafeMutableBytes { b in
-                        PixelCodec.encode(v.baseAddress!, count: count, as: type, nanValue: nodata,
-                                          into: b.baseAddress! + offset)
+                        PixelCodec.encode(v.part(0, count: count), as: type, nanValue: nodata,
+                                          into: MutableRawSamples(b.baseAddress! + offset, count: count,
+                                                                  byteSize: size))
                     }
                 }
                 var decoded = [Double](repeating: 0, count: count)
                 bytes.withUnsafeBytes { b in
-                    PixelCodec.decode(type, b.baseAddress! + offset, count: count, into: &decoded)
+                    decoded.withMutablePlaneRow { d in
+                        let encoded = RawSamples(b.baseAddress! + offset, count: count, byteSize: size)
+                        PixelCodec.decode(type, encoded, into: d)
+                    }
                 }
                 var expectedClamped = 0
                 for i in 0..<count {
