@@ -8,11 +8,16 @@ enum Diagnostics {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// Prints `geokernel: error: MESSAGE` and exits with the error's code.
+    /// Prints `geokernel: error: MESSAGE` and exits with the error's code: stdout flushed, then
+    /// `_exit`, without the libraries' exit handlers. After a failed allocation those can hang:
+    /// OpenBLAS (loaded with GDAL's dependencies where Debian's `libblas.so.3` is OpenBLAS) joins
+    /// its worker threads at exit, and one retries a failing `mmap` forever. The engine has
+    /// already removed its partial files by then; nothing else is left to tidy.
     static func fail(_ error: EngineError) -> Never {
         let line = error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
         printError("geokernel: error: \(line)")
-        exit(error.exitCode)
+        fflush(nil)   // every output stream (the --json failure object on stdout)
+        _exit(error.exitCode)
     }
 
     /// Prints a value as one JSON object with sorted keys on stdout.
