@@ -1,3 +1,4 @@
+import CKernels
 import RasterTiling
 
 extension NeighbourhoodFilter {
@@ -88,24 +89,10 @@ extension NeighbourhoodFilter {
         let columns = box.width + fw - 1, rows = box.height + fh - 1
         let first = (box.y + g.originY) * g.paddedWidth + box.x + g.originX
         // Renumber the strip's keys 0 ..< binCount, in order.
-        let map = workspace.keyMap.pointer(max(keys.count, 1))
-        for k in 0..<keys.count { map[k] = -1 }
-        for r in 0..<rows {
-            let row = keys.keys + first + r * g.paddedWidth
-            for c in 0..<columns where row[c] >= 0 { map[Int(row[c])] = 0 }
-        }
         let lookup = workspace.doubles[2].pointer(max(min(keys.count, rows * columns), 1))
-        var binCount = 0
-        for k in 0..<keys.count where map[k] == 0 {
-            map[k] = Int32(binCount)
-            lookup[binCount] = keys.value(k)
-            binCount += 1
-        }
         let bins = workspace.stripBins.pointer(rows * columns)
-        for r in 0..<rows {
-            let row = keys.keys + first + r * g.paddedWidth
-            for c in 0..<columns { bins[r * columns + c] = row[c] >= 0 ? map[Int(row[c])] : -1 }
-        }
+        let binCount = keys.renumber(from: first, stride: g.paddedWidth, columns: columns, rows: rows, into: bins,
+                                     lookup: lookup, map: workspace.keyMap.pointer(max(keys.count, 1)))
         if let ranks {
             RankStrips.run(bins: bins, columns: columns, rows: rows, binCount: binCount, footprint: footprint,
                            ranks: ranks, lookup: lookup, g: g, box: box, into: out, workspace: workspace)

@@ -66,6 +66,7 @@ public struct NeighbourhoodWorkspace {
     let keyMap = ScratchArray<Int32>()
     let sortKeys = ScratchArray<UInt64>()
     let sortPositions = [ScratchArray<UInt32>(), ScratchArray<UInt32>()]
+    let radixCounts = ScratchArray<UInt32>()
     // The C column histograms (`RankStrips`): column counters, window counters, the rank of each valid count.
     let rankColumns = ZeroedScratch<UInt8>()
     let rankWork = ScratchArray<UInt8>()

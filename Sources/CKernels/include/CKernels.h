@@ -74,4 +74,29 @@ void ck_rank_strip(const int32_t *bins, size_t columns, size_t rows, size_t binC
                    const uint8_t *chosen, size_t chosenStride, double *out, size_t outStride,
                    uint8_t *columnCounts, void *work);
 
+/// Keys each position p < n of a plane by the rank of values[p] among the plane's distinct valid
+/// values (valid[p] != 0, or every position when valid is NULL, and not NaN; −0 and +0 are one value):
+/// keys[p] = that rank, or −1 where invalid; table[r] = the value of rank r (of equal values, the one
+/// at the first position). Returns the number of distinct values. One LSD radix sort of
+/// order-preserving keys, 11-bit digits, digits on which every key agrees skipped: 32-bit keys (three
+/// digits) when every valid value is a Float32, else 64-bit (six). ka, kb hold n keys, pa, pb n
+/// positions, counts 6 · 2048; requires n < 2^32.
+size_t ck_rank_keys(const double *values, const uint8_t *valid, size_t n, int32_t *keys, double *table,
+                    uint64_t *ka, uint64_t *kb, uint32_t *pa, uint32_t *pb, uint32_t *counts);
+
+/// Whether every valid value (as ck_rank_keys) of the n at `values` is an integer within lo … hi;
+/// *smallest and *largest get the valid values' extremes (+∞ and −∞ when none is valid).
+int ck_integer_span(const double *values, const uint8_t *valid, size_t n, double lo, double hi, double *smallest,
+                    double *largest);
+
+/// keys[p] = values[p] − low (an integer ≥ 0 that fits: see ck_integer_span) where valid, else −1.
+void ck_integer_keys(const double *values, const uint8_t *valid, size_t n, double low, int32_t *keys);
+
+/// A strip's keys renumbered densely in order: of the columns × rows keys at `keys` (rows `stride`
+/// apart, each in 0 ..< keyCount or −1), the distinct ones become bins 0 ..< count (the returned
+/// count): bins[r·columns + c] = the bin of keys[r·stride + c] (−1 stays −1), lookup[bin] = its value,
+/// table[key] (or base + key when table is NULL). map holds keyCount entries of scratch.
+size_t ck_strip_bins(const int32_t *keys, size_t stride, size_t columns, size_t rows, size_t keyCount,
+                     const double *table, double base, int32_t *map, int32_t *bins, double *lookup);
+
 #endif
