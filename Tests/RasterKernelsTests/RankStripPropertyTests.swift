@@ -101,6 +101,32 @@ import Testing
         #expect(result.map(\.bitPattern) == reference.map(\.bitPattern))
     }
 
+    /// The 32-bit radix path (every value a Float32): −0 and +0 share a key (the first kept), infinities at the
+    /// ends, NaN and invalid positions unkeyed; and the same plane with one non-Float32 value (64-bit path).
+    @Test func float32KeysFollowTheValuesOrder() {
+        for extra in [0.5, 0.1] {
+            let values: [Double] = [3, -0.0, .infinity, 0, -7.5, 3, -.infinity, extra, .nan, 9]
+            let valid: [UInt8] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 0]
+            values.withUnsafeBufferPointer { v in
+                valid.withUnsafeBufferPointer { m in
+                    let tile = PaddedTile(values: v.baseAddress!, valid: m.baseAddress!, paddedWidth: 10,
+                                          paddedHeight: 1, halo: Halo(left: 0, top: 0, right: 0, bottom: 0), width: 10,
+                                          height: 1, chosen: nil, sample: .float)
+                    let g = TileGeometry(tile, footprint: try! Footprint.rectangle(width: 1, height: 1))
+                    let workspace = NeighbourhoodWorkspace()
+                    withExtendedLifetime(workspace) {
+                        let keys = TileKeys(g, sample: .float, workspace: workspace)
+                        #expect(keys.count == 6)
+                        #expect((0..<10).map { Int(keys.keys[$0]) } == [4, 2, 5, 2, 1, 4, 0, 3, -1, -1])
+                        let table = (0..<6).map { keys.value($0) }
+                        #expect(table.map(\.bitPattern) == [-Double.infinity, -7.5, -0.0, extra, 3, .infinity]
+                            .map(\.bitPattern))
+                    }
+                }
+            }
+        }
+    }
+
     private func check(image: [Double], valid: [Bool]?, selected: [Bool]?, width: Int, height: Int,
                        footprint: Footprint, edge: EdgeMode, method: FilterMethod, sample: SampleKind,
                        stripWidth: Int?, workspace: NeighbourhoodWorkspace) {
