@@ -121,14 +121,14 @@ size_t ck_rank_keys(const double *values, const uint8_t *valid, size_t n, int32_
 }
 
 CK_CLONES
-int ck_integer_span(const double *values, const uint8_t *valid, size_t n, double lo, double hi, double *smallest,
-                    double *largest) {
+int ck_integer_span(const double *values, const uint8_t *valid, size_t n, double lo, double hi, int negativeZero,
+                    double *smallest, double *largest) {
     double low = __builtin_inf(), high = -__builtin_inf();
     int ok = 1;
     for (size_t p = 0; p < n; p++) {
         double v = values[p];
         int use = (!valid || valid[p]) && v == v;
-        ok &= !use || (v >= lo && v <= hi && v == __builtin_trunc(v));
+        ok &= !use || (v >= lo && v <= hi && v == __builtin_trunc(v) && (negativeZero || !__builtin_signbit(v) || v));
         low = use && v < low ? v : low;
         high = use && v > high ? v : high;
     }

@@ -4,11 +4,11 @@ import CKernels
 /// position), and each key's value, so that integer histograms can select a tile's values exactly: a rank
 /// taken over keys is the key of the value of that rank, and `value(_:)` gives that value back, bit for bit.
 ///
-/// Integer bands whose tile spans at most `directLimit` values are keyed by `value − tile minimum` (one pass);
-/// everything else (floats, wide integers, integer bands holding a fraction such as a `cval` of 0.5) by the
-/// value's rank among the tile's distinct values, from one LSD radix sort of order-preserving keys in C
-/// (`ck_rank_keys`: 11-bit digits, digits on which every key agrees skipped; 32-bit keys, at most three passes,
-/// when every value is a Float32, else 64-bit).
+/// Integer bands whose tile spans at most `directLimit` values are keyed by `value − tile minimum` (one pass), and
+/// so are float tiles of integers without −0 (`directSpan`); everything else (other floats, wide integers, integer
+/// bands holding a fraction such as a `cval` of 0.5) by the value's rank among the tile's distinct values, from one
+/// LSD radix sort of order-preserving keys in C (`ck_rank_keys`: 11-bit digits, digits on which every key agrees
+/// skipped; 32-bit keys, at most three passes, when every value is a Float32, else 64-bit).
 /// Thread safety: a view of one worker's scratch arrays.
 struct TileKeys {
     /// Widest integer span keyed directly.
@@ -38,8 +38,7 @@ struct TileKeys {
     init(_ g: TileGeometry, sample: SampleKind, workspace: NeighbourhoodWorkspace) {
         let n = g.paddedWidth * g.paddedHeight
         keys = workspace.tileKeys.pointer(n)
-        if case let .integer(lo, hi) = sample, let (low, span) = TileKeys.integerSpan(g, lo: lo, hi: hi),
-           span <= TileKeys.directLimit {
+        if let (low, span) = TileKeys.directSpan(g, sample: sample), span <= TileKeys.directLimit {
             ck_integer_keys(g.values, g.valid, n, Double(low), keys)
             count = span
             base = Double(low)
@@ -52,12 +51,22 @@ struct TileKeys {
         self.table = table
     }
 
+    /// The span of a tile keyed directly, if it may be: that of an integer band (`integerSpan`), or of a float
+    /// tile whose valid values are all integers of magnitude ≤ 2^52 and none is −0 (so `base + key` gives each
+    /// value back bit for bit: an integer-valued Float32 raster is keyed as its integer original would be).
+    static func directSpan(_ g: TileGeometry, sample: SampleKind) -> (Int, Int)? {
+        switch sample {
+        case let .integer(lo, hi): return integerSpan(g, lo: lo, hi: hi)
+        case .float: return integerSpan(g, lo: -(1 << 52), hi: 1 << 52, negativeZero: false)
+        }
+    }
+
     /// The tile minimum and the number of integers from it to the tile maximum, if every valid value is an
-    /// integer of the band's range `lo … hi`.
-    static func integerSpan(_ g: TileGeometry, lo: Int, hi: Int) -> (Int, Int)? {
+    /// integer of the band's range `lo … hi` (and, unless `negativeZero`, none is −0).
+    static func integerSpan(_ g: TileGeometry, lo: Int, hi: Int, negativeZero: Bool = true) -> (Int, Int)? {
         var smallest = 0.0, largest = 0.0
-        guard ck_integer_span(g.values, g.valid, g.paddedWidth * g.paddedHeight, Double(lo), Double(hi), &smallest,
-                              &largest) != 0 else { return nil }
+        guard ck_integer_span(g.values, g.valid, g.paddedWidth * g.paddedHeight, Double(lo), Double(hi),
+                              negativeZero ? 1 : 0, &smallest, &largest) != 0 else { return nil }
         guard smallest <= largest else { return (0, 0) }
         return (Int(smallest), Int(largest) - Int(smallest) + 1)
     }

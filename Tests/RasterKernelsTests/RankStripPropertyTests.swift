@@ -127,6 +127,29 @@ import Testing
         }
     }
 
+    /// Float tiles of integers are keyed directly (as their integer band would be) unless one holds −0, which the
+    /// ranked keys keep apart from +0's bits; either way the results are the reference's.
+    @Test(arguments: [false, true])
+    func integerFloatTiles(_ negativeZero: Bool) {
+        var rng = SplitMix(state: negativeZero ? 7 : 8)
+        let width = 120, height = 70
+        var image = (0..<(width * height)).map { _ in Double(Int.random(in: -3000...3000, using: &rng)) }
+        for i in image.indices where Double.random(in: 0...1, using: &rng) < 0.05 { image[i] = .nan }
+        for i in image.indices where Double.random(in: 0...1, using: &rng) < 0.02 { image[i] = negativeZero ? -0.0 : 0 }
+        let window = Window(width: width, height: height)
+        let fixture = PaddedTileFixture(image: image, valid: nil, width: width, height: height, window: window,
+                                        halo: Halo(left: 0, top: 0, right: 0, bottom: 0), edge: .reflect, cval: 0)
+        _ = fixture.withTile(sample: .float, chosen: nil, useValid: false) { tile, _ in
+            let g = TileGeometry(tile, footprint: try! Footprint.rectangle(width: 1, height: 1))
+            #expect((TileKeys.directSpan(g, sample: .float) == nil) == negativeZero)
+        }
+        for method in [FilterMethod.median, .percentile(30)] {
+            check(image: image, valid: nil, selected: nil, width: width, height: height,
+                  footprint: try! Footprint.rectangle(width: 11, height: 9), edge: .nearest, method: method,
+                  sample: .float, stripWidth: nil, workspace: NeighbourhoodWorkspace())
+        }
+    }
+
     private func check(image: [Double], valid: [Bool]?, selected: [Bool]?, width: Int, height: Int,
                        footprint: Footprint, edge: EdgeMode, method: FilterMethod, sample: SampleKind,
                        stripWidth: Int?, workspace: NeighbourhoodWorkspace) {

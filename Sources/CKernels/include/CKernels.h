@@ -84,10 +84,11 @@ void ck_rank_strip(const int32_t *bins, size_t columns, size_t rows, size_t binC
 size_t ck_rank_keys(const double *values, const uint8_t *valid, size_t n, int32_t *keys, double *table,
                     uint64_t *ka, uint64_t *kb, uint32_t *pa, uint32_t *pb, uint32_t *counts);
 
-/// Whether every valid value (as ck_rank_keys) of the n at `values` is an integer within lo … hi;
-/// *smallest and *largest get the valid values' extremes (+∞ and −∞ when none is valid).
-int ck_integer_span(const double *values, const uint8_t *valid, size_t n, double lo, double hi, double *smallest,
-                    double *largest);
+/// Whether every valid value (as ck_rank_keys) of the n at `values` is an integer within lo … hi
+/// (and not −0 unless negativeZero); *smallest and *largest get the valid values' extremes (+∞ and −∞
+/// when none is valid).
+int ck_integer_span(const double *values, const uint8_t *valid, size_t n, double lo, double hi, int negativeZero,
+                    double *smallest, double *largest);
 
 /// keys[p] = values[p] − low (an integer ≥ 0 that fits: see ck_integer_span) where valid, else −1.
 void ck_integer_keys(const double *values, const uint8_t *valid, size_t n, double low, int32_t *keys);
