@@ -15,10 +15,15 @@
 #if defined(__x86_64__) && defined(__has_attribute) && !defined(CK_NO_CLONES)
 #if __has_attribute(target_clones)
 #define CK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+// For 16-bit lanes: AVX-512 BW (and VL, DQ, CD) as x86-64-v4 has them; AVX-512 F alone has no 16-bit ops.
+#define CK_CLONES_V4 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 #endif
 #ifndef CK_CLONES
 #define CK_CLONES
+#endif
+#ifndef CK_CLONES_V4
+#define CK_CLONES_V4
 #endif
 
 #endif

@@ -66,6 +66,11 @@ public struct NeighbourhoodWorkspace {
     let keyMap = ScratchArray<Int32>()
     let sortKeys = ScratchArray<UInt64>()
     let sortPositions = [ScratchArray<UInt32>(), ScratchArray<UInt32>()]
+    let radixCounts = ScratchArray<UInt32>()
+    // The C column histograms (`RankStrips`): column counters, window counters, the rank of each valid count.
+    let rankColumns = ZeroedScratch<UInt8>()
+    let rankWork = ScratchArray<UInt8>()
+    let ranks = ScratchArray<Int32>()
 
     /// An empty workspace.
     public init() {}
@@ -77,15 +82,16 @@ extension NeighbourhoodFilter {
     /// the tile's keys, three prefix sums, the strip's bins and the key map (88 bytes); 16 bytes
     /// times the longer padded side (row and column flags among them); the sliding histogram
     /// (at most `max(directBinLimit, pixels)` bins) and its coarse levels;
-    /// the column histograms (`columnHistogramBudget`); the radix counts and the footprint's
+    /// the column histograms (`columnHistogramBudget`, and `RankStrips.budget` for the C counters, with
+    /// 2 KiB of window counters and the rank of each count); the radix counts and the footprint's
     /// offsets. Every scratch array grows to at most twice what it was asked for.
     public func workspaceBytes(tile: Window) -> Int {
         let padded = tile.padded(by: halo)
         let pixels = (padded.width + 1) * (padded.height + 1)
         let bins = max(NeighbourhoodFilter.directBinLimit, pixels) + 16
         let perPixel = 88 * pixels + 16 * max(padded.width, padded.height)
-        let histograms = 5 * bins + NeighbourhoodFilter.columnHistogramBudget + 4096
-        let counts = 8 * max(footprint.count, 6 * 2048)
+        let histograms = 5 * bins + NeighbourhoodFilter.columnHistogramBudget + RankStrips.budget + 2048 + 4096
+        let counts = 8 * max(footprint.count, 6 * 2048) + 4 * (footprint.count + 1)
         return 2 * (perPixel + histograms + counts)
     }
 }
