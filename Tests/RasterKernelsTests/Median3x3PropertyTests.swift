@@ -38,7 +38,8 @@ import Testing
         for w in tilesOf(width, height, min(tileW, width), tileH) {
             let fixture = PaddedTileFixture(image: image, valid: valid, width: width, height: height,
                                             window: w, halo: halo, edge: edge, cval: cval)
-            let chosen = PaddedTileFixture.choice(w, width: width, image: image, valid: useValid ? valid : nil, selected: selected)
+            let chosen = PaddedTileFixture.choice(w, width: width, image: image, valid: useValid ? valid : nil,
+                                                  selected: selected)
             let choice: [UInt8]? = everyPixel ? nil : chosen
             let fast = fixture.runMedian(op, sample: sample, chosen: choice, useValid: useValid, direct: false,
                                          workspace: workspace)

@@ -69,7 +69,8 @@ import Testing
                 for w in tiles {
                     let fixture = PaddedTileFixture(image: image, valid: valid, width: width, height: height,
                                                     window: w, halo: halo, edge: edge, cval: cval)
-                    let chosen = PaddedTileFixture.choice(w, width: width, image: image, valid: valid, selected: selected)
+                    let chosen = PaddedTileFixture.choice(w, width: width, image: image, valid: valid,
+                                                          selected: selected)
                     let out = fixture.run(op, sample: sample, chosen: chosen, workspace: &workspace)
                     for y in 0..<w.height {
                         for x in 0..<w.width where chosen[y * w.width + x] != 0 {
