@@ -1,7 +1,7 @@
 """Scale-out benchmark: one `geokernel apply` against the same run cut into N partitions.
 
     python Benchmarks/scale_out.py --geokernel BIN [--data DIR] [--size 16384] [--partitions 16]
-        [--dask-partitions 4] [--runs 1]
+        [--dask-partitions K] [--runs 1]
 
 (Benchmarks/scale_out.sh builds the release binary and the venv, then runs this.) On the DEFLATE
 scene of Benchmarks/make_scene.py, full mask, the 9x9 gaussian of Benchmarks/run.py, own format:
@@ -9,8 +9,8 @@ scene of Benchmarks/make_scene.py, full mask, the 9x9 gaussian of Benchmarks/run
   - the N partitions one after another, --threads 1 each, plus the VRT mosaic: total CPU, each
     part's peak RSS (the partitioned run's CPU without any scheduler);
   - geokernel-dask on a LocalCluster of 2 workers, one thread each: wall of the whole command
-    (cluster start-up included), as VRT with N partitions and with --dask-partitions (default 4, twice
-    the workers), and as COG with --dask-partitions (validated);
+    (cluster start-up included), as VRT with N partitions and as the command picks them by default (one
+    per worker: 2; --dask-partitions K passes --partitions K instead), and as COG the same way (validated);
 and checks every mosaic's pixels against the one-machine output. Timing is GNU time's, warm cache.
 """
 import argparse
@@ -34,9 +34,9 @@ ap.add_argument("--geokernel", required=True)
 ap.add_argument("--data", default=os.environ.get("BENCH_DATA", "/tmp/geokernel-bench"))
 ap.add_argument("--size", type=int, default=16384)
 ap.add_argument("--partitions", type=int, default=16)
-ap.add_argument("--dask-partitions", type=int, default=4,
-                help="partitions of the second geokernel-dask run and of its COG run (default 4: twice the workers, "
-                     "as Docs/scale-out.md advises)")
+ap.add_argument("--dask-partitions", type=int, default=0,
+                help="partitions of the second geokernel-dask run and of its COG run (default 0: none given, the "
+                     "command's default of one per worker)")
 ap.add_argument("--runs", type=int, default=1)
 a = ap.parse_args()
 
@@ -124,6 +124,8 @@ res["partitioned_cpu"] = res["parts"]["cpu"] + res["mosaic_vrt"]["cpu"]
 parts_equal = same_pixels(f"{W}/parts.vrt", one)
 
 PD = a.dask_partitions
+few = ["--partitions", str(PD)] if PD else []
+PD = PD or 2  # geokernel-dask's default on 2 workers
 dask_common = [*OPTIONS, "--workers", "2", "--threads-per-task", "1", "--geokernel", GK]
 say(f"geokernel-dask, {P} partitions, LocalCluster of 2 workers x 1 thread, VRT")
 vrt = f"{W}/dask.vrt"
@@ -133,12 +135,12 @@ decoded_parts = sum(p["report"]["blocks_decoded"] for p in json.loads(out)["part
 dask_equal = same_pixels(vrt, one)
 say(f"geokernel-dask, {PD} partitions, LocalCluster of 2 workers x 1 thread, VRT")
 vrt_few = f"{W}/dask_few.vrt"
-res["dask_vrt_few"], _ = timed([DASK, "apply", scene, vrt_few, *dask_common, "--partitions", str(PD), "-q"],
+res["dask_vrt_few"], _ = timed([DASK, "apply", scene, vrt_few, *dask_common, *few, "-q"],
                                [vrt_few, vrt_few + ".parts"])
 dask_equal = dask_equal and same_pixels(vrt_few, one)
 say(f"geokernel-dask, {PD} partitions, -of COG")
 cog = f"{W}/dask_cog.tif"
-res["dask_cog"], _ = timed([DASK, "apply", scene, cog, *dask_common, "--partitions", str(PD), "-q", "-of", "COG"],
+res["dask_cog"], _ = timed([DASK, "apply", scene, cog, *dask_common, *few, "-q", "-of", "COG"],
                            [cog, cog + ".parts"])
 cog_equal, cog_valid = same_pixels(cog, one_cog), valid_cog(cog)
 load_after = os.getloadavg()

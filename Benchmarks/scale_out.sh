@@ -2,7 +2,7 @@
 # The scale-out benchmark (on demand, not in CI): the 16384² DEFLATE scene, full mask, 9x9 gaussian,
 # own format, one machine against N partitions (by hand and through geokernel-dask on a 2-worker
 # LocalCluster). Builds the release binary into .build-rel and the geokernel-dask venv first.
-#   bash Benchmarks/scale_out.sh [--data DIR] [--size 16384] [--partitions 16] [--dask-partitions 4] [--runs 1]
+#   bash Benchmarks/scale_out.sh [--data DIR] [--size 16384] [--partitions 16] [--dask-partitions K] [--runs 1]
 # Prints the table Docs/scale-out.md shows; writes DIR/scale-out/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,7 +10,6 @@ from conftest import one_line, run_dask
     ([], "no command"),
     (["merge", "a.tif", "b.tif"], "unknown command"),
     (["apply", "in.tif"], "INPUT and OUTPUT"),
-    (["apply", "in.tif", "out.tif", "--kernel", "box:3"], "--partitions N is required"),
     (["apply", "in.tif", "out.tif", "--partitions", "0"], "at least 1"),
     (["apply", "in.tif", "out.tif", "--partitions", "a/b"], "not a whole number"),
     (["apply", "in.tif", "out.tif", "--partitions", "2", "-of", "PNG"], "VRT, GTiff or COG"),

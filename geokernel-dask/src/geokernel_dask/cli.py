@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .binary import GeokernelError
 
 USAGE = """\
-usage: geokernel-dask apply INPUT OUTPUT [apply options...] --partitions N
+usage: geokernel-dask apply INPUT OUTPUT [apply options...] [--partitions N]
            [--scheduler ADDRESS | --workers W] [--geokernel PATH] [--parts-dir DIR]
            [--threads-per-task T] [-of VRT|GTiff|COG] [--overviews METHOD] [-co KEY=VALUE]...
            [--retries R] [--overwrite] [--json] [-q]
@@ -16,7 +16,8 @@ Runs `geokernel apply INPUT OUTPUT [apply options...]` as N partitions on a Dask
 per partition, then mosaics the parts into OUTPUT: the same pixels, georeferencing, nodata and
 metadata as the one-machine run. Paths must be on storage the driver and every worker see.
 
-  --partitions N        how many partitions (geokernel plan --partitions N lists them)
+  --partitions N        how many partitions (geokernel plan --partitions N lists them; default: one per
+                        worker thread, the LocalCluster's --workers or the scheduler's workers' threads)
   --scheduler ADDRESS   a running Dask scheduler (tcp://HOST:8786); without it a LocalCluster starts
   --workers W           the LocalCluster's worker processes, one thread each (default: the cores)
   --geokernel PATH      the geokernel binary on the workers (default: geokernel on their PATH)
@@ -56,7 +57,7 @@ class Config:
 
     input: str
     output: str
-    partitions: int
+    partitions: int = None  # None: one per worker thread of the cluster (driver.run)
     options: list = field(default_factory=list)  # passed to plan and to every part
     scheduler: str = None
     workers: int = None
@@ -112,7 +113,7 @@ def parse(argv):
     `geokernel plan` and `geokernel apply` unchanged, in order.
     """
     if not argv:
-        raise UsageError("no command; it is: geokernel-dask apply INPUT OUTPUT [options] --partitions N")
+        raise UsageError("no command; it is: geokernel-dask apply INPUT OUTPUT [options] [--partitions N]")
     if argv[0] in ("-h", "--help", "help"):
         raise SystemExit(_help())
     if argv[0] != "apply":
@@ -122,11 +123,10 @@ def parse(argv):
         raise SystemExit(_help())
     if len(rest) < 2 or rest[0].startswith("-") or rest[1].startswith("-"):
         raise UsageError("apply needs INPUT and OUTPUT first: "
-                         "geokernel-dask apply INPUT OUTPUT [options] --partitions N")
-    config = Config(input=os.path.abspath(rest[0]), output=os.path.abspath(rest[1]), partitions=0)
+                         "geokernel-dask apply INPUT OUTPUT [options] [--partitions N]")
+    config = Config(input=os.path.abspath(rest[0]), output=os.path.abspath(rest[1]))
     tokens = list(_split(rest[2:]))
     i = 0
-    seen_partitions = False
     while i < len(tokens):
         name, value, raw = tokens[i]
         i += 1
@@ -142,7 +142,6 @@ def parse(argv):
                 i += 1
             elif not OWN[name] and value is not None:
                 raise UsageError(f"{name} takes no value")
-            seen_partitions |= name == "--partitions"
             _set(config, name, value)
             continue
         # An apply option: passed through with its value (the next token), made absolute for files.
@@ -150,8 +149,6 @@ def parse(argv):
         if value is None and name.startswith("-") and i < len(tokens) and name in PATH_OPTIONS | MAYBE_PATH_OPTIONS:
             config.options.append(_absolute(name, tokens[i][2]))
             i += 1
-    if not seen_partitions:
-        raise UsageError("--partitions N is required (how many partitions to cut the raster into)")
     if config.scheduler and config.workers is not None:
         raise UsageError("--workers sizes the LocalCluster started without --scheduler; "
                          "it does not go with --scheduler")

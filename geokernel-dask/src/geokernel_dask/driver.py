@@ -29,6 +29,24 @@ QUIET_LOCAL_CLUSTER = {
 }
 
 
+# Packages whose versions Dask's processes report to each other when a worker or a client registers, and
+# which nothing of geokernel-dask uses. Reporting a version imports the package: pandas took 0.3-0.5 CPU-s
+# in the driver (its scheduler) and again in each worker (they fork before the scheduler has imported it),
+# about 1 CPU-s and 1 s of wall of a 2-worker cluster's start on this project's 2-core machines.
+UNREPORTED_PACKAGES = {"pandas"}
+
+
+def _unreport_unused_packages():
+    """Leaves UNREPORTED_PACKAGES out of Dask's version reports in this process and the workers it forks
+    (only for its own LocalCluster: a cluster given by --scheduler would see a client reporting fewer
+    packages than its workers, and warn of mismatched versions)."""
+    try:
+        from distributed import versions
+        versions.optional_packages[:] = [p for p in versions.optional_packages if p[0] not in UNREPORTED_PACKAGES]
+    except (ImportError, AttributeError, TypeError, IndexError):
+        pass  # another distributed: its reports stay as they are
+
+
 def _client(config):
     """A distributed.Client of --scheduler, or of a new LocalCluster of --workers processes with one
     thread each; returns (client, cluster or None)."""
@@ -39,7 +57,8 @@ def _client(config):
         except (OSError, TimeoutError) as e:
             raise GeokernelError(f"cannot reach the Dask scheduler {config.scheduler}: {e}")
     import dask
-    workers = config.workers or os.cpu_count() or 1
+    workers = local_workers(config)
+    _unreport_unused_packages()
     # The workers' own logs would repeat every failure with a traceback: the driver reports them.
     with dask.config.set(QUIET_LOCAL_CLUSTER):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -59,12 +78,14 @@ def run(config):
     # With a LocalCluster the workers are this machine: find the binary here, now, before any start-up.
     geokernel = config.geokernel if config.scheduler else find_binary(config.geokernel)
     parts_dir = config.parts_dir or default_parts_dir(config.output)
-    plan_args = (geokernel, config.input, config.options, config.partitions, config.output, parts_dir,
-                 config.overwrite)
-    # A LocalCluster's workers see this machine's files: the plan runs here, as a child process, while the
-    # cluster starts (0.1-0.3 s of a 2-worker cluster's 0.6-0.9 s start). A given scheduler's workers may see
-    # other paths, so there the plan is a task.
-    planning = None if config.scheduler else binary.start(tasks.plan_arguments(*plan_args))
+    # A LocalCluster's workers see this machine's files: the plan runs here, as a child process, while
+    # distributed is imported and the cluster starts (0.1 s beside 0.3 s and 0.15-0.2 s). A given scheduler's
+    # workers may see other paths, so there the plan is a task.
+    planning, count = None, config.partitions
+    if not config.scheduler:
+        count = count or local_workers(config)
+        planning = binary.start(tasks.plan_arguments(geokernel, config.input, config.options, count, config.output,
+                                                     parts_dir, config.overwrite))
     try:
         client, cluster = _client(config)
     except BaseException:
@@ -76,18 +97,34 @@ def run(config):
         if planning is not None:
             report = tasks.plan_report(binary.finish(planning))
         else:
-            report = client.submit(tasks.plan, *plan_args, pure=False).result()
-        return _run(config, client, geokernel, parts_dir, start, report)
+            count = count or task_slots(client, config.scheduler)
+            report = client.submit(tasks.plan, geokernel, config.input, config.options, count, config.output,
+                                   parts_dir, config.overwrite, pure=False).result()
+        return _run(config, client, geokernel, parts_dir, start, report, count)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _run(config, client, geokernel, parts_dir, start, report):
+def local_workers(config):
+    """The worker processes of the LocalCluster: --workers, else the cores."""
+    return config.workers or os.cpu_count() or 1
+
+
+def task_slots(client, scheduler):
+    """How many partitions run at once on a given cluster: its workers' threads (the default N)."""
+    slots = sum(client.nthreads().values())
+    if slots < 1:
+        raise GeokernelError(f"the Dask scheduler {scheduler} has no workers yet to size the partitions by; "
+                             "pass --partitions N")
+    return slots
+
+
+def _run(config, client, geokernel, parts_dir, start, report, count):
     from distributed import as_completed
     try:
-        plan = parse_plan(report, config.partitions)
+        plan = parse_plan(report, count)
     except ValueError as e:
         raise GeokernelError(str(e))
     n = plan.count
