@@ -12,6 +12,9 @@ scene of Benchmarks/make_scene.py, full mask, the 9x9 gaussian of Benchmarks/run
     (cluster start-up included), as VRT with N partitions and as the command picks them by default (one
     per worker: 2; --dask-partitions K passes --partitions K instead), and as COG the same way (validated);
 and checks every mosaic's pixels against the one-machine output. Timing is GNU time's, warm cache.
+Every run has OPENBLAS_NUM_THREADS=1 (unless set): where libblas.so.3 is OpenBLAS (python3-scipy installs it),
+its loader starts a spinning thread per core in every geokernel process, which never calls BLAS
+(~0.04 CPU-s a process); geokernel-dask sets the same for its tasks.
 """
 import argparse
 import json
@@ -28,6 +31,7 @@ import numpy as np
 from osgeo import gdal
 
 gdal.UseExceptions()
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
 ap.add_argument("--geokernel", required=True)

@@ -5,6 +5,7 @@
 # GNU time) and each binary's partitioned / one-machine ratio. Scene and mask as Benchmarks/scale_out.py.
 #   bash Benchmarks/scale_out_pair.sh OLD_BIN NEW_BIN [DATA_DIR] [N] [ROUNDS]
 set -euo pipefail
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}   # as Benchmarks/scale_out.py (its docstring says why)
 old=$1 new=$2 data=${3:-/tmp/geokernel-bench} n=${4:-16} rounds=${5:-2}
 scene=$data/scene_16384_deflate.tif mask=$data/mask_16384_full.tif
 work=$(mktemp -d)

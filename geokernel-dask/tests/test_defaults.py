@@ -58,3 +58,11 @@ def test_local_cluster_processes_do_not_import_pandas_for_the_version_report():
     assert proc.returncode == 0, proc.stderr
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
     assert seen == {"driver": False, "workers": [False, False], "reported": False}, seen
+
+
+def test_children_run_openblas_on_one_thread_unless_told(monkeypatch):
+    from geokernel_dask.binary import child_environment
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert child_environment()["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    assert child_environment()["OPENBLAS_NUM_THREADS"] == "4"
