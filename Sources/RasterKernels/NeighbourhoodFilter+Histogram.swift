@@ -16,50 +16,51 @@ extension NeighbourhoodFilter {
         var h = SlidingHistogram(binCount: binCount, workspace: workspace)
         // Each footprint row's runs as padded offsets from the window origin: leaving at `start`, entering at
         // `end` (both relative to the previous window's origin when stepping right).
-        var starts: [Int] = [], ends: [Int] = []
+        let runCount = footprint.rowRuns.reduce(0) { $0 + $1.count }
+        let offsets = workspace.offsets.row(2 * runCount)
+        var m = 0
         for (j, rowRuns) in footprint.rowRuns.enumerated() {
             for r in rowRuns {
-                starts.append(j * g.paddedWidth + r.lowerBound)
-                ends.append(j * g.paddedWidth + r.upperBound)
+                offsets[m] = j * g.paddedWidth + r.lowerBound
+                offsets[runCount + m] = j * g.paddedWidth + r.upperBound
+                m += 1
             }
         }
-        let runCount = starts.count
-        starts.withPlaneRow { rs in
-            ends.withPlaneRow { re in
-                for y in 0..<g.height where g.rowHasChosen(y) {
-                    var last = -1
-                    for x in 0..<g.width where g.isChosen(x: x, y: y) {
-                        let base = g.windowOrigin(x: x, y: y)
-                        if last < 0 || x - last > footprint.width {
-                            if last >= 0 {
-                                h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re,
-                                         runs: runCount, add: false)
-                            }
-                            h.window(base, bins: bins, starts: rs, ends: re, runs: runCount, add: true)
-                        } else {
-                            for b in (base - (x - last) + 1)..<(base + 1) {
-                                for r in 0..<runCount {
-                                    let leaving = Int(bins[b - 1 + rs[r]]), entering = Int(bins[b - 1 + re[r]])
-                                    if leaving >= 0 { h.remove(leaving) }
-                                    if entering >= 0 { h.add(entering) }
-                                }
-                            }
-                        }
-                        last = x
-                        let k = y * g.width + x
-                        if h.total == 0 {
-                            out[k] = g.centre(x: x, y: y)
-                        } else if method == .mode {
-                            out[k] = lookup[h.mostFrequent()]
-                        } else {
-                            out[k] = lookup[h.select(method.rank(count: h.total)!)]
-                        }
-                    }
+        // (In a workspace array, not two arrays lent through closures: `h` captured by a closure measured 10 %
+        // slower.)
+        let rs = offsets.readOnly.part(0, count: runCount), re = offsets.readOnly.dropFirst(runCount)
+        for y in 0..<g.height where g.rowHasChosen(y) {
+            var last = -1
+            for x in 0..<g.width where g.isChosen(x: x, y: y) {
+                let base = g.windowOrigin(x: x, y: y)
+                if last < 0 || x - last > footprint.width {
                     if last >= 0 {
-                        h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re, runs: runCount,
-                                 add: false)
+                        h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re,
+                                 runs: runCount, add: false)
+                    }
+                    h.window(base, bins: bins, starts: rs, ends: re, runs: runCount, add: true)
+                } else {
+                    for b in (base - (x - last) + 1)..<(base + 1) {
+                        for r in 0..<runCount {
+                            let leaving = Int(bins[b - 1 + rs[r]]), entering = Int(bins[b - 1 + re[r]])
+                            if leaving >= 0 { h.remove(leaving) }
+                            if entering >= 0 { h.add(entering) }
+                        }
                     }
                 }
+                last = x
+                let k = y * g.width + x
+                if h.total == 0 {
+                    out[k] = g.centre(x: x, y: y)
+                } else if method == .mode {
+                    out[k] = lookup[h.mostFrequent()]
+                } else {
+                    out[k] = lookup[h.select(method.rank(count: h.total)!)]
+                }
+            }
+            if last >= 0 {
+                h.window(g.windowOrigin(x: last, y: y), bins: bins, starts: rs, ends: re, runs: runCount,
+                         add: false)
             }
         }
     }
