@@ -32,7 +32,8 @@ def describe(path):
            "crs": ds.GetProjection(), "md": ds.GetMetadata(), "bands": []}
     for b in range(1, ds.RasterCount + 1):
         band = ds.GetRasterBand(b)
-        out["bands"].append((band.DataType, repr(band.GetNoDataValue()), band.GetMetadata(), band.ReadRaster()))   # NaN != NaN
+        # repr: NaN != NaN
+        out["bands"].append((band.DataType, repr(band.GetNoDataValue()), band.GetMetadata(), band.ReadRaster()))
     return out
 
 

@@ -74,7 +74,8 @@ masks = {p: tile_mask(p) for p in FRACTIONS}
 if a.masks_only:
     raise SystemExit(0)
 
-gk_bin = subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-rel", "--show-bin-path"], cwd=root,
+gk_bin = subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-rel", "--show-bin-path"],
+                        cwd=root,
                         capture_output=True, text=True, check=True).stdout.strip() + "/geokernel"
 g = [math.exp(-(d * d) / 8.0) for d in range(-4, 5)]
 s = sum(g)
@@ -144,7 +145,8 @@ ratios = {
     "1. 55 % tiles: raw blocks / decode-and-encode (--no-input-copy)":
         c("geokernel 55 % tiles, own format") / c("geokernel 55 % tiles, own format, --no-input-copy"),
     "2. -of COG / gdal_translate -of COG (<= 1.0)": c("geokernel full, sharpen, -of COG") / c("gdal_translate -of COG"),
-    "3. peak RSS MiB, every geokernel case (<= 256)": max(v["rss"] for k, v in cases.items() if k.startswith("geokernel")),
+    "3. peak RSS MiB, every geokernel case (<= 256)":
+        max(v["rss"] for k, v in cases.items() if k.startswith("geokernel")),
     "4. full 3x3 own format / gdal_translate DEFLATE (<= 1.0)": full / c("gdal_translate DEFLATE -> DEFLATE"),
 }
 if anchor_ok:

@@ -66,7 +66,8 @@ for y0 in range(0, N, STRIP):
 scene = None
 deflate_path = os.path.join(D, f"scene_{N}_deflate.tif")
 gdal.Translate(deflate_path + ".tmp", scene_path, format="GTiff",
-               creationOptions=["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS",
+               creationOptions=["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BIGTIFF=IF_SAFER",
+                                "NUM_THREADS=ALL_CPUS",
                                 f"BLOCKXSIZE={BLOCK}", f"BLOCKYSIZE={BLOCK}"])
 os.rename(deflate_path + ".tmp", deflate_path)   # complete, or absent
 

@@ -118,24 +118,33 @@ if a.big:
     decodes["32768 full 3x3 own format"] = report([gk, "apply", big, out, "--kernel", "sharpen", "--overwrite"])
 
 c = lambda k: cases[k]["wall"]
+ratio = lambda k, j: c(k) / c(j)
+own = "geokernel full 3x3 own format"
 ratios = {
-    "1. full 3x3 Float32 / gdal_translate (<= 1.0)": c("geokernel full 3x3 -> Float32") / c("gdal_translate -> Float32"),
-    "1'. no mask 3x3 Float32 / gdal_translate": c("geokernel no mask 3x3 -> Float32") / c("gdal_translate -> Float32"),
-    "2. blob10 gauss9 Float32 / gdal_translate (<= 1.0)": c("geokernel blob10 gauss9 -> Float32") / c("gdal_translate -> Float32"),
-    "3. DEFLATE full 3x3 / gdal_translate DEFLATE (<= 1.1)": c("geokernel DEFLATE full 3x3") / c("gdal_translate DEFLATE+PREDICTOR=2"),
-    "4. blob1 (2 % of tiles) / full, own format, DEFLATE scene (<= 0.2)": c("geokernel DEFLATE blob1 3x3") / c("geokernel DEFLATE full 3x3"),
-    "4'. same, uncompressed scene (copying 512 MiB is the floor)": c("geokernel blob1 3x3 own format") / c("geokernel full 3x3 own format"),
-    "5. peak RSS MiB, 16384 default options (<= 256)": cases["geokernel full 3x3 own format"]["rss"],
-    "7. box15 / 3x3, full Float32 (<= 1.5)": c("geokernel full box15 -> Float32") / c("geokernel full 3x3 -> Float32"),
-    "checkpoint cost: --resume / plain (< 1.05)": c("geokernel full 3x3 own format --resume") / c("geokernel full 3x3 own format"),
-    "quick look cost: --preview / plain (<= 1.05)": c("geokernel full 3x3 own format --preview") / c("geokernel full 3x3 own format"),
+    "1. full 3x3 Float32 / gdal_translate (<= 1.0)":
+        ratio("geokernel full 3x3 -> Float32", "gdal_translate -> Float32"),
+    "1'. no mask 3x3 Float32 / gdal_translate": ratio("geokernel no mask 3x3 -> Float32", "gdal_translate -> Float32"),
+    "2. blob10 gauss9 Float32 / gdal_translate (<= 1.0)":
+        ratio("geokernel blob10 gauss9 -> Float32", "gdal_translate -> Float32"),
+    "3. DEFLATE full 3x3 / gdal_translate DEFLATE (<= 1.1)":
+        ratio("geokernel DEFLATE full 3x3", "gdal_translate DEFLATE+PREDICTOR=2"),
+    "4. blob1 (2 % of tiles) / full, own format, DEFLATE scene (<= 0.2)":
+        ratio("geokernel DEFLATE blob1 3x3", "geokernel DEFLATE full 3x3"),
+    "4'. same, uncompressed scene (copying 512 MiB is the floor)": ratio("geokernel blob1 3x3 own format", own),
+    "5. peak RSS MiB, 16384 default options (<= 256)": cases[own]["rss"],
+    "7. box15 / 3x3, full Float32 (<= 1.5)":
+        ratio("geokernel full box15 -> Float32", "geokernel full 3x3 -> Float32"),
+    "checkpoint cost: --resume / plain (< 1.05)": ratio(own + " --resume", own),
+    "quick look cost: --preview / plain (<= 1.05)": ratio(own + " --preview", own),
 }
 for k, d in decodes.items():
     ratios[f"6. blocks decoded / blocks needed, {k} (<= 1.05)"] = d["blocks_decoded"] / d["blocks_needed"]
 if anchor_ok:
-    ratios["2'. rasterio+cv2 blob10 gauss9 / geokernel (>= 3)"] = c("rasterio+cv2 skip 2thr blob10 gauss9") / c("geokernel blob10 gauss9 -> Float32")
+    ratios["2'. rasterio+cv2 blob10 gauss9 / geokernel (>= 3)"] = \
+        ratio("rasterio+cv2 skip 2thr blob10 gauss9", "geokernel blob10 gauss9 -> Float32")
 if a.big:
-    ratios["5'. peak RSS 32768 / 16384 (<= 1.10)"] = cases["geokernel 32768 full 3x3 own format"]["rss"] / cases["geokernel full 3x3 own format"]["rss"]
+    ratios["5'. peak RSS 32768 / 16384 (<= 1.10)"] = \
+        cases["geokernel 32768 full 3x3 own format"]["rss"] / cases[own]["rss"]
 
 host = subprocess.run(["uname", "-srm"], capture_output=True, text=True).stdout.strip()
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -146,8 +155,10 @@ for k, v in cases.items():
 print("\n| target | measured |\n|---|---|")
 for k, v in ratios.items():
     print(f"| {k} | {v:.2f} |")
-print("\nmask coverage (pixels / 256-tiles): " + ", ".join(f"{m} {f['pixels']*100:.1f} % / {f['tiles']*100:.1f} %" for m, f in facts["masks"].items()))
-print("\nblocks decoded / needed: " + ", ".join(f"{k}: {d['blocks_decoded']} / {d['blocks_needed']}" for k, d in decodes.items()))
+coverage = (f"{m} {f['pixels']*100:.1f} % / {f['tiles']*100:.1f} %" for m, f in facts["masks"].items())
+print("\nmask coverage (pixels / 256-tiles): " + ", ".join(coverage))
+decoded = (f"{k}: {d['blocks_decoded']} / {d['blocks_needed']}" for k, d in decodes.items())
+print("\nblocks decoded / needed: " + ", ".join(decoded))
 json.dump({"size": N, "runs": a.runs, "cpu": cpu, "cases": cases, "ratios": ratios, "masks": facts["masks"],
            "decodes": {k: [d["blocks_decoded"], d["blocks_needed"]] for k, d in decodes.items()}},
           open(os.path.join(D, "results.json"), "w"), indent=1)
@@ -162,7 +173,8 @@ try:
     pts = [(cov[m], c(f"geokernel {m} gauss9 -> Float32")) for m in ["blob1", "blob10", "full"]]
     ax.plot(*zip(*pts), "o-", label="geokernel, 9x9 gaussian")
     if anchor_ok:
-        ax.plot([cov[m] for m in ["blob1", "blob10", "full"]], [c(f"rasterio+cv2 skip 2thr {m} gauss9") for m in ["blob1", "blob10", "full"]],
+        masks = ["blob1", "blob10", "full"]
+        ax.plot([cov[m] for m in masks], [c(f"rasterio+cv2 skip 2thr {m} gauss9") for m in masks],
                 "s-", label="rasterio + OpenCV, windowed, skip (anchor)")
     ax.plot([cov["full"]], [c("geokernel full 3x3 -> Float32")], "^", label="geokernel, 3x3, full mask")
     ax.axhline(c("gdal_translate -> Float32"), color="gray", ls="--", label="gdal_translate copy to Float32 (floor)")

@@ -109,12 +109,8 @@ public final class AppendedBlockFile: Sendable {
             throw .fileSystem(path: path, context: "appending blocks",
                               reason: "the TIFF's offsets cannot address past 4 GiB")
         }
-        var done = 0
-        while done < total {
-            let n = pwrite(fd, bytes + done, total - done, off_t(start) + off_t(done))
-            if n > 0 { done += n; continue }
-            let e = n < 0 ? errno : EIO
-            if e == EINTR { continue }
+        let e = FileWriting.writeAll(fd, UnsafeRawBufferPointer(start: bytes, count: total), at: start).error
+        if e != 0 {
             throw .fileSystem(path: path, context: "appending blocks", reason: String(cString: strerror(e)))
         }
     }

@@ -154,12 +154,13 @@ public final class BlockFile: Sendable {
     private func writeAll(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64,
                           describe: () -> String) throws(BlockOutputError) {
         var done = 0
-        while done < count {
+        while true {
             let useDirect = direct
-            let n = pwrite(useDirect ? directFD : bufferedFD, bytes + done, count - done, off_t(offset) + off_t(done))
-            if n > 0 { done += n; continue }
-            let e = n < 0 ? errno : EIO
-            if e == EINTR { continue }
+            let (n, e) = FileWriting.writeAll(useDirect ? directFD : bufferedFD,
+                                              UnsafeRawBufferPointer(start: bytes + done, count: count - done),
+                                              at: offset + UInt64(done))
+            done += n
+            if e == 0 { return }
             if useDirect && e == EINVAL {
                 directFailed.store(true, ordering: .relaxed)   // the file system takes no direct writes
                 continue

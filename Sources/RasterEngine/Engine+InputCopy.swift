@@ -136,8 +136,7 @@ extension Engine {
         let n = plan.chunkCount, samples = min(n, coverageSamples)
         var active = 0
         for k in 0..<samples {
-            let (_, nothing) = try plane.read(plan.chunk(k * n / samples + (n / samples) / 2))
-            if !nothing { active += 1 }
+            if try plane.read(plan.chunk(k * n / samples + (n / samples) / 2), { !$1 }) { active += 1 }
         }
         return Double(active) / Double(samples)
     }

@@ -155,7 +155,6 @@ extension Engine {
             try ds.setMetadata(items)
             try file.write(ds.pngBytes(zlevel: 1))
         } catch {
-            file.discard()
             throw EngineError(wrapping: error, path: request.path, context: "writing the preview")
         }
         return PreviewReport(path: request.path, width: image.width, height: image.height, panels: panels,

@@ -91,8 +91,9 @@ extension Engine {
         case .inPlace, .inPlaceDirect: staging = (threads + InPlaceSink.writeLanes) * chunkBytes
         case .appended: staging = threads * (chunkBytes + Deflate.bound(chunkBytes) + chunkBytes)
         }
-        let bw = max(1, layout.blockWidth), bh = max(1, layout.blockHeight)
-        let blocks = ((layout.width + bw - 1) / bw) * ((layout.height + bh - 1) / bh) * layout.bandCount
+        let grid = BlockGrid(blockWidth: max(1, layout.blockWidth), blockHeight: max(1, layout.blockHeight),
+                             width: layout.width, height: layout.height)
+        let blocks = grid.blocksAcross * grid.blocksDown * layout.bandCount
         return staging + blocks * 96
     }
 }

@@ -50,12 +50,12 @@ enum FileCopy {
             } else {
                 let buf = buffer.bytes(count: bufferSize)
                 n = read(src, buf.baseAddress, min(want, bufferSize))
-                var off = 0
-                while n > 0 && off < n {
-                    let w = write(dst, buf.dropFirst(off).baseAddress, n - off)
-                    if w < 0 && errno == EINTR { continue }
-                    guard w > 0 else { throw failure(target, "writing the copy of \(source)") }
-                    off += w
+                if n > 0 {
+                    let e = FileWriting.writeAll(dst, buf.part(0, count: n).readOnly.bytes).error
+                    guard e == 0 else {
+                        throw .fileSystem(path: target, context: "writing the copy of \(source)",
+                                          reason: String(cString: strerror(e)))
+                    }
                 }
             }
             if n < 0 {

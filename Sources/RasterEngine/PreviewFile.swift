@@ -1,9 +1,11 @@
+import BlockOutput
 import Foundation
 
 /// The quick look's temporary file beside its target, opened when the run is about to finish — before the
 /// output is renamed into place, which holds the folder's lock while the replaced file's blocks are freed
 /// (over 0.1 s for a 512 MiB output), so the PNG's creation never waits behind it — then written, and
-/// renamed over the target or removed. Owns its descriptor (closed by `commit`, `discard` or `deinit`).
+/// renamed over the target or removed (by whoever made it: `writing`, `PreviewJob`). Owns its descriptor
+/// (closed by `commit`, `discard` or `deinit`).
 /// Thread safety: one thread at a time (created on the main thread, written on the drawing thread, then
 /// committed or discarded on the main thread after that thread has finished).
 final class PreviewFile: @unchecked Sendable {
@@ -26,13 +28,8 @@ final class PreviewFile: @unchecked Sendable {
 
     /// Writes all of `bytes` (the encoded PNG) and closes the file.
     func write(_ bytes: [UInt8]) throws(EngineError) {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw failure() }
-            written += n
-        }
+        let e = bytes.withUnsafeBytes { FileWriting.writeAll(fd, $0).error }
+        guard e == 0 else { throw failure(e) }
         let closed = close(fd)
         fd = -1
         guard closed == 0 else { throw failure() }
@@ -63,9 +60,8 @@ final class PreviewFile: @unchecked Sendable {
         unlink(temporary)
     }
 
-    private func failure() -> EngineError {
-        let reason = String(cString: strerror(errno))
-        discard()
-        return EngineError.fileSystem(path: path, context: "writing the preview", reason: reason)
+    /// The error of a failed write, close or rename (`errno` unless given); the caller discards the file.
+    private func failure(_ code: Int32 = errno) -> EngineError {
+        EngineError.fileSystem(path: path, context: "writing the preview", reason: String(cString: strerror(code)))
     }
 }

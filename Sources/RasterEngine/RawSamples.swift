@@ -74,30 +74,32 @@ struct MutableRawSamples {
         self.init(row.baseAddress, count: row.count, byteSize: MemoryLayout<T>.stride)
     }
 
-    /// The same memory seen as samples of `byteSize` bytes (as many as fit).
-    func samples(ofSize byteSize: Int) -> MutableRawSamples {
-        MutableRawSamples(base, count: count * self.byteSize / byteSize, byteSize: byteSize)
+    /// The writable form of samples lent writable: the parts below are taken on the read-only
+    /// form's geometry, so the bounds checks are written once.
+    @inline(__always)
+    fileprivate init(_ samples: RawSamples) {
+        self.init(UnsafeMutableRawPointer(mutating: samples.base), count: samples.count, byteSize: samples.byteSize)
     }
+
+    /// The same memory seen as samples of `byteSize` bytes (as many as fit).
+    func samples(ofSize byteSize: Int) -> MutableRawSamples { MutableRawSamples(readOnly.samples(ofSize: byteSize)) }
 
     /// The first sample's address, for a C function that takes a pointer (during that call).
     var baseAddress: UnsafeMutableRawPointer { base }
     /// The viewed bytes, as a GDAL or file call takes them (for the duration of that call).
-    var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: count * byteSize) }
+    var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(mutating: readOnly.bytes) }
     /// Bytes viewed.
     var byteCount: Int { count * byteSize }
     /// The same samples, read-only.
-    var readOnly: RawSamples { RawSamples(base, count: count, byteSize: byteSize) }
+    @inline(__always) var readOnly: RawSamples { RawSamples(base, count: count, byteSize: byteSize) }
 
     /// `count` samples from sample `from`.
     @inline(__always)
-    func part(_ from: Int, count: Int) -> MutableRawSamples {
-        precondition(from >= 0 && count >= 0 && from + count <= self.count, "samples part out of range")
-        return MutableRawSamples(base + from * byteSize, count: count, byteSize: byteSize)
-    }
+    func part(_ from: Int, count: Int) -> MutableRawSamples { MutableRawSamples(readOnly.part(from, count: count)) }
 
     /// The samples from sample `n` on.
     @inline(__always)
-    func dropFirst(_ n: Int) -> MutableRawSamples { part(n, count: count - n) }
+    func dropFirst(_ n: Int) -> MutableRawSamples { MutableRawSamples(readOnly.dropFirst(n)) }
 
     /// Copies `source`'s bytes (at most `byteCount`) to the first bytes here.
     @inline(__always)
@@ -140,7 +142,7 @@ struct MutableRawSamples {
     /// Lends the samples as writable elements of `T` (a trivial type of `byteSize` bytes).
     @inline(__always)
     func withElements<T, R>(_: T.Type, _ body: (MutablePlaneRow<T>) -> R) -> R {
-        assert(MemoryLayout<T>.size == byteSize, "samples seen as a type of another size")
-        return body(MutablePlaneRow(start: base.assumingMemoryBound(to: T.self), count: count))
+        readOnly.withElements(T.self) { body(MutablePlaneRow(start: UnsafeMutablePointer(mutating: $0.baseAddress),
+                                                             count: $0.count)) }
     }
 }

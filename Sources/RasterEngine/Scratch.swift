@@ -74,14 +74,3 @@ extension HugePageMemory {
         do { return try allocate(bytes) } catch { throw .outOfMemory(bytes: error.bytes, reason: error.reason) }
     }
 }
-
-extension GrowableBuffer {
-    /// A `width × height` plane of the buffer's memory (contents undefined), valid until the
-    /// buffer's next use or its end.
-    func plane(width: Int, height: Int) -> MutablePlane<T> {
-        MutablePlane(start: pointer(count: width * height), width: width, height: height)
-    }
-
-    /// `count` elements of the buffer's memory (contents undefined), as `plane(width:height:)`.
-    func row(count: Int) -> MutablePlaneRow<T> { MutablePlaneRow(start: pointer(count: count), count: count) }
-}

@@ -85,38 +85,42 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
         layout.clearPadding(bands: job.bandCount, in: out)
         var stats = RunStats()
         stats.pixelsClamped = Array(repeating: 0, count: job.bandCount)
-        let (selection, nothing) = try selection.read(chunk)
-        // The quick look's selection.
-        job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)
-        // With a copied input or raw blocks, only blocks holding a selected pixel are computed;
-        // the tiles of the others are neither read nor copied.
-        let blocks = skipping ? job.plan.blocks(in: chunk) : []
-        let rewrite: [Bool]? = skipping
-            ? blocks.map { b in
-                !nothing && !job.filteredBands.isEmpty
-                    && (selection.map { SelectionPlane.count($0, window: chunk, tile: b.window) > 0 } ?? true)
+        let rewrite = try selection.read(chunk) { selection, nothing -> [Bool]? in
+            // The quick look's selection.
+            job.preview?.record(chunk: chunk, selection: selection, nothing: nothing)
+            // With a copied input or raw blocks, only blocks holding a selected pixel are computed;
+            // the tiles of the others are neither read nor copied.
+            let blocks = skipping ? job.plan.blocks(in: chunk) : []
+            let rewrite: [Bool]? = skipping
+                ? blocks.map { b in
+                    !nothing && !job.filteredBands.isEmpty
+                        && (selection.map { SelectionPlane.count($0, window: chunk, tile: b.window) > 0 } ?? true)
+                }
+                : nil
+            for tile in job.plan.tiles(in: chunk) {
+                let signal = job.cancellation.cancelledBy
+                if signal != 0 { throw EngineError.interrupted(signal: signal) }
+                stats.tilesTotal += 1
+                let selected = nothing ? 0
+                    : selection.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
+                stats.pixelsSelected += selected
+                if selected == 0 || job.filteredBands.isEmpty {
+                    stats.tilesSkipped += 1
+                    let written = rewrite.map { r in
+                        blocks.indices.contains { r[$0] && blocks[$0].window.intersection(tile) != nil }
+                    } ?? true
+                    if written {
+                        try copy(tile, bands: Array(1...job.bandCount), layout: layout, into: out, stats: &stats)
+                    }
+                    continue
+                }
+                stats.tilesConvolved += 1
+                if !job.copiedBands.isEmpty {
+                    try copy(tile, bands: job.copiedBands, layout: layout, into: out, stats: &stats)
+                }
+                try filter(tile, chunk: chunk, selection: selection, layout: layout, into: out, stats: &stats)
             }
-            : nil
-        for tile in job.plan.tiles(in: chunk) {
-            let signal = job.cancellation.cancelledBy
-            if signal != 0 { throw EngineError.interrupted(signal: signal) }
-            stats.tilesTotal += 1
-            let selected = nothing ? 0
-                : selection.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
-            stats.pixelsSelected += selected
-            if selected == 0 || job.filteredBands.isEmpty {
-                stats.tilesSkipped += 1
-                let written = rewrite.map { r in
-                    blocks.indices.contains { r[$0] && blocks[$0].window.intersection(tile) != nil }
-                } ?? true
-                if written { try copy(tile, bands: Array(1...job.bandCount), layout: layout, into: out, stats: &stats) }
-                continue
-            }
-            stats.tilesConvolved += 1
-            if !job.copiedBands.isEmpty {
-                try copy(tile, bands: job.copiedBands, layout: layout, into: out, stats: &stats)
-            }
-            try filter(tile, chunk: chunk, selection: selection, layout: layout, into: out, stats: &stats)
+            return rewrite
         }
         return (stats, rewrite)
     }
@@ -180,13 +184,10 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                     try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead) { planes in
                         try choose(planes, gathered, selection: selection, chunk: chunk) { chosen in
                             let valid = planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil
-                            // The operation sees the planes through `PaddedTile`'s pointers, during `apply` only.
-                            let padded = PaddedTile(values: planes.values.baseAddress, valid: valid?.baseAddress,
-                                                    paddedWidth: gathered.paddedWidth,
-                                                    paddedHeight: gathered.paddedHeight, halo: gathered.halo,
-                                                    width: tile.width, height: tile.height,
-                                                    chosen: chosen?.baseAddress, sample: job.samples[b - 1])
-                            operation.apply(padded, into: result.baseAddress, workspace: &workspace.value)
+                            // The operation sees the planes as `PaddedTile`'s views, during `apply` only.
+                            let padded = PaddedTile(values: planes.values.readOnly, valid: valid?.readOnly,
+                                                    halo: gathered.halo, chosen: chosen, sample: job.samples[b - 1])
+                            operation.apply(padded, into: result, workspace: &workspace.value)
                             try composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b,
                                           layout: layout, into: out, stats: &stats)
                             let core = planes.values.readOnly.part(gathered.core)

@@ -31,17 +31,16 @@ public struct ConvolutionOperation: TileOperation {
         max(1, tile.padded(by: halo).height * tile.width) * MemoryLayout<Double>.stride
     }
 
-    public func apply(_ tile: PaddedTile, into out: UnsafeMutablePointer<Double>,
+    public func apply(_ tile: PaddedTile, into out: MutablePlane<Double>,
                       workspace: inout GrowableBuffer<Double>) {
         guard let box = tile.chosenBounds else { return }
-        let pw = tile.paddedWidth
-        let rows = workspace.pointer(count: tile.paddedHeight * tile.width)
-        Convolution.convolve(taps: taps, padded: tile.values + box.y * pw + box.x, paddedWidth: pw,
-                             width: box.width, height: box.height, out: out + box.y * tile.width + box.x,
-                             outStride: tile.width, rows: rows)
+        let reach = Window(x: box.x, y: box.y, width: box.width + taps.width - 1,
+                           height: box.height + taps.height - 1)
+        workspace.withRow(count: tile.paddedHeight * tile.width) { rows in
+            Convolution.convolve(taps: taps, padded: tile.values.part(reach), into: out.part(box), rows: rows)
+        }
         if policy == .renormalize, let valid = tile.valid {
-            Convolution.convolveMasked(taps: taps, padded: tile.values, valid: valid, paddedWidth: pw,
-                                       width: tile.width, height: tile.height, chosen: tile.chosen, out: out)
+            Convolution.convolveMasked(taps: taps, padded: tile.values, valid: valid, chosen: tile.chosen, into: out)
         }
     }
 }

@@ -1,3 +1,5 @@
+import RasterTiling
+
 import CKernels
 import RasterTiling
 
@@ -33,7 +35,7 @@ extension NeighbourhoodFilter {
     /// `tallFootprint` high, a float band or an integer tile spanning more than `fewKeys` values (three or more
     /// levels of counters, touched at random, cost more than its O(height) walk at those heights).
     /// - Parameter stripWidth: forces the strips' width (tests), otherwise chosen for the cache.
-    func applyColumnHistogram(_ g: TileGeometry, sample: SampleKind, into out: UnsafeMutablePointer<Double>,
+    func applyColumnHistogram(_ g: TileGeometry, sample: SampleKind, into out: MutablePlaneRow<Double>,
                               workspace: NeighbourhoodWorkspace, force: Bool = false,
                               stripWidth forced: Int? = nil) -> Bool {
         guard footprint.isRectangle, footprint.count <= StripHistogram.maximumCount else { return false }
@@ -83,25 +85,25 @@ extension NeighbourhoodFilter {
 
     /// One strip: the core columns `box.x ..< box.x + box.width`, rows `box.y ..< box.y + box.height`; by
     /// `ck_rank_strip` when `ranks` (the rank of each valid count) is given, otherwise by `StripHistogram`.
-    private func strip(_ g: TileGeometry, keys: TileKeys, box: Window, ranks: UnsafePointer<Int32>?,
-                       into out: UnsafeMutablePointer<Double>, workspace: NeighbourhoodWorkspace) {
+    private func strip(_ g: TileGeometry, keys: TileKeys, box: Window, ranks: PlaneRow<Int32>?,
+                       into out: MutablePlaneRow<Double>, workspace: NeighbourhoodWorkspace) {
         let fw = footprint.width, fh = footprint.height
         let columns = box.width + fw - 1, rows = box.height + fh - 1
         let first = (box.y + g.originY) * g.paddedWidth + box.x + g.originX
         // Renumber the strip's keys 0 ..< binCount, in order.
-        let lookup = workspace.doubles[2].pointer(max(min(keys.count, rows * columns), 1))
-        let bins = workspace.stripBins.pointer(rows * columns)
+        let lookup = workspace.doubles[2].row(max(min(keys.count, rows * columns), 1))
+        let bins = workspace.stripBins.row(rows * columns)
         let binCount = keys.renumber(from: first, stride: g.paddedWidth, columns: columns, rows: rows, into: bins,
-                                     lookup: lookup, map: workspace.keyMap.pointer(max(keys.count, 1)))
+                                     lookup: lookup, map: workspace.keyMap.row(max(keys.count, 1)))
         if let ranks {
-            RankStrips.run(bins: bins, columns: columns, rows: rows, binCount: binCount, footprint: footprint,
-                           ranks: ranks, lookup: lookup, g: g, box: box, into: out, workspace: workspace)
+            RankStrips.run(bins: bins.readOnly, columns: columns, rows: rows, binCount: binCount, footprint: footprint,
+                           ranks: ranks, lookup: lookup.readOnly, g: g, box: box, into: out, workspace: workspace)
             return
         }
         var h = StripHistogram(binCount: binCount, columnCount: columns, width: fw, workspace: workspace)
         let counters = h  // the column counters, which `newRow` does not change
         func update(row r: Int, add: Bool) {
-            let line = bins + r * columns
+            let line = bins.part(r * columns, count: columns)
             for c in 0..<columns where line[c] >= 0 {
                 if add { counters.add(Int(line[c]), column: c) } else { counters.remove(Int(line[c]), column: c) }
             }
@@ -112,7 +114,7 @@ extension NeighbourhoodFilter {
             let cy = box.y + y
             if g.rowHasChosen(cy, from: box.x, to: box.x + box.width) {
                 h.newRow()
-                let line = out + cy * g.width + box.x
+                let line = out.part(cy * g.width + box.x, count: box.width)
                 for x in 0..<box.width where g.isChosen(x: box.x + x, y: cy) {
                     let k = h.total(x: x)
                     if k == 0 {
@@ -148,7 +150,7 @@ extension TileGeometry {
         }
         var minX = width, maxX = -1, minY = height, maxY = -1, count = 0
         for y in 0..<height {
-            let row = chosen + y * width
+            let row = chosen.part(y * width, count: width)
             var first = -1, last = -1
             for x in 0..<width where row[x] != 0 {
                 if first < 0 { first = x }

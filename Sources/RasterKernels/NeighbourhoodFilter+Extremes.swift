@@ -1,15 +1,17 @@
+import RasterTiling
+
 extension NeighbourhoodFilter {
     /// `min`, `max` and `range` by van Herk / Gil-Werman running extremes: invalid positions become ±∞, a
     /// horizontal pass gives each run length's extreme in O(1) per position (3 comparisons), and a window is
     /// the extreme of its rows' runs — for a rectangle one vertical van Herk pass, O(1) per pixel; for a
     /// disk or custom footprint O(runs) per pixel. Returns `false` (nothing written) when a valid value is
     /// infinite, so the caller takes the direct path.
-    func applyExtremes(_ g: TileGeometry, into out: UnsafeMutablePointer<Double>,
+    func applyExtremes(_ g: TileGeometry, into out: MutablePlaneRow<Double>,
                        workspace: NeighbourhoodWorkspace) -> Bool {
         let n = g.paddedWidth * g.paddedHeight
         let wantMin = method != .maximum, wantMax = method != .minimum
-        let low = workspace.doubles[0].pointer(n)   // valid ? v : +∞
-        let high = workspace.doubles[1].pointer(n)  // valid ? v : −∞
+        let low = workspace.doubles[0].row(n)   // valid ? v : +∞
+        let high = workspace.doubles[1].row(n)  // valid ? v : −∞
         for p in 0..<n {
             let v = g.values[p]
             if g.isValid(p) {
@@ -19,8 +21,8 @@ extension NeighbourhoodFilter {
                 low[p] = .infinity; high[p] = -.infinity
             }
         }
-        let tempA = workspace.doubles[2].pointer(n)
-        let tempB = workspace.doubles[3].pointer(max(g.paddedWidth, g.paddedHeight) * 2)
+        let tempA = workspace.doubles[2].row(n)
+        let tempB = workspace.doubles[3].row(max(g.paddedWidth, g.paddedHeight) * 2)
         if footprint.isRectangle {
             // Horizontal then vertical runs, each in place over the padded planes.
             if wantMin { rectangleExtreme(low, g, isMin: true, temp: tempA, line: tempB) }
@@ -40,16 +42,36 @@ extension NeighbourhoodFilter {
             for r in rowRuns { runsByLength[r.count, default: []].append((j * g.paddedWidth, r.lowerBound)) }
         }
         let core = g.width * g.height
-        let bestLow = UnsafeMutablePointer<Double>.allocate(capacity: core)
-        let bestHigh = UnsafeMutablePointer<Double>.allocate(capacity: core)
-        defer { bestLow.deallocate(); bestHigh.deallocate() }
-        bestLow.initialize(repeating: .infinity, count: core)
-        bestHigh.initialize(repeating: -.infinity, count: core)
+        var lows = [Double](repeating: .infinity, count: core), highs = [Double](repeating: -.infinity, count: core)
+        lows.withMutablePlaneRow { bestLow in
+            highs.withMutablePlaneRow { bestHigh in
+                foldRuns(runsByLength, g, low: low, high: high, temp: tempA, line: tempB,
+                         into: (bestLow, bestHigh))
+                for y in 0..<g.height where g.rowHasChosen(y) {
+                    for x in 0..<g.width where g.isChosen(x: x, y: y) {
+                        let k = y * g.width + x
+                        out[k] = combine(bestLow[k], bestHigh[k], centre: g.centre(x: x, y: y))
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// Folds, per distinct run length, the runs' extremes (a horizontal pass of `low` and `high` into
+    /// `temp`) into each chosen pixel's best minimum and maximum.
+    private func foldRuns(_ runsByLength: [Int: [(row: Int, start: Int)]], _ g: TileGeometry,
+                          low: MutablePlaneRow<Double>, high: MutablePlaneRow<Double>,
+                          temp tempA: MutablePlaneRow<Double>, line tempB: MutablePlaneRow<Double>,
+                          into best: (low: MutablePlaneRow<Double>, high: MutablePlaneRow<Double>)) {
+        let wantMin = method != .maximum, wantMax = method != .minimum
+        let bestLow = best.low, bestHigh = best.high
         for (length, runs) in runsByLength.sorted(by: { $0.key < $1.key }) {
             for (plane, isMin) in [(low, true), (high, false)] where isMin ? wantMin : wantMax {
                 for r in 0..<g.paddedHeight {
-                    slidingExtreme(plane + r * g.paddedWidth, count: g.paddedWidth, stride: 1, length: length,
-                                   isMin: isMin, into: tempA + r * g.paddedWidth, line: tempB)
+                    slidingExtreme(plane.readOnly.part(r * g.paddedWidth, count: g.paddedWidth),
+                                   count: g.paddedWidth, stride: 1, length: length, isMin: isMin,
+                                   into: tempA.part(r * g.paddedWidth, count: g.paddedWidth), line: tempB)
                 }
                 let best = isMin ? bestLow : bestHigh
                 for y in 0..<g.height where g.rowHasChosen(y) {
@@ -65,13 +87,6 @@ extension NeighbourhoodFilter {
                 }
             }
         }
-        for y in 0..<g.height where g.rowHasChosen(y) {
-            for x in 0..<g.width where g.isChosen(x: x, y: y) {
-                let k = y * g.width + x
-                out[k] = combine(bestLow[k], bestHigh[k], centre: g.centre(x: x, y: y))
-            }
-        }
-        return true
     }
 
     /// The method's value from a window's extremes; ±∞ means no valid value, so the centre.
@@ -85,16 +100,16 @@ extension NeighbourhoodFilter {
 
     /// Replaces `plane[p]` by the extreme of the rectangle of footprint size whose top-left is `p`
     /// (positions whose rectangle leaves the plane hold anything).
-    private func rectangleExtreme(_ plane: UnsafeMutablePointer<Double>, _ g: TileGeometry, isMin: Bool,
-                                  temp: UnsafeMutablePointer<Double>, line: UnsafeMutablePointer<Double>) {
+    private func rectangleExtreme(_ plane: MutablePlaneRow<Double>, _ g: TileGeometry, isMin: Bool,
+                                  temp: MutablePlaneRow<Double>, line: MutablePlaneRow<Double>) {
         let pw = g.paddedWidth, ph = g.paddedHeight
         for r in 0..<ph {
-            slidingExtreme(plane + r * pw, count: pw, stride: 1, length: footprint.width, isMin: isMin,
-                           into: temp + r * pw, line: line)
+            slidingExtreme(plane.readOnly.part(r * pw, count: pw), count: pw, stride: 1, length: footprint.width,
+                           isMin: isMin, into: temp.part(r * pw, count: pw), line: line)
         }
         for c in 0..<(pw - footprint.width + 1) {
-            slidingExtreme(temp + c, count: ph, stride: pw, length: footprint.height, isMin: isMin,
-                           into: plane + c, line: line)
+            slidingExtreme(temp.readOnly.dropFirst(c), count: ph, stride: pw, length: footprint.height, isMin: isMin,
+                           into: plane.dropFirst(c), line: line)
         }
     }
 
@@ -102,15 +117,14 @@ extension NeighbourhoodFilter {
     /// prefix extremes `g` and suffix extremes `h` over blocks of `length`: `extreme(h[i], g[i + length − 1])`.
     /// `line` holds `2 · count` doubles.
     @inline(__always)
-    private func slidingExtreme(_ a: UnsafeMutablePointer<Double>, count: Int, stride: Int, length: Int,
-                                isMin: Bool, into out: UnsafeMutablePointer<Double>,
-                                line: UnsafeMutablePointer<Double>) {
+    private func slidingExtreme(_ a: PlaneRow<Double>, count: Int, stride: Int, length: Int,
+                                isMin: Bool, into out: MutablePlaneRow<Double>, line: MutablePlaneRow<Double>) {
         guard count >= length else { return }
         if length == 1 {
             for i in 0..<count { out[i * stride] = a[i * stride] }
             return
         }
-        let gp = line, hp = line + count
+        let gp = line, hp = line.dropFirst(count)
         var i = 0
         while i < count {
             let end = min(i + length, count)

@@ -1,3 +1,5 @@
+import RasterTiling
+
 extension NeighbourhoodFilter {
     /// `mean`, `variance`, `stddev` and `lee` on integer bands by exact integer sums: per padded row, prefix
     /// sums of the valid count, Σx and Σx² (Int64, wrapping, so only a window's own sums must fit), summed
@@ -7,7 +9,7 @@ extension NeighbourhoodFilter {
     /// Exact while `2·bits(max |value|) + bits(footprint count) ≤ 62` (16-bit bands up to 2^30 pixels per
     /// footprint, i.e. every footprint); returns `false` (nothing written) on float bands, wider integer bands or
     /// a value that is not an integer of the band's range, so the caller takes the direct two-pass path.
-    func applyMoments(_ g: TileGeometry, sample: SampleKind, into out: UnsafeMutablePointer<Double>,
+    func applyMoments(_ g: TileGeometry, sample: SampleKind, into out: MutablePlaneRow<Double>,
                       workspace: NeighbourhoodWorkspace) -> Bool {
         guard case let .integer(lo, hi) = sample, hi >= lo else { return false }
         let magnitude = max(lo.magnitude, hi.magnitude)
@@ -18,9 +20,9 @@ extension NeighbourhoodFilter {
         let stride = pw + 1
         let rect = footprint.isRectangle
         let rows = rect ? ph + 1 : ph
-        let cnt = workspace.sums[0].pointer(rows * stride)
-        let s1 = workspace.sums[1].pointer(rows * stride)
-        let s2 = workspace.sums[2].pointer(rows * stride)
+        let cnt = workspace.sums[0].row(rows * stride)
+        let s1 = workspace.sums[1].row(rows * stride)
+        let s2 = workspace.sums[2].row(rows * stride)
         let low = Double(lo), high = Double(hi)
         // Row prefix sums (rectangle: the summed-area table, one row of zeros first).
         let first = rect ? 1 : 0

@@ -31,9 +31,11 @@ public struct NeighbourhoodFilter: TileOperation {
 
     /// Writes the method's result for every chosen core pixel.
     /// - Precondition: the tile's halo is at least the footprint's on every side.
-    public func apply(_ tile: PaddedTile, into out: UnsafeMutablePointer<Double>,
+    public func apply(_ tile: PaddedTile, into plane: MutablePlane<Double>,
                       workspace: inout NeighbourhoodWorkspace) {
         let g = TileGeometry(tile, footprint: footprint)
+        precondition(plane.width == g.width && plane.height == g.height, "a result plane of another size")
+        let out = plane.elements
         switch method {
         case .median where footprint.width == 3 && footprint.height == 3 && footprint.isRectangle:
             applyMedian3x3(g, into: out, workspace: workspace)
@@ -66,9 +68,9 @@ public struct NeighbourhoodFilter: TileOperation {
 
     /// The plain path: gathers each chosen pixel's valid neighbours and applies `NeighbourhoodStatistic`
     /// (bit for bit the reference). O(footprint) per pixel, O(footprint · log) for rank methods and `mode`.
-    func applyDirect(_ g: TileGeometry, into out: UnsafeMutablePointer<Double>, workspace: NeighbourhoodWorkspace) {
+    func applyDirect(_ g: TileGeometry, into out: MutablePlaneRow<Double>, workspace: NeighbourhoodWorkspace) {
         let offsets = memberOffsets(g, workspace: workspace)
-        let buffer = workspace.doubles[0].pointer(footprint.count)
+        let buffer = workspace.doubles[0].row(footprint.count)
         for y in 0..<g.height where g.rowHasChosen(y) {
             for x in 0..<g.width where g.isChosen(x: x, y: y) {
                 let base = g.windowOrigin(x: x, y: y)
@@ -78,16 +80,15 @@ public struct NeighbourhoodFilter: TileOperation {
                     if g.isValid(p) { buffer[n] = g.values[p]; n += 1 }
                 }
                 let centre = g.centre(x: x, y: y)
-                let values = UnsafeMutableBufferPointer(start: buffer, count: n)
                 out[y * g.width + x] = n == 0 ? centre
-                    : NeighbourhoodStatistic.evaluate(method, values: values, centre: centre)
+                    : NeighbourhoodStatistic.evaluate(method, values: buffer.part(0, count: n), centre: centre)
             }
         }
     }
 
     /// The padded-tile offsets of the footprint's members from the window's top-left, in footprint order.
-    func memberOffsets(_ g: TileGeometry, workspace: NeighbourhoodWorkspace) -> UnsafeMutablePointer<Int> {
-        let offsets = workspace.offsets.pointer(footprint.count)
+    func memberOffsets(_ g: TileGeometry, workspace: NeighbourhoodWorkspace) -> MutablePlaneRow<Int> {
+        let offsets = workspace.offsets.row(footprint.count)
         var m = 0
         for j in 0..<footprint.height {
             for i in 0..<footprint.width where footprint[i, j] { offsets[m] = j * g.paddedWidth + i; m += 1 }
@@ -96,11 +97,12 @@ public struct NeighbourhoodFilter: TileOperation {
     }
 }
 
-/// Where a tile's pixels and a footprint's windows lie in the padded buffer. Thread safety: a borrowed view.
+/// Where a tile's pixels and a footprint's windows lie in the padded plane, whose planes it views as runs
+/// (`values[y * paddedWidth + x]`, `chosen[y * width + x]`). Thread safety: a borrowed view.
 struct TileGeometry {
-    let values: UnsafePointer<Double>
-    let valid: UnsafePointer<UInt8>?
-    let chosen: UnsafePointer<UInt8>?
+    let values: PlaneRow<Double>
+    let valid: PlaneRow<UInt8>?
+    let chosen: PlaneRow<UInt8>?
     let paddedWidth: Int, paddedHeight: Int, width: Int, height: Int
     /// Padded column and row of the footprint window's top-left for core pixel (0, 0).
     let originX: Int, originY: Int
@@ -111,11 +113,9 @@ struct TileGeometry {
         let h = footprint.halo
         precondition(tile.halo.left >= h.left && tile.halo.top >= h.top && tile.halo.right >= h.right
                      && tile.halo.bottom >= h.bottom, "the tile's halo must hold the footprint's")
-        precondition(tile.paddedWidth == tile.width + tile.halo.left + tile.halo.right
-                     && tile.paddedHeight == tile.height + tile.halo.top + tile.halo.bottom)
-        values = tile.values
-        valid = tile.valid
-        chosen = tile.chosen
+        values = tile.values.elements
+        valid = tile.valid?.elements
+        chosen = tile.chosen?.elements
         paddedWidth = tile.paddedWidth
         paddedHeight = tile.paddedHeight
         width = tile.width

@@ -3,25 +3,26 @@ import Glibc
 #else
 import Darwin
 #endif
+import RasterTiling
 
 /// The plain rule of every footprint method, applied to the valid values a footprint covers. Shared by the
 /// reference and the tiles' direct path, so both give the same bits. Thread safety: stateless.
 public enum NeighbourhoodStatistic {
     /// The result of `method` over `values` (the `k ≥ 1` valid values in footprint order, no NaN), for a
     /// pixel whose own value is `centre`. `values` is reordered (sorted) by the rank methods and `mode`.
-    public static func evaluate(_ method: FilterMethod, values: UnsafeMutableBufferPointer<Double>,
+    public static func evaluate(_ method: FilterMethod, values: MutablePlaneRow<Double>,
                                 centre: Double) -> Double {
         let k = values.count
         precondition(k > 0)
         switch method {
         case .median, .minimum, .maximum, .percentile:
             let r = method.rank(count: k)!
-            if k <= 16 { return select(rank: r, of: UnsafeBufferPointer(values)) }
+            if k <= 16 { return select(rank: r, of: values.readOnly) }
             insertionSort(values)
             return values[r]
         case .range:
             var lo = values[0], hi = values[0]
-            for v in values { if v < lo { lo = v }; if v > hi { hi = v } }
+            for i in 0..<k { let v = values[i]; if v < lo { lo = v }; if v > hi { hi = v } }
             return hi - lo
         case .mean:
             return mean(values)
@@ -34,7 +35,7 @@ public enum NeighbourhoodStatistic {
             return lee(mean: m, variance: variance(values, mean: m), centre: centre, looks: looks)
         case .mode:
             insertionSort(values)
-            return modeOfSorted(UnsafeBufferPointer(values))
+            return modeOfSorted(values.readOnly)
         case .convolve:
             preconditionFailure("convolve is not a footprint method")
         }
@@ -42,17 +43,17 @@ public enum NeighbourhoodStatistic {
 
     /// Σx / k, summed in order.
     @inline(__always)
-    static func mean(_ values: UnsafeMutableBufferPointer<Double>) -> Double {
+    static func mean(_ values: MutablePlaneRow<Double>) -> Double {
         var s = 0.0
-        for v in values { s += v }
+        for i in 0..<values.count { s += values[i] }
         return s / Double(values.count)
     }
 
     /// Σ(x − mean)² / k, summed in order (the two-pass population variance).
     @inline(__always)
-    static func variance(_ values: UnsafeMutableBufferPointer<Double>, mean m: Double) -> Double {
+    static func variance(_ values: MutablePlaneRow<Double>, mean m: Double) -> Double {
         var s = 0.0
-        for v in values { let d = v - m; s += d * d }
+        for i in 0..<values.count { let d = values[i] - m; s += d * d }
         return s / Double(values.count)
     }
 
@@ -69,7 +70,7 @@ public enum NeighbourhoodStatistic {
     }
 
     /// The most frequent value of an ascending buffer, ties to the smallest.
-    static func modeOfSorted(_ values: UnsafeBufferPointer<Double>) -> Double {
+    static func modeOfSorted(_ values: PlaneRow<Double>) -> Double {
         var best = values[0], bestCount = 0
         var i = 0
         while i < values.count {
@@ -84,7 +85,7 @@ public enum NeighbourhoodStatistic {
     /// The value of 0-based rank `r` by counting, for each value, the values before it in sorted order
     /// (smaller, or equal and earlier): branch-free O(k²), faster than sorting a handful of values.
     @inline(__always)
-    static func select(rank r: Int, of v: UnsafeBufferPointer<Double>) -> Double {
+    static func select(rank r: Int, of v: PlaneRow<Double>) -> Double {
         for i in 0..<v.count {
             let x = v[i]
             var before = 0
@@ -97,8 +98,8 @@ public enum NeighbourhoodStatistic {
 
     /// Ascending insertion sort (stable; fast for the few values of small footprints), falling back to the
     /// standard sort for long buffers.
-    static func insertionSort(_ a: UnsafeMutableBufferPointer<Double>) {
-        if a.count > 48 { var b = a; b.sort(); return }
+    static func insertionSort(_ a: MutablePlaneRow<Double>) {
+        if a.count > 48 { a.sort(); return }
         var i = 1
         while i < a.count {
             let v = a[i]

@@ -1,9 +1,12 @@
 import RasterTiling
 
-/// A growable, uninitialised scratch array owned by one worker. Thread safety: not thread-safe; one per worker.
+/// A growable, uninitialised scratch array owned by one worker's workspace. It lends its memory as views
+/// (`row`), which the kernels hold only during the `apply` call the workspace is lent to (`inout`), and
+/// never across the array's next `row`, which may grow it (the contents are not kept when it grows).
+/// Thread safety: not thread-safe; one per worker.
 final class ScratchArray<Element> {
-    private(set) var base: UnsafeMutablePointer<Element>
-    private(set) var capacity: Int
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
 
     init() {
         capacity = 16
@@ -12,34 +15,36 @@ final class ScratchArray<Element> {
 
     deinit { base.deallocate() }
 
-    /// A pointer to at least `count` elements (contents are not kept when it grows).
-    func pointer(_ count: Int) -> UnsafeMutablePointer<Element> {
+    /// `count` elements (contents undefined).
+    @inline(__always)
+    func row(_ count: Int) -> MutablePlaneRow<Element> {
         if count > capacity {
             base.deallocate()
             capacity = max(count, capacity * 2)
             base = .allocate(capacity: capacity)
         }
-        return base
+        return MutablePlaneRow(start: base, count: count)
     }
 }
 
 /// A scratch array whose elements are zero when handed out: zeroed when allocated, and its user must leave
-/// it all zero again (as `StripHistogram`'s columns are after each strip). Thread safety: one per worker.
+/// it all zero again (as `StripHistogram`'s columns are after each strip). Lends views as `ScratchArray`.
+/// Thread safety: one per worker.
 final class ZeroedScratch<Element: FixedWidthInteger> {
     private var base: UnsafeMutablePointer<Element>?
     private var capacity = 0
 
     deinit { base?.deallocate() }
 
-    /// A pointer to at least `count` zero elements.
-    func zeroedPointer(_ count: Int) -> UnsafeMutablePointer<Element> {
-        if let base, count <= capacity { return base }
+    /// `count` zero elements.
+    func zeroedRow(_ count: Int) -> MutablePlaneRow<Element> {
+        if let base, count <= capacity { return MutablePlaneRow(start: base, count: count) }
         base?.deallocate()
         capacity = max(count, capacity * 2, 64)
         let fresh = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
         fresh.initialize(repeating: 0, count: capacity)
         base = fresh
-        return fresh
+        return MutablePlaneRow(start: fresh, count: count)
     }
 }
 

@@ -38,27 +38,32 @@ enum RankStrips {
 
     /// The 0-based rank `method` selects among `k` valid values, for `k` in `0 ... count` (0 for `k = 0`).
     static func rankTable(_ method: FilterMethod, count: Int, workspace: NeighbourhoodWorkspace)
-        -> UnsafePointer<Int32> {
-        let ranks = workspace.ranks.pointer(count + 1)
+        -> PlaneRow<Int32> {
+        let ranks = workspace.ranks.row(count + 1)
         ranks[0] = 0
         for k in 1...count { ranks[k] = Int32(method.rank(count: k)!) }
-        return UnsafePointer(ranks)
+        return ranks.readOnly
     }
 
     /// Writes the result of every chosen pixel of strip `box` (core coordinates) of tile `g`: `bins` holds the
     /// strip's `columns × rows` padded positions as bins `0 ..< binCount` (−1 invalid), `lookup` each bin's value.
-    static func run(bins: UnsafePointer<Int32>, columns: Int, rows: Int, binCount: Int, footprint: Footprint,
-                    ranks: UnsafePointer<Int32>, lookup: UnsafePointer<Double>, g: TileGeometry, box: Window,
-                    into out: UnsafeMutablePointer<Double>, workspace: NeighbourhoodWorkspace) {
+    static func run(bins: PlaneRow<Int32>, columns: Int, rows: Int, binCount: Int, footprint: Footprint,
+                    ranks: PlaneRow<Int32>, lookup: PlaneRow<Double>, g: TileGeometry, box: Window,
+                    into out: MutablePlaneRow<Double>, workspace: NeighbourhoodWorkspace) {
         let binCount = max(binCount, 1)
         var columnBytes = 0, workBytes = 0
         let fits = ck_rank_strip_bytes(binCount, columns, &columnBytes, &workBytes)
         precondition(fits != 0, "a strip holds at most \(maximumBins) values")
-        let counters = workspace.rankColumns.zeroedPointer(columnBytes)
-        let work = workspace.rankWork.pointer(workBytes)
-        let centre = g.values + (box.y + g.coreY) * g.paddedWidth + box.x + g.coreX
-        let chosen = g.chosen.map { $0 + box.y * g.width + box.x }
-        ck_rank_strip(bins, columns, rows, binCount, footprint.width, footprint.height, ranks, lookup, centre,
-                      g.paddedWidth, chosen, g.width, out + box.y * g.width + box.x, g.width, counters, work)
+        precondition(bins.count >= columns * rows && ranks.count == footprint.count + 1 && lookup.count >= binCount
+                     && box.maxX <= g.width && box.maxY <= g.height, "a strip outside its tile")
+        let counters = workspace.rankColumns.zeroedRow(columnBytes)
+        let work = workspace.rankWork.row(workBytes)
+        // The views' first elements at the strip's top-left (in C, rows a tile width or padded width apart).
+        let centre = g.values.dropFirst((box.y + g.coreY) * g.paddedWidth + box.x + g.coreX)
+        let chosen = g.chosen?.dropFirst(box.y * g.width + box.x)
+        let strip = out.dropFirst(box.y * g.width + box.x)
+        ck_rank_strip(bins.baseAddress, columns, rows, binCount, footprint.width, footprint.height, ranks.baseAddress,
+                      lookup.baseAddress, centre.baseAddress, g.paddedWidth, chosen?.baseAddress, g.width,
+                      strip.baseAddress, g.width, counters.baseAddress, work.baseAddress)
     }
 }

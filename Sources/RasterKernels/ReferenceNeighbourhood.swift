@@ -35,9 +35,8 @@ public enum ReferenceNeighbourhood {
                     }
                 }
                 guard n > 0 else { continue }
-                out[k] = buffer.withUnsafeMutableBufferPointer { b in
-                    NeighbourhoodStatistic.evaluate(method, values: UnsafeMutableBufferPointer(rebasing: b[0..<n]),
-                                                    centre: image[k])
+                out[k] = buffer.withMutablePlaneRow { b in
+                    NeighbourhoodStatistic.evaluate(method, values: b.part(0, count: n), centre: image[k])
                 }
             }
         }

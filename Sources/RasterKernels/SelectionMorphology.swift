@@ -1,3 +1,5 @@
+import RasterTiling
+
 /// `--grow-mask R` / `--shrink-mask R`: binary dilation and erosion of a selection plane (1 = selected) by
 /// the disk of `Footprint.disk(radius: R)` (any R ≥ 0, not limited to footprint sizes), equal to
 /// `scipy.ndimage.binary_dilation` / `binary_erosion` with that disk as `structure` and the default
@@ -8,24 +10,32 @@
 public enum SelectionMorphology {
     /// Dilates (`grow`) or erodes (`!grow`) the core of a padded selection plane.
     /// - Parameters:
-    ///   - padded: `(width + 2R) × (height + 2R)` bytes, core pixel (x, y) at `(y + R) * (width + 2R) + x + R`;
-    ///     non-zero = selected.
+    ///   - padded: `(width + 2R) × (height + 2R)` bytes, core pixel (x, y) at (x + R, y + R); non-zero = selected.
     ///   - out: `width × height` bytes, 1 = selected, 0 = not.
-    public static func apply(grow: Bool, radius: Int, padded: UnsafePointer<UInt8>, width: Int, height: Int,
-                             into out: UnsafeMutablePointer<UInt8>) {
+    public static func apply(grow: Bool, radius: Int, padded: Plane<UInt8>, into out: MutablePlane<UInt8>) {
         precondition(radius >= 0)
+        let width = out.width, height = out.height
         let pw = width + 2 * radius, ph = height + 2 * radius
+        precondition(padded.width == pw && padded.height == ph, "the padded plane is not the core padded by R")
         // Row prefix counts of selected pixels over the whole padded plane.
-        let prefix = UnsafeMutablePointer<Int32>.allocate(capacity: ph * (pw + 1))
-        defer { prefix.deallocate() }
-        for r in 0..<ph {
-            var c: Int32 = 0
-            prefix[r * (pw + 1)] = 0
-            for x in 0..<pw {
-                if padded[r * pw + x] != 0 { c += 1 }
-                prefix[r * (pw + 1) + x + 1] = c
+        var counts = [Int32](repeating: 0, count: ph * (pw + 1))
+        counts.withMutablePlaneRow { prefix in
+            for r in 0..<ph {
+                var c: Int32 = 0
+                let row = padded.row(r)
+                for x in 0..<pw {
+                    if row[x] != 0 { c += 1 }
+                    prefix[r * (pw + 1) + x + 1] = c
+                }
             }
+            dilateOrErode(grow: grow, radius: radius, prefix: prefix.readOnly, into: out)
         }
+    }
+
+    /// The core's pixels from the row prefix counts (`pw + 1` a row).
+    private static func dilateOrErode(grow: Bool, radius: Int, prefix: PlaneRow<Int32>,
+                                      into out: MutablePlane<UInt8>) {
+        let width = out.width, height = out.height, pw = width + 2 * radius
         // Row j of the disk (dy = j − R) spans R − half … R + half, half = ⌊√(R² − dy²)⌋ (as `disk:R`, any R).
         let runs = (0...(2 * radius)).map { j -> (Int, Range<Int>) in
             let dy = j - radius
@@ -42,7 +52,7 @@ public enum SelectionMorphology {
                     let n = prefix[o + run.upperBound] - prefix[o + run.lowerBound]
                     if grow ? n > 0 : Int(n) < run.count { hit = grow; break }
                 }
-                out[y * width + x] = hit ? 1 : 0
+                out[x, y] = hit ? 1 : 0
             }
         }
     }
@@ -56,10 +66,10 @@ public enum SelectionMorphology {
             for x in 0..<width { padded[(y + radius) * pw + x + radius] = selected[y * width + x] }
         }
         var out = [UInt8](repeating: 0, count: width * height)
-        padded.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { o in
-                apply(grow: grow, radius: radius, padded: p.baseAddress!, width: width, height: height,
-                      into: o.baseAddress!)
+        padded.withPlaneRow { p in
+            out.withMutablePlaneRow { o in
+                apply(grow: grow, radius: radius, padded: p.plane(width: pw, height: height + 2 * radius),
+                      into: o.plane(width: width, height: height))
             }
         }
         return out

@@ -1,3 +1,5 @@
+import RasterTiling
+
 /// Perreault & Hébert's histograms (2007) for one vertical strip of a tile: one histogram per padded column
 /// of the strip (the column's `footprint.height` values under the current output row, moved down by one add and
 /// one remove per row) and the kernel's histogram (the sum of `width` consecutive columns).
@@ -30,15 +32,15 @@ struct StripHistogram {
     let width: Int, columnCount: Int
     /// Column counters, segment-major: segment `s` of column `c` is the 32 counters at `(s · columnCount + c) · 32`,
     /// so a window's columns of one segment are contiguous (one cache line each).
-    let columns: UnsafeMutablePointer<UInt16>
+    let columns: MutablePlaneRow<UInt16>
     /// Kernel counters: segment `s` at `s · 32`.
-    let kernel: UnsafeMutablePointer<UInt16>
+    let kernel: MutablePlaneRow<UInt16>
     /// Per segment, the time (`rowBase + x`) its kernel counters were last brought up to date.
-    let marks: UnsafeMutablePointer<Int>
+    let marks: MutablePlaneRow<Int>
     /// Per level: shift from a bin to its bin at that level, and the index of its first segment.
-    private let shift: UnsafeMutablePointer<Int>, first: UnsafeMutablePointer<Int>
+    private let shift: MutablePlaneRow<Int>, first: MutablePlaneRow<Int>
     /// Per level: the number of its segments.
-    private let count: UnsafeMutablePointer<Int>
+    private let count: MutablePlaneRow<Int>
     /// Time of window position 0 on the current row (larger than every mark of earlier rows).
     private var rowBase = 0
 
@@ -64,14 +66,14 @@ struct StripHistogram {
         self.segments = segments
         self.width = width
         self.columnCount = columnCount
-        columns = workspace.columnCounts.zeroedPointer((columnCount * segments) << StripHistogram.bits)
-        kernel = workspace.kernelCounts.pointer(segments << StripHistogram.bits)
-        marks = workspace.marks.pointer(segments)
-        marks.initialize(repeating: -1, count: segments)
-        let layout = workspace.layout.pointer(3 * StripHistogram.maximumLevels)
-        shift = layout
-        first = layout + StripHistogram.maximumLevels
-        count = layout + 2 * StripHistogram.maximumLevels
+        columns = workspace.columnCounts.zeroedRow((columnCount * segments) << StripHistogram.bits)
+        kernel = workspace.kernelCounts.row(segments << StripHistogram.bits)
+        marks = workspace.marks.row(segments)
+        marks.fill(-1)
+        let layout = workspace.layout.row(3 * StripHistogram.maximumLevels), levelCount = StripHistogram.maximumLevels
+        shift = layout.part(0, count: levelCount)
+        first = layout.part(levelCount, count: levelCount)
+        count = layout.part(2 * levelCount, count: levelCount)
         var m = 0
         for l in 0..<levels {
             shift[l] = StripHistogram.bits * (levels - 1 - l)
@@ -84,19 +86,21 @@ struct StripHistogram {
 
     /// Adds bin `b` to column `c`'s histogram.
     @inline(__always) func add(_ b: Int, column c: Int) {
-        let h = columns + (c << StripHistogram.bits)
+        let h = c << StripHistogram.bits
         for l in 0..<levels {
             let q = b >> shift[l]
-            h[(((first[l] + (q >> StripHistogram.bits)) * columnCount) << StripHistogram.bits) + (q & 31)] &+= 1
+            columns[h + (((first[l] + (q >> StripHistogram.bits)) * columnCount) << StripHistogram.bits)
+                    + (q & 31)] &+= 1
         }
     }
 
     /// Removes bin `b` from column `c`'s histogram.
     @inline(__always) func remove(_ b: Int, column c: Int) {
-        let h = columns + (c << StripHistogram.bits)
+        let h = c << StripHistogram.bits
         for l in 0..<levels {
             let q = b >> shift[l]
-            h[(((first[l] + (q >> StripHistogram.bits)) * columnCount) << StripHistogram.bits) + (q & 31)] &-= 1
+            columns[h + (((first[l] + (q >> StripHistogram.bits)) * columnCount) << StripHistogram.bits)
+                    + (q & 31)] &-= 1
         }
     }
 
@@ -110,16 +114,17 @@ struct StripHistogram {
         let last = marks[index]
         if last == t { return }
         marks[index] = t
-        let dst = UnsafeMutableRawPointer(kernel + (index << StripHistogram.bits))
-        let src = UnsafeRawPointer(columns + ((index * columnCount) << StripHistogram.bits))
+        let dst = kernel.part(index << StripHistogram.bits, count: 32)
+        // The segment's counters of every column of the strip, one column's 32 after the other's.
+        let src = columns.readOnly.part((index * columnCount) << StripHistogram.bits, count: columnCount << 5)
         var sum = Segment()
         if last >= rowBase && 2 * (t - last) <= width {
-            sum.load(dst)
+            sum.load(dst.readOnly, at: 0)
             for c in (last - rowBase + 1)...x {
-                sum.slide(entering: src + ((c + width - 1) << 6), leaving: src + ((c - 1) << 6))
+                sum.slide(src, entering: (c + width - 1) << 5, leaving: (c - 1) << 5)
             }
         } else {
-            for c in x..<(x + width) { sum.add(src + (c << 6)) }
+            for c in x..<(x + width) { sum.add(src, at: c << 5) }
         }
         sum.store(dst)
     }
@@ -143,9 +148,9 @@ struct StripHistogram {
                 if s > 0 { sync(level: l, segment: s - 1, x: x) }
                 if s + 1 < count[l] { sync(level: l, segment: s + 1, x: x) }
             }
-            let counts = kernel + ((first[l] + s) << StripHistogram.bits)
+            let counts = kernel.readOnly.part((first[l] + s) << StripHistogram.bits, count: 32)
             // Groups of 8 counters summed as vectors, then at most 8 counters one by one.
-            let raw = UnsafeRawPointer(counts)
+            let raw = counts.rawBytes
             var j = 0
             var group = Int(raw.load(as: SIMD8<UInt16>.self).wrappedSum())
             while j < 24 && rest >= group {
@@ -169,7 +174,7 @@ struct StripHistogram {
 
     private func visit(level l: Int, segment s: Int, x: Int, best: inout Int, bestCount: inout UInt16) {
         sync(level: l, segment: s, x: x)
-        let counts = kernel + ((first[l] + s) << StripHistogram.bits)
+        let counts = kernel.readOnly.part((first[l] + s) << StripHistogram.bits, count: 32)
         for j in 0..<32 where counts[j] > bestCount {
             if l == levels - 1 {
                 best = s * 32 + j
@@ -183,42 +188,44 @@ struct StripHistogram {
 
 /// One segment's 32 UInt16 counters (one cache line) as eight words in registers, added and subtracted four
 /// lanes at a time (SWAR). Exact: no lane ever carries or borrows into the next, since a kernel's counters
-/// never exceed 65535 and a leaving column's counters are part of the sum they are taken from.
+/// never exceed 65535 and a leaving column's counters are part of the sum they are taken from. The counters
+/// are read as words through the row's bytes (`rawBytes`, 8-byte aligned: segments start 64 bytes apart).
 /// Thread safety: a plain value.
 struct Segment {
     var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
     var w4: UInt64 = 0, w5: UInt64 = 0, w6: UInt64 = 0, w7: UInt64 = 0
 
-    /// Replaces the words by the 64 bytes at `p`.
-    @inline(__always) mutating func load(_ p: UnsafeRawPointer) {
-        w0 = p.load(as: UInt64.self); w1 = p.load(fromByteOffset: 8, as: UInt64.self)
-        w2 = p.load(fromByteOffset: 16, as: UInt64.self); w3 = p.load(fromByteOffset: 24, as: UInt64.self)
-        w4 = p.load(fromByteOffset: 32, as: UInt64.self); w5 = p.load(fromByteOffset: 40, as: UInt64.self)
-        w6 = p.load(fromByteOffset: 48, as: UInt64.self); w7 = p.load(fromByteOffset: 56, as: UInt64.self)
+    /// Replaces the words by the 32 counters of `row` from counter `i`.
+    @inline(__always) mutating func load(_ row: PlaneRow<UInt16>, at i: Int) {
+        let p = row.rawBytes, o = 2 * i
+        w0 = p.load(fromByteOffset: o, as: UInt64.self); w1 = p.load(fromByteOffset: o + 8, as: UInt64.self)
+        w2 = p.load(fromByteOffset: o + 16, as: UInt64.self); w3 = p.load(fromByteOffset: o + 24, as: UInt64.self)
+        w4 = p.load(fromByteOffset: o + 32, as: UInt64.self); w5 = p.load(fromByteOffset: o + 40, as: UInt64.self)
+        w6 = p.load(fromByteOffset: o + 48, as: UInt64.self); w7 = p.load(fromByteOffset: o + 56, as: UInt64.self)
     }
 
-    /// Adds the 32 counters at `p`.
-    @inline(__always) mutating func add(_ p: UnsafeRawPointer) {
-        w0 &+= p.load(as: UInt64.self); w1 &+= p.load(fromByteOffset: 8, as: UInt64.self)
-        w2 &+= p.load(fromByteOffset: 16, as: UInt64.self); w3 &+= p.load(fromByteOffset: 24, as: UInt64.self)
-        w4 &+= p.load(fromByteOffset: 32, as: UInt64.self); w5 &+= p.load(fromByteOffset: 40, as: UInt64.self)
-        w6 &+= p.load(fromByteOffset: 48, as: UInt64.self); w7 &+= p.load(fromByteOffset: 56, as: UInt64.self)
+    /// Adds the 32 counters of `row` from counter `i`.
+    @inline(__always) mutating func add(_ row: PlaneRow<UInt16>, at i: Int) {
+        let p = row.rawBytes, o = 2 * i
+        w0 &+= p.load(fromByteOffset: o, as: UInt64.self); w1 &+= p.load(fromByteOffset: o + 8, as: UInt64.self)
+        w2 &+= p.load(fromByteOffset: o + 16, as: UInt64.self); w3 &+= p.load(fromByteOffset: o + 24, as: UInt64.self)
+        w4 &+= p.load(fromByteOffset: o + 32, as: UInt64.self); w5 &+= p.load(fromByteOffset: o + 40, as: UInt64.self)
+        w6 &+= p.load(fromByteOffset: o + 48, as: UInt64.self); w7 &+= p.load(fromByteOffset: o + 56, as: UInt64.self)
     }
 
-    /// Adds the counters at `entering` and subtracts those at `leaving`.
-    @inline(__always) mutating func slide(entering e: UnsafeRawPointer, leaving l: UnsafeRawPointer) {
-        w0 = w0 &- l.load(as: UInt64.self) &+ e.load(as: UInt64.self)
-        w1 = w1 &- l.load(fromByteOffset: 8, as: UInt64.self) &+ e.load(fromByteOffset: 8, as: UInt64.self)
-        w2 = w2 &- l.load(fromByteOffset: 16, as: UInt64.self) &+ e.load(fromByteOffset: 16, as: UInt64.self)
-        w3 = w3 &- l.load(fromByteOffset: 24, as: UInt64.self) &+ e.load(fromByteOffset: 24, as: UInt64.self)
-        w4 = w4 &- l.load(fromByteOffset: 32, as: UInt64.self) &+ e.load(fromByteOffset: 32, as: UInt64.self)
-        w5 = w5 &- l.load(fromByteOffset: 40, as: UInt64.self) &+ e.load(fromByteOffset: 40, as: UInt64.self)
-        w6 = w6 &- l.load(fromByteOffset: 48, as: UInt64.self) &+ e.load(fromByteOffset: 48, as: UInt64.self)
-        w7 = w7 &- l.load(fromByteOffset: 56, as: UInt64.self) &+ e.load(fromByteOffset: 56, as: UInt64.self)
+    /// Adds the 32 counters of `row` from counter `e` and subtracts those from counter `l`.
+    @inline(__always) mutating func slide(_ row: PlaneRow<UInt16>, entering e: Int, leaving l: Int) {
+        let p = row.rawBytes
+        @inline(__always) func word(_ k: Int) -> UInt64 {
+            p.load(fromByteOffset: 2 * e + k, as: UInt64.self) &- p.load(fromByteOffset: 2 * l + k, as: UInt64.self)
+        }
+        w0 = w0 &+ word(0); w1 = w1 &+ word(8); w2 = w2 &+ word(16); w3 = w3 &+ word(24)
+        w4 = w4 &+ word(32); w5 = w5 &+ word(40); w6 = w6 &+ word(48); w7 = w7 &+ word(56)
     }
 
-    /// Writes the words to the 64 bytes at `p`.
-    @inline(__always) func store(_ p: UnsafeMutableRawPointer) {
+    /// Writes the words to the 32 counters of `row`.
+    @inline(__always) func store(_ row: MutablePlaneRow<UInt16>) {
+        let p = row.rawBytes
         p.storeBytes(of: w0, as: UInt64.self); p.storeBytes(of: w1, toByteOffset: 8, as: UInt64.self)
         p.storeBytes(of: w2, toByteOffset: 16, as: UInt64.self); p.storeBytes(of: w3, toByteOffset: 24, as: UInt64.self)
         p.storeBytes(of: w4, toByteOffset: 32, as: UInt64.self); p.storeBytes(of: w5, toByteOffset: 40, as: UInt64.self)

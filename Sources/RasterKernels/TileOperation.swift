@@ -10,41 +10,53 @@ public enum SampleKind: Sendable, Equatable {
 }
 
 /// A tile and its halo, decoded to Float64, handed to an operation: the one thing an
-/// operation sees (no file, no thread, no block layout). Core pixel (x, y) of the tile is at
-/// `values[(y + halo.top) * paddedWidth + x + halo.left]`. Values outside the raster were
-/// already filled by the edge mode (with `constant` they hold the cval and count as valid).
-/// Thread safety: a view of buffers its lender owns, valid only during the call it is lent to.
+/// operation sees (no file, no thread, no block layout). Core pixel (x, y) of the tile is
+/// `values[x + halo.left, y + halo.top]`. Values outside the raster were already filled by the
+/// edge mode (with `constant` they hold the cval and count as valid).
+/// Thread safety: views of planes its lender owns, valid only during the call it is lent to.
 public struct PaddedTile {
-    /// `paddedWidth × paddedHeight` values, row-major.
-    public let values: UnsafePointer<Double>
+    /// The padded plane, `paddedWidth × paddedHeight` values, its rows one after the other.
+    public let values: Plane<Double>
     /// The same shape, 1 = valid; `nil` when every value is valid (or invalid ones are to be
     /// taken as ordinary numbers).
-    public let valid: UnsafePointer<UInt8>?
-    /// The padded plane's size.
-    public let paddedWidth: Int, paddedHeight: Int
+    public let valid: Plane<UInt8>?
     /// Where the core starts (`left`, `top`) and how far the padding reaches past it.
     public let halo: Halo
     /// The core's size.
     public let width: Int, height: Int
-    /// `width × height` flags, 1 = a result is needed; `nil` when every core pixel needs one.
-    /// Chosen pixels are always valid ones.
-    public let chosen: UnsafePointer<UInt8>?
+    /// The core's `width × height` flags, 1 = a result is needed, rows one after the other;
+    /// `nil` when every core pixel needs one. Chosen pixels are always valid ones.
+    public let chosen: Plane<UInt8>?
     /// The band's kind of numbers.
     public let sample: SampleKind
 
-    /// Describes a padded tile over buffers the caller owns.
-    public init(values: UnsafePointer<Double>, valid: UnsafePointer<UInt8>?, paddedWidth: Int, paddedHeight: Int,
-                halo: Halo, width: Int, height: Int, chosen: UnsafePointer<UInt8>?, sample: SampleKind) {
+    /// A padded tile over planes the caller lends: the core is `values` less `halo`.
+    /// - Precondition: `valid` has `values`'s shape, `chosen` the core's, and each plane's rows
+    ///   follow each other (the operations index them as one run).
+    public init(values: Plane<Double>, valid: Plane<UInt8>?, halo: Halo, chosen: Plane<UInt8>?,
+                sample: SampleKind) {
+        let pw = values.width, ph = values.height
+        let w = pw - halo.left - halo.right, h = ph - halo.top - halo.bottom
+        precondition(w >= 0 && h >= 0, "a halo wider than the padded tile")
+        precondition(values.rowStride == pw, "the padded plane's rows are not contiguous")
+        precondition(valid.map { $0.width == pw && $0.height == ph && $0.rowStride == pw } ?? true,
+                     "validity of another shape")
+        precondition(chosen.map { $0.width == w && $0.height == h && $0.rowStride == w } ?? true,
+                     "a choice of another shape than the core")
+        width = w
+        height = h
         self.values = values
         self.valid = valid
-        self.paddedWidth = paddedWidth
-        self.paddedHeight = paddedHeight
         self.halo = halo
-        self.width = width
-        self.height = height
         self.chosen = chosen
         self.sample = sample
     }
+
+    /// The padded plane's size.
+    public var paddedWidth: Int { values.width }
+    public var paddedHeight: Int { values.height }
+    /// The core, in the padded plane's coordinates.
+    public var core: Window { Window(x: halo.left, y: halo.top, width: width, height: height) }
 
     /// The smallest window of the core holding every chosen pixel: the whole core when
     /// `chosen` is `nil`, `nil` when no pixel is chosen.
@@ -52,7 +64,7 @@ public struct PaddedTile {
         guard let chosen else { return Window(width: width, height: height) }
         var minX = width, maxX = -1, minY = height, maxY = -1
         for y in 0..<height {
-            let row = chosen + y * width
+            let row = chosen.row(y)
             var first = 0
             while first < width && row[first] == 0 { first += 1 }
             guard first < width else { continue }
@@ -80,7 +92,8 @@ public protocol TileOperation: Sendable {
     /// The most bytes one worker's workspace can hold after tiles of at most `tile`'s size (the
     /// core; the halo is the operation's), for the run's memory bound.
     func workspaceBytes(tile: Window) -> Int
-    /// Writes the result of every chosen core pixel to `out[y * width + x]`; other pixels may
+    /// Writes the result of every chosen core pixel (x, y) to `out[x, y]`; other pixels may
     /// hold anything.
-    func apply(_ tile: PaddedTile, into out: UnsafeMutablePointer<Double>, workspace: inout Workspace)
+    /// - Precondition: `out` has the core's size and its rows follow each other.
+    func apply(_ tile: PaddedTile, into out: MutablePlane<Double>, workspace: inout Workspace)
 }

@@ -87,16 +87,20 @@ public struct MutablePlaneRow<Element> {
         }
     }
 
+    /// The writable form of a view of memory the lender lent writable (the parts below are taken
+    /// on the read-only form's geometry, so the bounds checks are written once).
+    @usableFromInline @_transparent
+    init(_ row: PlaneRow<Element>) { self.init(start: UnsafeMutablePointer(mutating: row.start), count: row.count) }
+
     /// The `count` elements from element `from`.
     @_transparent
     public func part(_ from: Int, count: Int) -> MutablePlaneRow {
-        precondition(from >= 0 && count >= 0 && from + count <= self.count, "row part out of range")
-        return MutablePlaneRow(start: start + from, count: count)
+        MutablePlaneRow(readOnly.part(from, count: count))
     }
 
     /// The elements from element `n` on.
     @_transparent
-    public func dropFirst(_ n: Int) -> MutablePlaneRow { part(n, count: count - n) }
+    public func dropFirst(_ n: Int) -> MutablePlaneRow { MutablePlaneRow(readOnly.dropFirst(n)) }
 
     /// The same elements, read-only.
     @_transparent
@@ -116,8 +120,21 @@ public struct MutablePlaneRow<Element> {
     /// The first `width × height` elements as a plane, row after row.
     @_transparent
     public func plane(width: Int, height: Int) -> MutablePlane<Element> {
-        precondition(width >= 0 && height >= 0 && width * height <= count, "plane larger than the row")
-        return MutablePlane(start: start, width: width, height: height)
+        MutablePlane(readOnly.plane(width: width, height: height))
+    }
+
+    /// Sorts the elements in ascending order.
+    @inlinable
+    public func sort() where Element: Comparable {
+        var b = UnsafeMutableBufferPointer(start: start, count: count)
+        b.sort()
+    }
+
+    /// Sorts the elements so that `areInIncreasingOrder` holds between neighbours.
+    @inlinable
+    public func sort(by areInIncreasingOrder: (Element, Element) -> Bool) {
+        var b = UnsafeMutableBufferPointer(start: start, count: count)
+        b.sort(by: areInIncreasingOrder)
     }
 
     /// The elements' bytes, for a GDAL or file call that fills them (during that call).
@@ -209,12 +226,16 @@ public struct MutablePlane<Element> {
         self.rowStride = rowStride ?? width
     }
 
+    /// The writable form of a view of memory the lender lent writable (see `MutablePlaneRow`).
+    @usableFromInline @_transparent
+    init(_ plane: Plane<Element>) {
+        self.init(start: UnsafeMutablePointer(mutating: plane.start), width: plane.width, height: plane.height,
+                  rowStride: plane.rowStride)
+    }
+
     /// Row `y` (0 ≤ `y` < `height`).
     @_transparent
-    public func row(_ y: Int) -> MutablePlaneRow<Element> {
-        precondition(y >= 0 && y < height, "plane row out of range")
-        return MutablePlaneRow(start: start + y * rowStride, count: width)
-    }
+    public func row(_ y: Int) -> MutablePlaneRow<Element> { MutablePlaneRow(readOnly.row(y)) }
 
     /// Element (`x`, `y`) (checked in debug builds only).
     @inlinable
@@ -231,19 +252,11 @@ public struct MutablePlane<Element> {
 
     /// The part of the plane under `window` (in the plane's coordinates), rows as far apart.
     @_transparent
-    public func part(_ window: Window) -> MutablePlane {
-        precondition(window.x >= 0 && window.y >= 0 && window.maxX <= width && window.maxY <= height,
-                     "plane part out of range")
-        return MutablePlane(start: start + window.y * rowStride + window.x, width: window.width,
-                            height: window.height, rowStride: rowStride)
-    }
+    public func part(_ window: Window) -> MutablePlane { MutablePlane(readOnly.part(window)) }
 
     /// Every element, row after row, when the rows follow each other (`rowStride == width`).
     @_transparent
-    public var elements: MutablePlaneRow<Element> {
-        precondition(rowStride == width || height <= 1, "the plane's rows are not contiguous")
-        return MutablePlaneRow(start: start, count: width * height)
-    }
+    public var elements: MutablePlaneRow<Element> { MutablePlaneRow(readOnly.elements) }
 
     /// The same elements, read-only.
     @_transparent
@@ -258,8 +271,7 @@ public struct MutablePlane<Element> {
     /// The bytes from element (0, 0) to the last element, for a GDAL or file call that fills
     /// them (during that call).
     @inlinable public var rawBytes: UnsafeMutableRawBufferPointer {
-        let n = width == 0 || height == 0 ? 0 : (height - 1) * rowStride + width
-        return UnsafeMutableRawBufferPointer(start: start, count: n * MemoryLayout<Element>.stride)
+        UnsafeMutableRawBufferPointer(mutating: readOnly.rawBytes)
     }
 
     /// The address of element (0, 0), for a C or kernel function that takes a pointer.

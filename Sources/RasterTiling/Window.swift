@@ -44,11 +44,6 @@ public struct Window: Hashable, Sendable, CustomStringConvertible {
                                        width: 0, height: 0)
     }
 
-    /// Whether `other` lies entirely inside this window.
-    public func contains(_ other: Window) -> Bool {
-        other.x >= x && other.y >= y && other.maxX <= maxX && other.maxY <= maxY
-    }
-
     /// `WxH+X+Y`.
     public var description: String { "\(width)x\(height)+\(x)+\(y)" }
 }

@@ -60,10 +60,6 @@ import Testing
         return path
     }
 
-    static func report(_ r: CLI.Result) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-    }
-
     /// The encoded bytes of every stored block, in the TIFF's order.
     static func encodedBlocks(_ path: String) throws -> [[UInt8]] {
         let ds = try Dataset.open(path)
@@ -97,18 +93,18 @@ import Testing
             let common = ["--kernel", "gaussian:1.5", "--mask", mask, "--tile-size", "64", "--json"]
             let r = try CLI.run(["apply", input, out] + common)
             #expect(r.status == 0, "\(layout) \(name): \(r.stderr)")
-            let report = try RawBlockTests.report(r)
+            let report = try r.report()
             #expect(report["pass_through"] as? String == "raw_blocks",
                     "\(layout) \(name): \(report["pass_through_detail"] ?? "")")
             #expect(report["block_writes"] as? String == "appended", "\(layout) \(name)")
             let r2 = try CLI.run(["apply", input, ref, "--no-input-copy"] + common)
             #expect(r2.status == 0, "\(r2.stderr)")
-            #expect(try RawBlockTests.report(r2)["block_writes"] as? String == "gdal")
+            #expect(try r2.report()["block_writes"] as? String == "gdal")
             let got = try Fixture.read(out), expected = try Fixture.read(ref)
             for b in got.indices {
                 #expect(Fixture.mismatches(got[b], expected[b]).isEmpty, "\(layout) \(name) band \(b + 1)")
             }
-            #expect(report["checksums"] as? [Int] == (try RawBlockTests.report(r2)["checksums"] as? [Int]))
+            #expect(report["checksums"] as? [Int] == (try r2.report()["checksums"] as? [Int]))
             #expect(try LibTIFF.problems(readingWhole: out) == nil, "\(layout) \(name)")
             // As compact as a fresh write of the same pixels.
             let fresh = dir.appendingPathComponent("\(name)-fresh.tif").path
@@ -137,7 +133,7 @@ import Testing
                              "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let touched: Set<Int> = [1, 3 * 6 + 4, 3 * 6 + 5]   // (1,0), (4,3) and the corner block (5,3); 6 across
-        #expect(try RawBlockTests.report(r)["blocks_written"] as? Int == touched.count * 3)
+        #expect(try r.report()["blocks_written"] as? Int == touched.count * 3)
         let a = try RawBlockTests.encodedBlocks(input), c = try RawBlockTests.encodedBlocks(out)
         #expect(a.count == 24 * 3 && c.count == a.count)
         for i in a.indices {
@@ -175,7 +171,7 @@ import Testing
                 let common = ["--kernel", "gaussian:1.5", "--mask", mask, "--tile-size", "64"]
                 let r = try CLI.run(["apply", input, out, "--json"] + common)
                 #expect(r.status == 0, "\(input): \(r.stderr)")
-                let report = try RawBlockTests.report(r)
+                let report = try r.report()
                 #expect(report["pass_through"] as? String == "raw_blocks",
                         "\(input): \(report["pass_through_detail"] ?? "")")
                 #expect(try CLI.run(["apply", input, ref, "-q", "--no-input-copy"] + common).status == 0)
@@ -212,7 +208,7 @@ import Testing
             let common = ["--kernel", "box:3", "--tile-size", "64"]
             let r = try CLI.run(["apply", input, out, "--json"] + common + c.extra)
             #expect(r.status == 0, "\(c.options) \(c.extra): \(r.stderr)")
-            let report = try RawBlockTests.report(r)
+            let report = try r.report()
             #expect(report["pass_through"] as? String == c.passThrough, "\(c.options) \(c.extra)")
             #expect(report["pass_through_detail"] as? String == c.detail, "\(c.options) \(c.extra)")
             let mask = c.extra[1]

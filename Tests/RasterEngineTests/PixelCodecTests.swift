@@ -2,6 +2,7 @@ import RasterKernels
 import GDALKit
 @testable import RasterEngine
 import RasterTiling
+import TestSupport
 import Testing
 
 /// The one-pass conversion used for pass-through pixels with `-ot` stores exactly what the
@@ -84,6 +85,18 @@ struct PixelCodecTests {
 /// counts the clamped values, at any alignment of the output and any count.
 struct PixelEncodeTests {
     static let integerTypes: [RasterDataType] = [.byte, .int8, .uint16, .int16, .uint32, .int32]
+
+    /// The oracle itself: half to even, then clamped (and told so), NaN to the nodata value.
+    @Test func roundingIsHalfToEvenThenClamped() {
+        var clamped = false
+        #expect(Rounding.integer(2.5, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 2)
+        #expect(Rounding.integer(3.5, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 4)
+        #expect(Rounding.integer(-0.5, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 0)
+        #expect(!clamped)
+        #expect(Rounding.integer(300.2, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 255)
+        #expect(clamped)
+        #expect(Rounding.integer(.nan, minimum: 0, maximum: 255, nanValue: 7, wasClamped: &clamped) == 7)
+    }
 
     /// Halves, near-halves, the types' edges and beyond, huge values past 2⁵¹, ±0, ±∞, NaN, and
     /// pseudo-random values over twice each type's range.

@@ -102,11 +102,13 @@ import Testing
             }
         }
         for r in windows {
-            let (p, nothing) = try plane.read(r)
             let expected = truth(r)
-            let got: [UInt8] = nothing ? [UInt8](repeating: 0, count: r.area)
-                : p.map { q in (0..<r.area).map { q.elements[$0] } } ?? [UInt8](repeating: 1, count: r.area)
-            #expect(p.map { $0.width == r.width && $0.height == r.height } ?? true, "the plane is the window's")
+            let (got, shaped): ([UInt8], Bool) = try plane.read(r) { p, nothing in
+                (nothing ? [UInt8](repeating: 0, count: r.area)
+                    : p.map { q in (0..<r.area).map { q.elements[$0] } } ?? [UInt8](repeating: 1, count: r.area),
+                 p.map { $0.width == r.width && $0.height == r.height } ?? true)
+            }
+            #expect(shaped, "the plane is the window's")
             #expect(got == expected, "window \(r)")
             #expect(try plane.selectsAny(r) == expected.contains(1), "window \(r)")
         }

@@ -85,10 +85,9 @@ import Testing
     @Test func ranksFollowTheValuesOrder() {
         // −0 and +0 share a key; infinities sort to the ends; keys are dense and ascending with the values.
         let values: [Double] = [3, -0.0, .infinity, 0, -7.5, 3, -.infinity, 1e-300]
-        values.withUnsafeBufferPointer { v in
-            let tile = PaddedTile(values: v.baseAddress!, valid: nil, paddedWidth: 8, paddedHeight: 1,
-                                  halo: Halo(left: 0, top: 0, right: 0, bottom: 0), width: 8, height: 1,
-                                  chosen: nil, sample: .float)
+        values.withPlaneRow { v in
+            let tile = PaddedTile(values: v.plane(width: 8, height: 1), valid: nil,
+                                  halo: Halo(left: 0, top: 0, right: 0, bottom: 0), chosen: nil, sample: .float)
             let g = TileGeometry(tile, footprint: try! Footprint.rectangle(width: 1, height: 1))
             let workspace = NeighbourhoodWorkspace()  // owns the keys' memory
             withExtendedLifetime(workspace) {
@@ -106,7 +105,8 @@ extension PaddedTileFixture {
     func runColumnHistogram(_ op: NeighbourhoodFilter, sample: SampleKind, chosen: [UInt8]?, stripWidth: Int?,
                             workspace: NeighbourhoodWorkspace) -> [Double] {
         withTile(sample: sample, chosen: chosen, useValid: true) { tile, out in
-            let done = op.applyColumnHistogram(TileGeometry(tile, footprint: op.footprint), sample: sample, into: out,
+            let done = op.applyColumnHistogram(TileGeometry(tile, footprint: op.footprint), sample: sample,
+                                               into: out.elements,
                                                workspace: workspace, force: true, stripWidth: stripWidth)
             #expect(done, "the forced path applies to \(op.footprint)")
         }

@@ -115,16 +115,6 @@ import Testing
         #expect(out[0] == 102 && out[1] == 100 && out[2] == 102)
     }
 
-    @Test func roundingIsHalfToEvenThenClamped() {
-        var clamped = false
-        #expect(Rounding.integer(2.5, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 2)
-        #expect(Rounding.integer(3.5, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 4)
-        #expect(Rounding.integer(-0.5, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 0)
-        #expect(!clamped)
-        #expect(Rounding.integer(300.2, minimum: 0, maximum: 255, nanValue: 0, wasClamped: &clamped) == 255)
-        #expect(clamped)
-        #expect(Rounding.integer(.nan, minimum: 0, maximum: 255, nanValue: 7, wasClamped: &clamped) == 7)
-    }
 }
 
 @Suite struct SeparableTests {

@@ -64,9 +64,9 @@ extension PaddedTileFixture {
         withTile(sample: sample, chosen: chosen, useValid: useValid) { tile, out in
             let g = TileGeometry(tile, footprint: op.footprint)
             if direct {
-                op.applyDirect(g, into: out, workspace: workspace)
+                op.applyDirect(g, into: out.elements, workspace: workspace)
             } else {
-                op.applyMedian3x3(g, into: out, workspace: workspace)
+                op.applyMedian3x3(g, into: out.elements, workspace: workspace)
             }
         }
     }

@@ -48,17 +48,18 @@ struct PaddedTileFixture {
     /// Lends `body` the tile (its validity plane unless `useValid` is false; `chosen` as the core's
     /// choice, nil = all) and an output of the core's size, filled with NaN; returns that output.
     func withTile(sample: SampleKind, chosen: [UInt8]?, useValid: Bool,
-                  _ body: (PaddedTile, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+                  _ body: (PaddedTile, MutablePlane<Double>) -> Void) -> [Double] {
         var out = [Double](repeating: .nan, count: window.width * window.height)
-        values.withUnsafeBufferPointer { v in
-            valid.withUnsafeBufferPointer { m in
-                (chosen ?? []).withUnsafeBufferPointer { c in
-                    out.withUnsafeMutableBufferPointer { o in
-                        let tile = PaddedTile(values: v.baseAddress!, valid: useValid ? m.baseAddress! : nil,
-                                              paddedWidth: paddedWidth, paddedHeight: paddedHeight, halo: halo,
-                                              width: window.width, height: window.height,
-                                              chosen: chosen == nil ? nil : c.baseAddress!, sample: sample)
-                        body(tile, o.baseAddress!)
+        let (w, h, pw, ph) = (window.width, window.height, paddedWidth, paddedHeight)
+        values.withPlaneRow { v in
+            valid.withPlaneRow { m in
+                (chosen ?? []).withPlaneRow { c in
+                    out.withMutablePlaneRow { o in
+                        let tile = PaddedTile(values: v.plane(width: pw, height: ph),
+                                              valid: useValid ? m.plane(width: pw, height: ph) : nil, halo: halo,
+                                              chosen: chosen == nil ? nil : c.plane(width: w, height: h),
+                                              sample: sample)
+                        body(tile, o.plane(width: w, height: h))
                     }
                 }
             }

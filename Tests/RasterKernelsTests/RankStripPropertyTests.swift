@@ -107,11 +107,11 @@ import Testing
         for extra in [0.5, 0.1] {
             let values: [Double] = [3, -0.0, .infinity, 0, -7.5, 3, -.infinity, extra, .nan, 9]
             let valid: [UInt8] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 0]
-            values.withUnsafeBufferPointer { v in
-                valid.withUnsafeBufferPointer { m in
-                    let tile = PaddedTile(values: v.baseAddress!, valid: m.baseAddress!, paddedWidth: 10,
-                                          paddedHeight: 1, halo: Halo(left: 0, top: 0, right: 0, bottom: 0), width: 10,
-                                          height: 1, chosen: nil, sample: .float)
+            values.withPlaneRow { v in
+                valid.withPlaneRow { m in
+                    let tile = PaddedTile(values: v.plane(width: 10, height: 1), valid: m.plane(width: 10, height: 1),
+                                          halo: Halo(left: 0, top: 0, right: 0, bottom: 0), chosen: nil,
+                                          sample: .float)
                     let g = TileGeometry(tile, footprint: try! Footprint.rectangle(width: 1, height: 1))
                     let workspace = NeighbourhoodWorkspace()
                     withExtendedLifetime(workspace) {

@@ -65,11 +65,11 @@ let goldenCases: [GoldenCase] = {
         }
         var out = [Double](repeating: .nan, count: c.width * c.height)
         var rows = [Double](repeating: .nan, count: ph * c.width)
-        padded.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { o in
-                rows.withUnsafeMutableBufferPointer { r in
-                    Convolution.convolve(taps: Taps(k), padded: p.baseAddress!, paddedWidth: pw,
-                                         width: c.width, height: c.height, out: o.baseAddress!, rows: r.baseAddress!)
+        padded.withPlaneRow { p in
+            out.withMutablePlaneRow { o in
+                rows.withMutablePlaneRow { r in
+                    Convolution.convolve(taps: Taps(k), padded: p.plane(width: pw, height: ph),
+                                         into: o.plane(width: c.width, height: c.height), rows: r)
                 }
             }
         }

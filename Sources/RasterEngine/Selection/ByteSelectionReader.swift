@@ -54,45 +54,46 @@ final class ByteSelectionReader: SelectionReader {
     private func and(_ b: borrowing Band, into sel: MutablePlane<UInt8>, window chunk: Window) throws {
         let (bw, bh) = b.blockSize
         let grid = BlockGrid(blockWidth: bw, blockHeight: bh, width: raster.width, height: raster.height)
-        let buffer = self.bytes.row(count: max(chunk.area, bw * bh))
-        for by in grid.rows(covering: chunk) {
-            for bx in grid.columns(covering: chunk) {
-                let block = grid.window(column: bx, row: by)
-                guard let part = block.intersection(chunk) else { continue }
-                let target = sel.part(Window(x: part.x - chunk.x, y: part.y - chunk.y, width: part.width,
-                                             height: part.height))
-                let key = blocks?.key(b, number: band, bx, by)
-                if let key, let v = blocks?.value(for: key) {
-                    if v == 0 { target.fill(0) }
-                    continue
-                }
-                // Read the whole block when it is worth classifying, else only the part needed.
-                let whole = key != nil && block.area <= 4 * part.area
-                let rect = whole ? block : part
-                let bytes = buffer.plane(width: rect.width, height: rect.height)
-                try meter.read(rect.area) {
-                    try gdal(path, "reading selection window \(rect)") {
-                        try b.read(rect, into: bytes.rawBytes,
-                                   layout: BufferLayout(dataType: .byte, width: rect.width, height: rect.height))
+        try self.bytes.withRow(count: max(chunk.area, bw * bh)) { buffer in
+            for by in grid.rows(covering: chunk) {
+                for bx in grid.columns(covering: chunk) {
+                    let block = grid.window(column: bx, row: by)
+                    guard let part = block.intersection(chunk) else { continue }
+                    let target = sel.part(Window(x: part.x - chunk.x, y: part.y - chunk.y, width: part.width,
+                                                 height: part.height))
+                    let key = blocks?.key(b, number: band, bx, by)
+                    if let key, let v = blocks?.value(for: key) {
+                        if v == 0 { target.fill(0) }
+                        continue
                     }
-                }
-                if whole, let key {
-                    var any: UInt8 = 0, all: UInt8 = 1
-                    let flat = bytes.elements
-                    for i in 0..<flat.count {
-                        let v = Int(flat[i])
-                        let s: UInt8 = v != 0 && v != notSelected ? 1 : 0
-                        any |= s; all &= s
+                    // Read the whole block when it is worth classifying, else only the part needed.
+                    let whole = key != nil && block.area <= 4 * part.area
+                    let rect = whole ? block : part
+                    let bytes = buffer.plane(width: rect.width, height: rect.height)
+                    try meter.read(rect.area) {
+                        try gdal(path, "reading selection window \(rect)") {
+                            try b.read(rect, into: bytes.rawBytes,
+                                       layout: BufferLayout(dataType: .byte, width: rect.width, height: rect.height))
+                        }
                     }
-                    if any == 0 || all == 1 { blocks?.remember(key, selected: all) }
-                }
-                let source = bytes.readOnly.part(Window(x: part.x - rect.x, y: part.y - rect.y, width: part.width,
-                                                        height: part.height))
-                for y in 0..<part.height {
-                    let src = source.row(y), dst = target.row(y)
-                    for x in 0..<part.width {
-                        let v = Int(src[x])
-                        dst[x] &= v != 0 && v != notSelected ? 1 : 0
+                    if whole, let key {
+                        var any: UInt8 = 0, all: UInt8 = 1
+                        let flat = bytes.elements
+                        for i in 0..<flat.count {
+                            let v = Int(flat[i])
+                            let s: UInt8 = v != 0 && v != notSelected ? 1 : 0
+                            any |= s; all &= s
+                        }
+                        if any == 0 || all == 1 { blocks?.remember(key, selected: all) }
+                    }
+                    let source = bytes.readOnly.part(Window(x: part.x - rect.x, y: part.y - rect.y, width: part.width,
+                                                            height: part.height))
+                    for y in 0..<part.height {
+                        let src = source.row(y), dst = target.row(y)
+                        for x in 0..<part.width {
+                            let v = Int(src[x])
+                            dst[x] &= v != 0 && v != notSelected ? 1 : 0
+                        }
                     }
                 }
             }

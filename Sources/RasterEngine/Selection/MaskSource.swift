@@ -66,17 +66,18 @@ final class ValueMaskReader: SelectionReader {
     }
 
     func and(into sel: MutablePlane<UInt8>, window: Window) throws {
-        let values = self.values.row(count: window.area)
-        try gdal(path, "reading mask window \(window)") {
-            try dataset.withBand(band) { b in
-                try b.read(window, into: values.rawBytes,
-                           layout: BufferLayout(dataType: .float64, width: window.width, height: window.height))
+        try self.values.withRow(count: window.area) { values in
+            try gdal(path, "reading mask window \(window)") {
+                try dataset.withBand(band) { b in
+                    try b.read(window, into: values.rawBytes,
+                               layout: BufferLayout(dataType: .float64, width: window.width, height: window.height))
+                }
             }
-        }
-        let nd = noData, flat = sel.elements
-        for i in 0..<flat.count {
-            let v = values[i]
-            flat[i] &= (v != 0 && v == v && v != nd) ? 1 : 0
+            let nd = noData, flat = sel.elements
+            for i in 0..<flat.count {
+                let v = values[i]
+                flat[i] &= (v != 0 && v == v && v != nd) ? 1 : 0
+            }
         }
     }
 }

@@ -68,49 +68,58 @@ final class SelectionPlane {
         readers = try selection.sources.map { try $0.makeReader(meter: meter) }
     }
 
-    /// The selection of `window` (1 = selected), a plane of its size. `nil` when nothing
-    /// restricts it (no source, or every pixel selected): the fast path then needs no per-pixel
-    /// test. `nothing` is true when no pixel is selected. The plane is valid until the next call.
-    func read(_ window: Window) throws -> (Plane<UInt8>?, nothing: Bool) {
-        guard selection.selects else { return (nil, false) }
+    /// Lends `body` the selection of `window` (1 = selected), a plane of its size, valid during
+    /// the call. `nil` when nothing restricts it (no source, or every pixel selected): the fast
+    /// path then needs no per-pixel test. `nothing` is true when no pixel is selected.
+    func read<R>(_ window: Window, _ body: (Plane<UInt8>?, _ nothing: Bool) throws -> R) throws -> R {
+        guard selection.selects else { return try body(nil, false) }
         let r = abs(selection.morphology)
         // With --grow-mask / --shrink-mask, the sources are read r pixels around the window.
         let around = Halo(left: r, top: r, right: r, bottom: r)
         let reach = r == 0 ? window : window.padded(by: around).clamped(to: selection.raster)
         if !selection.invert,
            selection.sources.contains(where: { s in s.envelope.map { $0.intersection(reach) == nil } ?? false }) {
-            return (nil, true)   // outside a source's envelope: nothing else is read
+            return try body(nil, true)   // outside a source's envelope: nothing else is read
         }
         // A window every source knows whole (a constant mask block seen before) needs no plane.
         if r == 0, let known = try knownCoverage(window) {
-            return (nil, (known == .all) == selection.invert)
+            return try body(nil, (known == .all) == selection.invert)
         }
-        let combined = (r == 0 ? plane : reached).plane(width: reach.width, height: reach.height)
-        let (all, any) = try combine(reach, into: combined)
-        if r == 0 { return (all ? nil : combined.readOnly, !any) }
-        if !any { return (nil, true) }   // nothing to grow, nothing left by shrinking
-        // The window padded by r, unselected outside the raster (scipy's border_value=0).
-        let p = padded.plane(width: window.width + 2 * r, height: window.height + 2 * r)
-        p.fill(0)
-        let inPadded = p.part(Window(x: reach.x - window.x + r, y: reach.y - window.y + r,
-                                     width: reach.width, height: reach.height))
-        for y in 0..<reach.height { inPadded.row(y).update(from: combined.readOnly.row(y)) }
-        let out = plane.plane(width: window.width, height: window.height)
-        SelectionMorphology.apply(grow: selection.morphology > 0, radius: r, padded: p.baseAddress,
-                                  width: window.width, height: window.height, into: out.baseAddress)
-        var allOut: UInt8 = 1, anyOut: UInt8 = 0
-        let flat = out.elements
-        for i in 0..<flat.count { allOut &= flat[i]; anyOut |= flat[i] }
-        return (allOut == 1 ? nil : out.readOnly, anyOut == 0)
+        if r == 0 {
+            return try plane.withPlane(width: reach.width, height: reach.height) { combined in
+                let (all, any) = try combine(reach, into: combined)
+                return try body(all ? nil : combined.readOnly, !any)
+            }
+        }
+        return try reached.withPlane(width: reach.width, height: reach.height) { combined in
+            let (_, any) = try combine(reach, into: combined)
+            if !any { return try body(nil, true) }   // nothing to grow, nothing left by shrinking
+            // The window padded by r, unselected outside the raster (scipy's border_value=0).
+            return try padded.withPlane(width: window.width + 2 * r, height: window.height + 2 * r) { p in
+                p.fill(0)
+                let inPadded = p.part(Window(x: reach.x - window.x + r, y: reach.y - window.y + r,
+                                             width: reach.width, height: reach.height))
+                for y in 0..<reach.height { inPadded.row(y).update(from: combined.readOnly.row(y)) }
+                return try plane.withPlane(width: window.width, height: window.height) { out in
+                    SelectionMorphology.apply(grow: selection.morphology > 0, radius: r, padded: p.readOnly,
+                                              into: out)
+                    var allOut: UInt8 = 1, anyOut: UInt8 = 0
+                    let flat = out.elements
+                    for i in 0..<flat.count { allOut &= flat[i]; anyOut |= flat[i] }
+                    return try body(allOut == 1 ? nil : out.readOnly, anyOut == 0)
+                }
+            }
+        }
     }
 
     /// Whether any pixel of `window` is selected (what the partitions' survey asks of every block).
     func selectsAny(_ window: Window) throws -> Bool {
-        let (plane, nothing) = try read(window)
-        if nothing { return false }
-        guard let plane else { return true }
-        let flat = plane.elements
-        return (0..<flat.count).contains { flat[$0] != 0 }
+        try read(window) { plane, nothing in
+            if nothing { return false }
+            guard let plane else { return true }
+            let flat = plane.elements
+            return (0..<flat.count).contains { flat[$0] != 0 }
+        }
     }
 
     /// What the sources' AND is over all of `window` when every reader knows it without
@@ -143,7 +152,7 @@ final class SelectionPlane {
         return (all == 1, any == 1)
     }
 
-    /// The selected pixels of `tile`, a part of `window`, in a plane `read(window)` returned.
+    /// The selected pixels of `tile`, a part of `window`, in a plane `read(window)` lent.
     static func count(_ plane: Plane<UInt8>, window: Window, tile: Window) -> Int {
         let part = plane.part(Window(x: tile.x - window.x, y: tile.y - window.y, width: tile.width,
                                      height: tile.height))
@@ -160,12 +169,14 @@ final class SelectionPlane {
     func survey(_ index: Int, plan: TilePlan) throws -> RunStats {
         let chunk = plan.chunk(index)
         var stats = RunStats()
-        let (plane, nothing) = try read(chunk)
-        for tile in plan.tiles(in: chunk) {
-            stats.tilesTotal += 1
-            let selected = nothing ? 0 : plane.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
-            stats.pixelsSelected += selected
-            if selected == 0 { stats.tilesSkipped += 1 } else { stats.tilesConvolved += 1 }
+        try read(chunk) { plane, nothing in
+            for tile in plan.tiles(in: chunk) {
+                stats.tilesTotal += 1
+                let selected = nothing ? 0
+                    : plane.map { SelectionPlane.count($0, window: chunk, tile: tile) } ?? tile.area
+                stats.pixelsSelected += selected
+                if selected == 0 { stats.tilesSkipped += 1 } else { stats.tilesConvolved += 1 }
+            }
         }
         return stats
     }

@@ -42,12 +42,11 @@ func time(_ method: FilterMethod, _ footprint: Footprint, float: Bool, classes: 
     var best = Double.infinity
     for _ in 0..<repeats {
         let start = cpuSeconds()
-        values.withUnsafeBufferPointer { v in
-            out.withUnsafeMutableBufferPointer { o in
-                let tile = PaddedTile(values: v.baseAddress!, valid: nil, paddedWidth: pw, paddedHeight: ph, halo: h,
-                                      width: core, height: core, chosen: nil,
+        values.withPlaneRow { v in
+            out.withMutablePlaneRow { o in
+                let tile = PaddedTile(values: v.plane(width: pw, height: ph), valid: nil, halo: h, chosen: nil,
                                       sample: float ? .float : .integer(min: 0, max: 65535))
-                op.apply(tile, into: o.baseAddress!, workspace: &workspace)
+                op.apply(tile, into: o.plane(width: core, height: core), workspace: &workspace)
             }
         }
         best = min(best, cpuSeconds() - start)

@@ -1,5 +1,6 @@
 /// Conversion of a computed Float64 to an integer output: round half to even, then clamp to
-/// the type's range. Thread safety: stateless.
+/// the type's range — the scalar rule the engine's encoding (`ck_encode_*`, in C) is checked
+/// against, kept with the tests since the engine no longer calls it. Thread safety: stateless.
 public enum Rounding {
     /// Rounds half to even and clamps to `minimum ... maximum`; `wasClamped` tells whether
     /// the value lay outside. NaN maps to `nanValue`.
