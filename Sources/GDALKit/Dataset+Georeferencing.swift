@@ -1,19 +1,19 @@
 import CGDAL
+import RasterTiling
 
 extension Dataset {
     /// The affine geotransform, or `nil` when the dataset has none (`GDALGetGeoTransform`).
-    public var geoTransform: [Double]? {
+    public var geoTransform: GeoTransform? {
         var gt = [Double](repeating: 0, count: 6)
         CPLErrorReset()
         let rc = gt.withUnsafeMutableBufferPointer { GDALGetGeoTransform(handle, $0.baseAddress) }
         CPLErrorReset()
-        return rc == CE_None ? gt : nil
+        return rc == CE_None ? GeoTransform(gt) : nil
     }
 
     /// Sets the geotransform (`GDALSetGeoTransform`).
-    public func setGeoTransform(_ gt: [Double]) throws(GDALError) {
-        precondition(gt.count == 6, "a geotransform has six coefficients")
-        var copy = gt
+    public func setGeoTransform(_ gt: GeoTransform) throws(GDALError) {
+        var copy = gt.coefficients
         try GDALCall.check("GDALSetGeoTransform") {
             copy.withUnsafeMutableBufferPointer { GDALSetGeoTransform(handle, $0.baseAddress) }
         }

@@ -1,4 +1,5 @@
 import CGDAL
+import RasterTiling
 
 extension Dataset {
     /// Warps a raster onto a north-up pixel grid as a virtual dataset (`GDALWarp` with
@@ -11,10 +12,11 @@ extension Dataset {
     /// - Returns: the VRT, which owns the opened source: GDAL's warped VRT keeps a reference to
     ///   it and reads it until closed, so the source is closed after the VRT, never before.
     /// - Throws: `GDALError` with GDAL's message.
-    public static func warpedVRT(_ source: String, to path: String, width: Int, height: Int, geoTransform gt: [Double],
+    public static func warpedVRT(_ source: String, to path: String, width: Int, height: Int, geoTransform: GeoTransform,
                                  wkt: String, resampling: String = "near") throws(GDALError) -> Dataset {
         GDALRuntime.ensureReady()
-        precondition(gt.count == 6 && gt[2] == 0 && gt[4] == 0, "a north-up geotransform")
+        let gt = geoTransform.coefficients
+        precondition(gt[2] == 0 && gt[4] == 0, "a north-up geotransform")
         let src = try Dataset.open(source)
         let xs = [gt[0], gt[0] + Double(width) * gt[1]], ys = [gt[3], gt[3] + Double(height) * gt[5]]
         let args = ["-of", "VRT", "-r", resampling, "-et", "0", "-t_srs", wkt,

@@ -66,7 +66,7 @@ public struct DatasetSummary: Sendable, Codable {
             width = ds.width
             height = ds.height
             bandCount = ds.bandCount
-            geoTransform = ds.geoTransform
+            geoTransform = ds.geoTransform?.coefficients
             crsWKT = ds.projectionWKT
             epsg = ds.epsg
             gcpCount = ds.gcpCount

@@ -76,8 +76,8 @@ extension Engine {
         }
         try gdal(outputPath, "copying georeferencing and metadata") {
             try copyDescription(from: input, to: output, bandCount: layout.bandCount)
-            if let partition, let gt = input.geoTransform.flatMap(GeoTransform.init) {
-                try output.setGeoTransform(gt.of(partition.window).coefficients)
+            if let partition, let gt = input.geoTransform {
+                try output.setGeoTransform(gt.of(partition.window))
                 try output.setMetadata(partition.items, domain: PartitionTag.domain)
             }
         }
@@ -110,5 +110,27 @@ extension Engine {
                 }
             }
         }
+    }
+
+    /// GDAL's checksum of every band of the finished output (`--checksums`), as `gdalinfo -checksum` prints.
+    static func outputChecksums(_ path: String, bandCount: Int) throws -> [Int] {
+        let written = try gdal(path, "reopening for checksums") { try Dataset.open(path) }
+        let rect = Window(x: 0, y: 0, width: written.width, height: written.height)
+        return try (1...bandCount).map { b in
+            try gdal(path, "checksumming band \(b)") { try written.withBand(b) { try $0.checksum(rect) } }
+        }
+    }
+
+    /// The size of the file at `path` in bytes, 0 when it cannot be read.
+    static func fileSize(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    /// This process's peak resident memory so far (`getrusage`), in bytes.
+    static func peakMemoryBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1024
     }
 }

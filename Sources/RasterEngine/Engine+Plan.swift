@@ -157,11 +157,10 @@ extension Engine {
     /// Lists the `count` partitions of the run (what `apply --partition I/N` computes for each I)
     /// and the digest their files carry.
     private static func addPartitions(_ count: Int, _ run: borrowing PreparedRun, plane: SelectionPlane,
-                                      geoTransform: [Double]?, to report: inout PlanReport) throws {
+                                      geoTransform gt: GeoTransform?, to report: inout PlanReport) throws {
         let options = run.options
         let block = PreparedRun.profileBlock(run.profile, layout: run.layout)
         let cut = try RunPartitions(count: count, selection: run.selection, block: block, plane: plane)
-        let gt = geoTransform.flatMap(GeoTransform.init)
         let layout = run.layout, h = run.operation.halo
         let rs = layout.readType.byteSize, os = run.profile.dataType.byteSize
         report.runDigest = PreparedRun.runDigest(run.options, profile: run.profile, layout: layout, block: block)

@@ -194,26 +194,15 @@ public enum Engine {
             try file.commit()
         }
         finished = true
-        var checksums: [Int] = []
-        if options.checksums {
-            let written = try gdal(options.output, "reopening for checksums") { try Dataset.open(options.output) }
-            let rect = Window(x: 0, y: 0, width: run.region.width, height: run.region.height)
-            checksums = try (1...layout.bandCount).map { b in
-                try gdal(options.output, "checksumming band \(b)") { try written.withBand(b) { try $0.checksum(rect) } }
-            }
-        }
+        let checksums = options.checksums ? try outputChecksums(options.output, bandCount: layout.bandCount) : []
         let decodes = blocks.counts
-        var st = stat()
-        let size = stat(options.output, &st) == 0 ? Int(st.st_size) : 0
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         var report = ApplyReport(options: options, output: options.output,
                            width: run.region.width, height: run.region.height, bandCount: layout.bandCount,
                            outputType: profile.dataType, inputTypes: layout.bandTypes,
                            creationOptions: run.cogOptions ?? profile.creationOptions,
-                           chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: size,
-                           peakMemoryBytes: Int(usage.ru_maxrss) * 1024, checksums: checksums,
+                           chunks: plan.chunkCount, chunksResumed: done.count, bytesWritten: fileSize(options.output),
+                           peakMemoryBytes: peakMemoryBytes(), checksums: checksums,
                            threads: threads, selectionSources: run.selection.summaries,
                            passThrough: run.passThrough.asWritten(by: sink.writes), blockWrites: sink.writes,
                            blocksDecoded: decodes.decoded, blocksNeeded: decodes.needed,

@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import RasterTiling
 
 /// Metres on the ground per pixel, along the raster's x (columns) and y (rows), as a ground
 /// length (`gaussian:30m`, `disk:50m`) is converted to pixels. Thread safety: a plain value, `Sendable`.
@@ -40,8 +41,8 @@ public struct GroundScale: Sendable, Hashable, Codable, CustomStringConvertible 
     /// `(gt[2], gt[5])` down a column are measured in metres, so rotated grids work too; in a
     /// geographic CRS at the latitude of the raster's centre. `nil` when a step is zero or
     /// not finite (or the centre is at a pole).
-    public init?(geoTransform gt: [Double], width: Int, height: Int, units: CRSUnits) {
-        guard gt.count == 6 else { return nil }
+    public init?(geoTransform: GeoTransform, width: Int, height: Int, units: CRSUnits) {
+        let gt = geoTransform.coefficients
         let kx: Double, ky: Double   // metres per CRS unit along x and along y
         switch units {
         case let .linear(m):

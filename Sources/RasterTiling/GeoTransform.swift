@@ -43,3 +43,11 @@ public struct GeoTransform: Hashable, Sendable, CustomStringConvertible {
     /// GDAL's order, as `gdalinfo` prints it.
     public var description: String { "\(coefficients)" }
 }
+
+extension GeoTransform: ExpressibleByArrayLiteral {
+    /// Six coefficients in GDAL's order, written out: `[x0, dx, rx, y0, ry, dy]`.
+    public init(arrayLiteral coefficients: Double...) {
+        precondition(coefficients.count == 6, "a geotransform has six coefficients")
+        self.coefficients = coefficients
+    }
+}

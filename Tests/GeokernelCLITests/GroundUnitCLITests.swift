@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import RasterKernels
+import RasterTiling
 import TestSupport
 import Testing
 
@@ -22,7 +23,8 @@ import Testing
     }
 
     /// Metres from the raster's centre to one pixel's step along x and along y, measured by PROJ.
-    func measuredMetresPerPixel(_ gt: [Double], width: Int, height: Int) throws -> (x: Double, y: Double) {
+    func measuredMetresPerPixel(_ geoTransform: GeoTransform, width: Int, height: Int) throws -> (x: Double, y: Double) {
+        let gt = geoTransform.coefficients
         let cx = gt[0] + gt[1] * Double(width) / 2
         let cy = gt[3] + gt[5] * Double(height) / 2
         let ct = try CoordinateTransform(
@@ -68,7 +70,7 @@ import Testing
     @Test func gaussianInMetresOnAGeographicFileHasASigmaPerAxis() throws {
         let w = 60
         let h = 50
-        let gt = [10.0, 0.0002, 0, 60.005, 0, -0.0002]
+        let gt: GeoTransform = [10.0, 0.0002, 0, 60.005, 0, -0.0002]
         let input = dir.appendingPathComponent("geo.tif").path
         let v = Fixture.values(width: w, height: h, seed: 22, type: .float64)
         try Fixture.write(input, width: w, height: h, type: .float64, bands: [v], geoTransform: gt, wkt: wgs84)
@@ -167,7 +169,7 @@ import Testing
                                  "--overwrite"]).status == 0)
             #expect(Fixture.mismatches(try Fixture.read(a)[0], try Fixture.read(b)[0]).isEmpty, "\(ground) = \(pixels)")
         }
-        let gt = [10.0, 0.0002, 0, 60.005, 0, -0.0002]
+        let gt: GeoTransform = [10.0, 0.0002, 0, 60.005, 0, -0.0002]
         let geo = dir.appendingPathComponent("fp_geo.tif").path
         try Fixture.write(geo, width: w, height: h, type: .float32,
                           bands: [Fixture.values(width: w, height: h, seed: 6, type: .float32)], geoTransform: gt,

@@ -31,7 +31,7 @@ import Testing
     /// Pixels whose centre lies inside the polygons, tested in the raster's CRS (ray casting).
     func inside(_ polygons: [[(Double, Double)]]) throws -> [Bool] {
         let ds = try Dataset.open(input)
-        let (w, h, gt) = (ds.width, ds.height, ds.geoTransform!)
+        let (w, h, gt) = (ds.width, ds.height, ds.geoTransform!.coefficients)
         let ct = try CoordinateTransform(from: "EPSG:4326", to: ds.projectionWKT)
         let rings: [[(Double, Double)]] = polygons.map { poly in
             var xs = poly.map { $0.0 }, ys = poly.map { $0.1 }

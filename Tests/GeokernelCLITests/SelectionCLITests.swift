@@ -13,7 +13,7 @@ import Testing
     let file = "rasterio__RGB.byte.tif"   // 791x718, 3 bands, UTM 18N, nodata 0
     var input: String { Corpus.path(file) }
 
-    func facts() throws -> (w: Int, h: Int, gt: [Double], wkt: String, bands: [[Double]]) {
+    func facts() throws -> (w: Int, h: Int, gt: GeoTransform, wkt: String, bands: [[Double]]) {
         let ds = try Dataset.open(input)
         return (ds.width, ds.height, ds.geoTransform!, ds.projectionWKT, try Fixture.read(input))
     }
@@ -54,8 +54,8 @@ import Testing
                 "\(plain.stderr)")
         // Expected: each pixel centre taken to longitude/latitude, then the mask pixel holding it.
         let ct = try CoordinateTransform(from: wkt, to: "EPSG:4326")
-        var xs = (0..<(w * h)).map { gt[0] + (Double($0 % w) + 0.5) * gt[1] }
-        var ys = (0..<(w * h)).map { gt[3] + (Double($0 / w) + 0.5) * gt[5] }
+        var xs = (0..<(w * h)).map { gt.apply(Double($0 % w) + 0.5, Double($0 / w) + 0.5).x }
+        var ys = (0..<(w * h)).map { gt.apply(Double($0 % w) + 0.5, Double($0 / w) + 0.5).y }
         let ok = ct.transform(x: &xs, y: &ys)
         let chosen = (0..<(w * h)).map { i -> Bool in
             let mx = Int(((xs[i] - lon0) / res).rounded(.down)), my = Int(((lat0 - ys[i]) / res).rounded(.down))
@@ -100,7 +100,8 @@ import Testing
         let k = try KernelPreset.kernel("laplacian")
         func centre(_ i: Int) -> (Double, Double) {
             let px = Double(i % w) + 0.5, py = Double(i / w) + 0.5
-            return (gt[0] + px * gt[1] + py * gt[2], gt[3] + px * gt[4] + py * gt[5])
+            let c = gt.apply(px, py)
+            return (c.x, c.y)
         }
         let box = [150_000.0, 2_700_000, 250_000, 2_780_000]
         let inBox = (0..<(w * h)).map { i -> Bool in

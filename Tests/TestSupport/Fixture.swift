@@ -38,7 +38,7 @@ public enum Fixture {
     /// Writes a GeoTIFF with the given bands (values as Double, stored in `type`).
     public static func write(_ path: String, width: Int, height: Int, type: RasterDataType, bands: [[Double]],
                       noData: Double? = nil, options: [String] = ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"],
-                      geoTransform: [Double] = [300000, 30, 0, 5000000, 0, -30], wkt: String? = nil) throws {
+                      geoTransform: GeoTransform = [300000, 30, 0, 5000000, 0, -30], wkt: String? = nil) throws {
         let ds = try Dataset.create(path, width: width, height: height, bandCount: bands.count, dataType: type,
                                     options: options)
         try ds.setGeoTransform(geoTransform)

@@ -16,7 +16,7 @@ struct BBoxSource: SelectionSource {
 
     static func prepare(_ options: ApplyOptions, input: borrowing Dataset, layout: RasterLayout) throws -> BBoxSource? {
         guard let b = options.bbox else { return nil }
-        guard let gt = input.geoTransform.flatMap(GeoTransform.init) else {
+        guard let gt = input.geoTransform else {
             throw EngineError.badOption("--bbox needs a georeferenced input; \(options.input) has no geotransform")
         }
         let wkt = input.projectionWKT

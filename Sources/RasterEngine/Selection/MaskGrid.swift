@@ -28,7 +28,7 @@ enum MaskGrid {
         if mask.width != input.width || mask.height != input.height {
             return "the input is \(input.width)x\(input.height) pixels, the mask \(mask.width)x\(mask.height)"
         }
-        if let a = input.geoTransform, let b = mask.geoTransform {
+        if let a = input.geoTransform?.coefficients, let b = mask.geoTransform?.coefficients {
             let tolerance = 1e-6 * max(abs(a[1]), abs(a[5]), 1e-12)
             if zip(a, b).contains(where: { abs($0 - $1) > tolerance }) {
                 return "geotransforms differ: input \(a), mask \(b)"
@@ -48,7 +48,7 @@ enum MaskGrid {
         guard warp else { return path }
         let mask = try gdal(path, "opening mask") { try Dataset.open(path) }
         guard gridDifference(mask, input) != nil else { return path }
-        guard let gt = input.geoTransform, GeoTransform(gt)?.isNorthUp == true else {
+        guard let gt = input.geoTransform, gt.isNorthUp else {
             throw EngineError.badOption("--mask-warp needs a north-up georeferenced input; \(inputPath) has none")
         }
         guard mask.geoTransform != nil || mask.gcpCount > 0 else {
