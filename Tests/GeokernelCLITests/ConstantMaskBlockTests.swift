@@ -36,7 +36,7 @@ import Testing
         let selected = values.map { $0 != 0 && $0 != maskNoData }
         let out = try EndToEnd.check(input, in: dir, kernel: "box:5", kernelMatrix: try KernelPreset.kernel("box:5"),
                                      extra: ["--json", "--no-input-copy"], selected: selected, maskPath: mask)
-        let report = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+        let report = try CLI.jsonObject(out)
         // Input bytes read, without halos, plus the mask bytes decoded: well under input + mask
         // when constant blocks are skipped (4 of 5 block kinds are constant).
         let read = report["bytes_read"] as! Int

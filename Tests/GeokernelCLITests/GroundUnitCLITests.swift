@@ -16,11 +16,7 @@ import Testing
         #"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],"#
         + #"UNIT["degree",0.0174532925199433],AUTHORITY["EPSG","4326"]]"#
 
-    func json(_ args: [String]) throws -> [String: Any] {
-        let r = try CLI.run(args)
-        #expect(r.status == 0, "\(r.stderr)")
-        return (try? r.report()) ?? [:]
-    }
+    func json(_ args: [String]) throws -> [String: Any] { try CLI.report(args) }
 
     /// Metres from the raster's centre to one pixel's step along x and along y, measured by PROJ.
     func measuredMetresPerPixel(_ geoTransform: GeoTransform, width: Int, height: Int) throws -> (x: Double, y: Double) {

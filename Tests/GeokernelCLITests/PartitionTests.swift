@@ -163,7 +163,7 @@ import Testing
         let args = ["--kernel", "box:3", "--mask", mask]
         let r = try CLI.run(["plan", input, "--partitions", "5", "--json"] + args)
         #expect(r.status == 0, "\(r.stderr)")
-        let plan = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let plan = try r.report()
         let parts = try #require(plan["partitions"] as? [[String: Any]])
         let digest = try #require(plan["runDigest"] as? String)
         #expect(parts.count == 5)
@@ -182,7 +182,7 @@ import Testing
             let part = dir.appendingPathComponent("p\(i).tif").path
             let a = try CLI.run(["apply", input, part, "--json", "--partition", "\(i)/5"] + args)
             #expect(a.status == 0, "\(a.stderr)")
-            let report = try #require(try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
+            let report = try a.report()
             let tag = try #require(report["partition"] as? [String: Any])
             #expect(tag["run"] as? String == digest && tag["index"] as? Int == i && tag["count"] as? Int == 5)
             #expect(tag["window"] as? [String: Int] == w)

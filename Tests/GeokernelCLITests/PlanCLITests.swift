@@ -8,11 +8,7 @@ import Testing
     let folder = TemporaryFolder()
     var dir: URL { folder.url }
 
-    func json(_ args: [String]) throws -> [String: Any] {
-        let r = try CLI.run(args)
-        #expect(r.status == 0, "\(r.stderr)")
-        return try r.report()
-    }
+    func json(_ args: [String]) throws -> [String: Any] { try CLI.report(args) }
 
     @Test func planAgreesWithTheRunAndWritesNothing() throws {
         let w = 700, h = 500

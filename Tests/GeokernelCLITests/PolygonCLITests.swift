@@ -67,7 +67,7 @@ import Testing
                                      extra: ["--polygons", path, "--all-touched", "--where", "b1 >= 0", "--json",
                                              "--invert-mask"],
                                      selected: nil, checkPixels: false)
-        let j = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+        let j = try CLI.jsonObject(out)
         let total = 791 * 718
         #expect((j["pixels_selected"] as! Int) < total - both.filter { $0 }.count,
                 "all-touched covers more than the centres")

@@ -50,7 +50,27 @@ public final class BackgroundRun {
 extension CLI.Result {
     /// stdout read as the JSON object `--json` prints.
     /// - Throws: when stdout is not JSON; a JSON value that is not an object gives `[:]`.
-    public func report() throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] ?? [:]
+    public func report() throws -> [String: Any] { try CLI.jsonObject(stdout) }
+}
+
+extension CLI {
+    /// A run that failed where a test needed it to succeed: its status and stderr.
+    public struct Failure: Error, CustomStringConvertible {
+        public let status: Int32, stderr: String
+        public var description: String { "geokernel exited with \(status): \(stderr)" }
+    }
+
+    /// `text` (what `--json` printed) read as a JSON object.
+    /// - Throws: when it is not JSON; a JSON value that is not an object gives `[:]`.
+    public static func jsonObject(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// Runs `geokernel ARGS…`, which must succeed, and returns the report it printed with `--json`.
+    /// - Throws: `Failure` with its stderr when it exits non-zero; an error when stdout is not JSON.
+    public static func report(_ arguments: [String]) throws -> [String: Any] {
+        let r = try run(arguments)
+        guard r.status == 0 else { throw Failure(status: r.status, stderr: r.stderr) }
+        return try r.report()
     }
 }
