@@ -84,7 +84,7 @@ extension TileWorker {
     func decode<R>(_ g: GatheredTile, band k: Int, number b: Int, sharedMaskRead: inout Bool,
                    _ body: (PaddedPlanes) throws -> R) throws -> R {
         let pw = g.paddedWidth, ph = g.paddedHeight, ga = g.gatheredArea
-        // `decoded` and `gatheredMask` are given back before `body`, which may borrow them (`operate`).
+        // `decoded` is given back before `body`, which may borrow it (`operate`).
         return try scratch.lend(.padded, Double.self, width: pw, height: ph) { padded in
             try scratch.lend(.valid, UInt8.self, width: pw, height: ph) { valid in
                 let planes = try scratch.lend(.decoded, Double.self, count: max(1, ga)) { decoded in

@@ -54,7 +54,8 @@ extension TileWorker {
     /// band number `b`, writing their results to `result` (the tile's size; other pixels hold
     /// anything). When the chosen pixels' bounding box is smaller than the tile, or the gather
     /// stopped short of the operation's halo, the operation sees that box as its tile, with its
-    /// halo, copied out of the gathered planes into scratch `decode` has given back.
+    /// halo, copied out of the gathered planes (its values into scratch `decode` has given back;
+    /// not `gatheredMask`, which holds a mask shared by all bands until the tile's last band).
     func operate(_ planes: PaddedPlanes, _ g: GatheredTile, chosen: Plane<UInt8>?, number b: Int,
                  into result: MutablePlane<Double>) throws {
         let tile = g.tile, halo = job.halo
@@ -74,7 +75,7 @@ extension TileWorker {
         precondition(sub.x >= 0 && sub.y >= 0 && sub.maxX <= g.paddedWidth && sub.maxY <= g.paddedHeight,
                      "the gather holds the halo of the chosen pixels")
         try scratch.lend(.decoded, Double.self, width: sub.width, height: sub.height) { values in
-            try scratch.lend(.gatheredMask, UInt8.self, count: sub.area + box.area) { flags in
+            try scratch.lend(.boxFlags, UInt8.self, count: sub.area + box.area) { flags in
                 let from = planes.values.readOnly.part(sub)
                 for y in 0..<sub.height { values.row(y).update(from: from.row(y)) }
                 var valid: Plane<UInt8>? = nil
