@@ -119,7 +119,9 @@ extension Engine {
         let os = profile.dataType.byteSize
         let padded = tile.padded(by: h).area
         let chunkBytes = plan.chunkWidth * plan.chunkHeight * layout.bandCount * os
-        let perWorker = padded * (8 + 8 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1)
+        // Per pixel: padded values, decoded rows, validity, the box's flags, gathered input; result, row pass, chosen,
+        // the box's chosen flags.
+        let perWorker = padded * (8 + 8 + 1 + 1 + filtered.count * rs) + tile.area * (8 + 8 + 1 + 1)
             + plan.chunkWidth * plan.chunkHeight * 9 + chunkBytes + run.operation.workspaceBytes(tile: tile)
         let writes = run.blockWrites
         // Staging: the worker's own through GDAL; the write queue's pool (a buffer per worker plus the lanes) in place.

@@ -14,9 +14,10 @@ final class Scratch {
     private var buffers: [UnsafeMutableRawBufferPointer] = []
     private var lent: [Bool] = []
 
-    /// The named buffers a tile needs.
+    /// The named buffers a tile needs (`boxFlags`: the validity and chosen flags of the box
+    /// an operation runs on when it is smaller than the tile, `TileWorker.operate`).
     enum Slot: Int, CaseIterable {
-        case chunkOutput, staging, gathered, gatheredMask, decoded, padded, valid, result, chosen, row
+        case chunkOutput, staging, gathered, gatheredMask, decoded, padded, valid, result, chosen, row, boxFlags
     }
 
     init() {

@@ -38,10 +38,11 @@ struct GatheredTile {
 
 /// Read with halo, then decode one band into the padded planes an operation sees.
 extension TileWorker {
-    /// Reads the tile's neighbourhood (the operation's halo, through the edge mode) of every
-    /// filtered band at once, from the shared block cache, and lends it to `body`.
-    func gather<R>(_ tile: Window, _ body: (GatheredTile) throws -> R) throws -> R {
-        let halo = job.halo, layout = job.layout
+    /// Reads the tile and `halo` around it (at most the operation's: what its chosen pixels
+    /// reach, `reach`), through the edge mode, of every filtered band at once, from the shared
+    /// block cache, and lends it to `body`.
+    func gather<R>(_ tile: Window, halo: Halo, _ body: (GatheredTile) throws -> R) throws -> R {
+        let layout = job.layout
         let gx = AxisGather(start: tile.x - halo.left, length: tile.width + halo.left + halo.right,
                             count: layout.width, edge: job.edge)
         let gy = AxisGather(start: tile.y - halo.top, length: tile.height + halo.top + halo.bottom,
@@ -83,16 +84,16 @@ extension TileWorker {
     func decode<R>(_ g: GatheredTile, band k: Int, number b: Int, sharedMaskRead: inout Bool,
                    _ body: (PaddedPlanes) throws -> R) throws -> R {
         let pw = g.paddedWidth, ph = g.paddedHeight, ga = g.gatheredArea
-        return try scratch.lend(.decoded, Double.self, count: max(1, ga)) { decoded in
-            try scratch.lend(.padded, Double.self, width: pw, height: ph) { padded in
-                try scratch.lend(.valid, UInt8.self, width: pw, height: ph) { valid in
+        // `decoded` is given back before `body`, which may borrow it (`operate`).
+        return try scratch.lend(.padded, Double.self, width: pw, height: ph) { padded in
+            try scratch.lend(.valid, UInt8.self, width: pw, height: ph) { valid in
+                let planes = try scratch.lend(.decoded, Double.self, count: max(1, ga)) { decoded in
                     try scratch.lend(.gatheredMask, UInt8.self, count: max(1, ga)) { gatheredMask in
-                        let planes = try decode(g, band: k, number: b, sharedMaskRead: &sharedMaskRead,
-                                                decoded: decoded, padded: padded, valid: valid,
-                                                gatheredMask: gatheredMask)
-                        return try body(planes)
+                        try decode(g, band: k, number: b, sharedMaskRead: &sharedMaskRead,
+                                   decoded: decoded, padded: padded, valid: valid, gatheredMask: gatheredMask)
                     }
                 }
+                return try body(planes)
             }
         }
     }

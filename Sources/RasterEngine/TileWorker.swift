@@ -115,10 +115,14 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
                     continue
                 }
                 stats.tilesConvolved += 1
+                // Of a tile only partly in rewritten blocks, only that part is read (all of it for the quick look).
+                let core = rewrite.map {
+                    job.preview == nil ? rewrittenPart(of: tile, blocks: blocks, rewrite: $0) : tile
+                } ?? tile
                 if !job.copiedBands.isEmpty {
-                    try copy(tile, bands: job.copiedBands, layout: layout, into: out, stats: &stats)
+                    try copy(core, bands: job.copiedBands, layout: layout, into: out, stats: &stats)
                 }
-                try filter(tile, chunk: chunk, selection: selection, layout: layout, into: out, stats: &stats)
+                try filter(core, chunk: chunk, selection: selection, layout: layout, into: out, stats: &stats)
             }
             return rewrite
         }
@@ -173,21 +177,17 @@ struct TileWorker<Op: TileOperation>: ~Copyable {
 
     // MARK: - The operation's stages
 
-    /// Reads the tile of the filtered bands with the operation's halo, runs the operation on
-    /// each band's padded planes, and composites the result into the chunk's output.
+    /// Reads the tile of the filtered bands with the halo its selected pixels reach, runs the
+    /// operation on each band's padded planes, and composites the result into the chunk's output.
     private func filter(_ tile: Window, chunk: Window, selection: Plane<UInt8>?,
                         layout: ChunkLayout, into out: MutableRawSamples, stats: inout RunStats) throws {
-        try gather(tile) { gathered in
+        try gather(tile, halo: reach(tile, chunk: chunk, selection: selection)) { gathered in
             try scratch.lend(.result, Double.self, width: tile.width, height: tile.height) { result in
                 var sharedMaskRead = false
                 for (k, b) in job.filteredBands.enumerated() {
                     try decode(gathered, band: k, number: b, sharedMaskRead: &sharedMaskRead) { planes in
                         try choose(planes, gathered, selection: selection, chunk: chunk) { chosen in
-                            let valid = planes.anyInvalid && job.leavesInvalidOut ? planes.valid : nil
-                            // The operation sees the planes as `PaddedTile`'s views, during `apply` only.
-                            let padded = PaddedTile(values: planes.values.readOnly, valid: valid?.readOnly,
-                                                    halo: gathered.halo, chosen: chosen, sample: job.samples[b - 1])
-                            operation.apply(padded, into: result, workspace: &workspace.value)
+                            try operate(planes, gathered, chosen: chosen, number: b, into: result)
                             try composite(result, chosen: chosen, planes: planes, gathered, band: k, number: b,
                                           layout: layout, into: out, stats: &stats)
                             let core = planes.values.readOnly.part(gathered.core)

@@ -72,6 +72,53 @@ import Testing
         }
     }
 
+    /// Sparse selections (two discs, a lone pixel, a short line): most tiles hold a few chosen pixels, and the
+    /// method runs on their bounding box only, read with just the halo they reach.
+    @Test(arguments: methods)
+    func sparseSelectionsEqualReference(_ name: String) throws {
+        let dir = Fixture.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let w = 37, h = 29
+        let type = RasterDataType.int16
+        var image = Fixture.values(width: w, height: h, seed: 6, type: type).map { ($0 / 500).rounded() }
+        for i in stride(from: 2, to: image.count, by: 19) { image[i] = -9999 }   // holes inside the boxes
+        let input = dir.appendingPathComponent("in.tif").path
+        try Fixture.write(input, width: w, height: h, type: type, bands: [image], noData: -9999)
+        let selected = (0..<(w * h)).map { i -> Bool in
+            let x = i % w, y = i / w
+            return (x - 9) * (x - 9) + (y - 8) * (y - 8) <= 6 || (x - 30) * (x - 30) + (y - 22) * (y - 22) <= 3
+                || (x == 20 && y == 3) || (y == 26 && x >= 2 && x < 7) || (x == 36 && y == 0)
+        }
+        let maskPath = dir.appendingPathComponent("mask.tif").path
+        try Fixture.write(maskPath, width: w, height: h, type: .byte, bands: [selected.map { $0 ? 1 : 0 }])
+        let method = try FilterMethod(parsing: name)
+        let exact = MethodSeamTests.isExact(method)
+        for (edge, shape) in [(EdgeMode.reflect, "disk:2"), (.wrap, "rect:4x2"), (.constant, "0,1,1;1,0,1")] {
+            let footprint = try Footprint(parsing: shape)
+            let reference = ReferenceNeighbourhood.apply(image: image, width: w, height: h, method: method,
+                                                         footprint: footprint, edge: edge, cval: 2,
+                                                         valid: image.map { $0 != -9999 }, selected: selected)
+            let expected = reference.map { Fixture.stored($0, as: exact ? type : .float64, noData: -9999) }
+            for (tile, threads) in [(7, 2), (16, 3), (nil, 1)] as [(Int?, Int)] {
+                let out = dir.appendingPathComponent("out-\(edge)-\(tile ?? 0).tif").path
+                var o = ApplyOptions(input: input, output: out, method: method, footprint: footprint)
+                o.mask = maskPath
+                o.edge = edge
+                o.cval = 2
+                o.tileSize = tile
+                o.threads = threads
+                if !exact { o.outputType = .float64 }
+                _ = try Engine.apply(o)
+                let got = try Fixture.read(out)[0]
+                let diff = exact ? Fixture.mismatches(got, expected)
+                    : zip(got, expected).enumerated()
+                        .filter { abs($0.element.0 - $0.element.1) > 1e-12 * max(1, abs($0.element.1)) }
+                        .prefix(3).map { "pixel \($0.offset): got \($0.element.0), expected \($0.element.1)" }
+                #expect(diff.isEmpty, "\(shape) \(edge) tile \(tile.map(String.init) ?? "default"): \(diff)")
+            }
+        }
+    }
+
     /// Float32 with NaN holes: NaN neighbours are left out, NaN pixels stay NaN.
     @Test(arguments: ["median", "max", "percentile:90"])
     func floatBandsWithNaN(_ name: String) throws {
