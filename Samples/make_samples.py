@@ -37,7 +37,8 @@ def smooth_noise(cells, octaves=4):
 
 yy, xx = np.mgrid[0:H, 0:W]
 # Fields: parcels from a coarse random grid, each with its own crop reflectance.
-parcel = (np.floor(yy / 60 + 0.3 * smooth_noise(3, 2) * 3) * 17 + np.floor(xx / 80 + smooth_noise(2, 2) * 2)).astype(int)
+parcel = (np.floor(yy / 60 + 0.3 * smooth_noise(3, 2) * 3) * 17
+          + np.floor(xx / 80 + smooth_noise(2, 2) * 2)).astype(int)
 crop = rng.random(parcel.max() + 1)
 base = 0.25 + 0.5 * crop[parcel] + 0.15 * smooth_noise(6)
 # A river: a sinuous band across the scene, with speckle (the noise to remove).

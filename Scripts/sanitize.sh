@@ -7,10 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/setup.sh
+thread_suites="SeamTests|MethodSeamTests|GDALKitCoreTests|BadInputTests|RunFailureTests|BlockDecodeTests"
+thread_suites+="|InputCopyTests|BlockWriteTests|BlockWriteQueueTests|PreviewCLITests"
+address_suites="SeamTests|MethodSeamTests|GDALKitCoreTests|FuzzTests|ScipyGoldenTests|BadInputTests"
+address_suites+="|MutatedCorpusTests|BlockWriteTests|BlockFileTests|TIFFTileIndexTests|SelectionCLITests"
+address_suites+="|PolygonCLITests|ResumeTests|ResumeFaultTests|CheckpointDamageTests|NarrowRasterTests"
 echo "== ThreadSanitizer"
 TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan --disable-xctest \
-  --filter "SeamTests|MethodSeamTests|GDALKitCoreTests|BadInputTests|RunFailureTests|BlockDecodeTests|InputCopyTests|BlockWriteTests|BlockWriteQueueTests|PreviewCLITests"
+  --filter "$thread_suites"
 echo "== AddressSanitizer"
-LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan.supp:print_suppressions=0 swift test --sanitize=address --scratch-path .build-asan --disable-xctest \
-  --filter "SeamTests|MethodSeamTests|GDALKitCoreTests|FuzzTests|ScipyGoldenTests|BadInputTests|MutatedCorpusTests|BlockWriteTests|\
-BlockFileTests|TIFFTileIndexTests|SelectionCLITests|PolygonCLITests|ResumeTests|ResumeFaultTests|CheckpointDamageTests|NarrowRasterTests"
+LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan.supp:print_suppressions=0 \
+  swift test --sanitize=address --scratch-path .build-asan --disable-xctest --filter "$address_suites"

@@ -19,7 +19,8 @@ import Testing
     func json(_ args: [String]) throws -> [String: Any] { try CLI.report(args) }
 
     /// Metres from the raster's centre to one pixel's step along x and along y, measured by PROJ.
-    func measuredMetresPerPixel(_ geoTransform: GeoTransform, width: Int, height: Int) throws -> (x: Double, y: Double) {
+    func measuredMetresPerPixel(_ geoTransform: GeoTransform, width: Int,
+                                height: Int) throws -> (x: Double, y: Double) {
         let gt = geoTransform.coefficients
         let cx = gt[0] + gt[1] * Double(width) / 2
         let cy = gt[3] + gt[5] * Double(height) / 2
