@@ -55,19 +55,8 @@ import Testing
         let expected = reference.map { Fixture.stored($0, as: exact ? type : .float64, noData: -9999) }
         for (tile, threads) in MethodSeamTests.schedules {
             let out = dir.appendingPathComponent("out-\(tile ?? 0)-\(threads).tif").path
-            var o = ApplyOptions(input: input, output: out, method: method, footprint: footprint)
-            o.mask = maskPath
-            o.edge = c.edge
-            o.cval = 2
-            o.tileSize = tile
-            o.threads = threads
-            if !exact { o.outputType = .float64 }
-            _ = try Engine.apply(o)
-            let got = try Fixture.read(out)[0]
-            let diff = exact ? Fixture.mismatches(got, expected)
-                : zip(got, expected).enumerated()
-                    .filter { abs($0.element.0 - $0.element.1) > 1e-12 * max(1, abs($0.element.1)) }
-                    .prefix(3).map { "pixel \($0.offset): got \($0.element.0), expected \($0.element.1)" }
+            let diff = try MethodSeamTests.mismatches(input, out, method, footprint, mask: maskPath, edge: c.edge,
+                                                      tile: tile, threads: threads, exact: exact, expected: expected)
             #expect(diff.isEmpty, "tile \(tile.map(String.init) ?? "default"), \(threads) threads: \(diff)")
         }
     }
@@ -101,19 +90,9 @@ import Testing
             let expected = reference.map { Fixture.stored($0, as: exact ? type : .float64, noData: -9999) }
             for (tile, threads) in [(7, 2), (16, 3), (nil, 1)] as [(Int?, Int)] {
                 let out = dir.appendingPathComponent("out-\(edge)-\(tile ?? 0).tif").path
-                var o = ApplyOptions(input: input, output: out, method: method, footprint: footprint)
-                o.mask = maskPath
-                o.edge = edge
-                o.cval = 2
-                o.tileSize = tile
-                o.threads = threads
-                if !exact { o.outputType = .float64 }
-                _ = try Engine.apply(o)
-                let got = try Fixture.read(out)[0]
-                let diff = exact ? Fixture.mismatches(got, expected)
-                    : zip(got, expected).enumerated()
-                        .filter { abs($0.element.0 - $0.element.1) > 1e-12 * max(1, abs($0.element.1)) }
-                        .prefix(3).map { "pixel \($0.offset): got \($0.element.0), expected \($0.element.1)" }
+                let diff = try MethodSeamTests.mismatches(input, out, method, footprint, mask: maskPath,
+                                                          edge: edge, tile: tile, threads: threads, exact: exact,
+                                                          expected: expected)
                 #expect(diff.isEmpty, "\(shape) \(edge) tile \(tile.map(String.init) ?? "default"): \(diff)")
             }
         }
@@ -175,5 +154,26 @@ import Testing
             let diff = Fixture.mismatches(try Fixture.read(out)[0], expected)
             #expect(diff.isEmpty, "tile \(tile.map(String.init) ?? "default"): \(diff)")
         }
+    }
+
+    /// Runs `method` over `footprint` on `input` (cval 2; Float64 output unless `exact`) with the given tile
+    /// size and threads into `out`, and lists up to three pixels differing from `expected`: bit for bit when
+    /// `exact`, else beyond 1e-12 relative.
+    static func mismatches(_ input: String, _ out: String, _ method: FilterMethod, _ footprint: Footprint,
+                           mask: String?, edge: EdgeMode, tile: Int?, threads: Int, exact: Bool,
+                           expected: [Double]) throws -> [String] {
+        var o = ApplyOptions(input: input, output: out, method: method, footprint: footprint)
+        o.mask = mask
+        o.edge = edge
+        o.cval = 2
+        o.tileSize = tile
+        o.threads = threads
+        if !exact { o.outputType = .float64 }
+        _ = try Engine.apply(o)
+        let got = try Fixture.read(out)[0]
+        return exact ? Fixture.mismatches(got, expected)
+            : zip(got, expected).enumerated()
+                .filter { abs($0.element.0 - $0.element.1) > 1e-12 * max(1, abs($0.element.1)) }
+                .prefix(3).map { "pixel \($0.offset): got \($0.element.0), expected \($0.element.1)" }
     }
 }
