@@ -27,8 +27,9 @@ import sys
 import tempfile
 import time
 
-import numpy as np
 from osgeo import gdal
+
+from raster_compare import same_pixels   # this folder: Python puts it on sys.path
 
 gdal.UseExceptions()
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -73,20 +74,6 @@ def timed(cmd, cleanup=()):
             w, u, s, m = t.read().split()[-4:]
         walls.append(float(w)); cpus.append(float(u) + float(s)); rss.append(int(m) / 1024)
     return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "rss": max(rss)}, r.stdout
-
-
-def same_pixels(x, y):
-    """Both rasters hold the same pixels (compared in strips) and georeferencing."""
-    dx, dy = gdal.Open(x), gdal.Open(y)
-    if (dx.RasterXSize, dx.RasterYSize, dx.GetGeoTransform()) != (dy.RasterXSize, dy.RasterYSize,
-                                                                    dy.GetGeoTransform()):
-        return False
-    bx, by = dx.GetRasterBand(1), dy.GetRasterBand(1)
-    for y0 in range(0, dx.RasterYSize, 1024):
-        rows = min(1024, dx.RasterYSize - y0)
-        if not np.array_equal(bx.ReadAsArray(0, y0, dx.RasterXSize, rows), by.ReadAsArray(0, y0, dx.RasterXSize, rows)):
-            return False
-    return True
 
 
 def valid_cog(path):

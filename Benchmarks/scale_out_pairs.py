@@ -23,8 +23,9 @@ import sys
 import tempfile
 import time
 
-import numpy as np
 from osgeo import gdal
+
+from raster_compare import same_pixels   # this folder: Python puts it on sys.path
 
 gdal.UseExceptions()
 ap = argparse.ArgumentParser()
@@ -54,19 +55,6 @@ def timed(cmd, env=None):
             raise SystemExit(f"failed: {' '.join(cmd)}\n{r.stderr[-2000:]}")
         w, u, s, m = t.read().split()[-4:]
     return float(w), float(u) + float(s), int(m) / 1024
-
-
-def same_pixels(x, y):
-    dx, dy = gdal.Open(x), gdal.Open(y)
-    if (dx.RasterXSize, dx.RasterYSize, dx.GetGeoTransform()) != (dy.RasterXSize, dy.RasterYSize,
-                                                                    dy.GetGeoTransform()):
-        return False
-    bx, by = dx.GetRasterBand(1), dy.GetRasterBand(1)
-    for y0 in range(0, dx.RasterYSize, 2048):
-        rows = min(2048, dx.RasterYSize - y0)
-        if not np.array_equal(bx.ReadAsArray(0, y0, dx.RasterXSize, rows), by.ReadAsArray(0, y0, dx.RasterXSize, rows)):
-            return False
-    return True
 
 
 load = lambda: " ".join(f"{x:.2f}" for x in os.getloadavg())
