@@ -15,7 +15,7 @@ extension TileWorker {
         guard let selection else { return halo }
         let part = selection.part(Window(x: tile.x - chunk.x, y: tile.y - chunk.y, width: tile.width,
                                          height: tile.height))
-        guard let box = TileWorker.bounds(part) else { return halo }
+        guard let box = part.nonZeroBounds else { return halo }
         return Halo(left: max(0, halo.left - box.x), top: max(0, halo.top - box.y),
                     right: max(0, halo.right - (tile.width - box.maxX)),
                     bottom: max(0, halo.bottom - (tile.height - box.maxY)))
@@ -34,22 +34,6 @@ extension TileWorker {
         return minX > maxX ? tile : Window(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
     }
 
-    /// The smallest window of `plane` holding every non-zero element, `nil` when none is.
-    static func bounds(_ plane: Plane<UInt8>) -> Window? {
-        var minX = plane.width, maxX = -1, minY = plane.height, maxY = -1
-        for y in 0..<plane.height {
-            let row = plane.row(y)
-            var first = 0
-            while first < row.count && row[first] == 0 { first += 1 }
-            guard first < row.count else { continue }
-            var last = row.count - 1
-            while row[last] == 0 { last -= 1 }
-            minX = min(minX, first); maxX = max(maxX, last)
-            minY = min(minY, y); maxY = y
-        }
-        return maxY < 0 ? nil : Window(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
-    }
-
     /// Runs the operation for the chosen pixels of `g`'s tile (`chosen`, `nil` = every pixel) of
     /// band number `b`, writing their results to `result` (the tile's size; other pixels hold
     /// anything). When the chosen pixels' bounding box is smaller than the tile, or the gather
@@ -62,7 +46,7 @@ extension TileWorker {
         let whole = Window(width: tile.width, height: tile.height)
         var box = whole
         if let chosen {
-            guard let found = TileWorker.bounds(chosen) else { return }   // nothing chosen: no result read
+            guard let found = chosen.nonZeroBounds else { return }   // nothing chosen: no result read
             box = found
         }
         if box == whole && g.halo == halo {

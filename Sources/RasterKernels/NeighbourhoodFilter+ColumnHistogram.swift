@@ -148,20 +148,9 @@ extension TileGeometry {
         guard let chosen else {
             return width * height == 0 ? nil : (Window(width: width, height: height), width * height)
         }
-        var minX = width, maxX = -1, minY = height, maxY = -1, count = 0
-        for y in 0..<height {
-            let row = chosen.part(y * width, count: width)
-            var first = -1, last = -1
-            for x in 0..<width where row[x] != 0 {
-                if first < 0 { first = x }
-                last = x
-                count += 1
-            }
-            guard first >= 0 else { continue }
-            minX = min(minX, first); maxX = max(maxX, last)
-            minY = min(minY, y); maxY = y
-        }
-        return maxY < 0 ? nil : (Window(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), count)
+        let plane = chosen.plane(width: width, height: height)
+        guard let box = plane.nonZeroBounds else { return nil }
+        return (box, plane.part(box).nonZeroCount)
     }
 
     /// Whether any pixel of core row `y` in columns `from ..< to` needs a result.

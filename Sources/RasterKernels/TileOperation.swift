@@ -62,18 +62,7 @@ public struct PaddedTile {
     /// `chosen` is `nil`, `nil` when no pixel is chosen.
     public var chosenBounds: Window? {
         guard let chosen else { return Window(width: width, height: height) }
-        var minX = width, maxX = -1, minY = height, maxY = -1
-        for y in 0..<height {
-            let row = chosen.row(y)
-            var first = 0
-            while first < width && row[first] == 0 { first += 1 }
-            guard first < width else { continue }
-            var last = width - 1
-            while row[last] == 0 { last -= 1 }
-            minX = min(minX, first); maxX = max(maxX, last)
-            minY = min(minY, y); maxY = y
-        }
-        return maxY < 0 ? nil : Window(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+        return chosen.nonZeroBounds
     }
 }
 

@@ -29,6 +29,35 @@ import Testing
         }
     }
 
+    /// The bounding box of the set flags (a part of a larger plane, so rows are strided) against the
+    /// box of the flags set at random, and their count; no flag set gives no box.
+    @Test func nonZeroBoundsAndCountOfAStridedPart() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            var storage = [UInt8](repeating: 0, count: 13 * 9)
+            var set: [(x: Int, y: Int)] = []
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                let x = Int.random(in: 0..<10, using: &rng), y = Int.random(in: 0..<8, using: &rng)
+                storage[(y + 1) * 13 + x + 2] = UInt8.random(in: 1...255, using: &rng)
+                set.append((x, y))
+            }
+            storage[0] = 1   // outside the part: never counted
+            storage.withUnsafeBufferPointer { memory in
+                let part = Plane(start: memory.baseAddress!, width: 13, height: 9)
+                    .part(Window(x: 2, y: 1, width: 10, height: 8))
+                let distinct = Set(set.map { $0.y * 10 + $0.x })
+                #expect(part.nonZeroCount == distinct.count)
+                guard let box = part.nonZeroBounds else {
+                    #expect(set.isEmpty)
+                    return
+                }
+                let xs = set.map(\.x), ys = set.map(\.y)
+                #expect(box == Window(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()! + 1,
+                                      height: ys.max()! - ys.min()! + 1))
+            }
+        }
+    }
+
     @Test func emptyPlanesViewNoBytes() {
         var one: UInt8 = 0
         withUnsafeMutablePointer(to: &one) { p in
