@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 // GeoKernel: masked convolution of huge georeferenced rasters, streamed through GDAL.
+import Foundation
 import PackageDescription
 
 // MARK: - Shared settings
@@ -7,6 +8,41 @@ import PackageDescription
 /// Every Swift target builds in Swift 6 language mode with complete strict concurrency.
 let settings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
+]
+
+/// Start-up: libgdal's ~120 libraries (Debian 12's libgdal32) are all built with BIND_NOW, and ld.so resolves each
+/// of their symbols by walking the loaded libraries in breadth-first order from the executable; those lookups were
+/// 40 % of a process's start-up (the C++ runtime is found 60th, OpenBLAS, behind libblas.so.3, 120th). Naming the
+/// libraries that most lookups end in first (counted with `LD_DEBUG=bindings`) cuts `geokernel info` on the sample
+/// from ~65 to ~50 CPU-ms. Only libraries present are named; on another system the list is empty and the link is
+/// as before. OpenBLAS (13,500 of the 77,000 lookups) is named only when libblas.so.3 is OpenBLAS when building:
+/// the binary then needs libopenblas.so.0, and must be rebuilt if OpenBLAS is removed.
+/// See Docs/scale-out.md, "What a partition costs".
+let startupOrder: [String] = {
+    let names = [
+        "libc.so.6", "libblas.so.3", "libxerces-c-3.2.so", "libgeos.so.3.11.1", "libcrypto.so.3", "libstdc++.so.6",
+        "libproj.so.25", "libpoppler.so.126", "libkmldom.so.1", "libsqlite3.so.0", "libnetcdf.so.19",
+        "libhdf5_serial.so.103", "libspatialite.so.7", "libgeos_c.so.1", "libgnutls.so.30", "libnettle.so.8",
+        "libdfalt.so.0", "librttopo.so.1", "libnss3.so", "libunistring.so.2", "libqhull_r.so.8.0", "libLerc.so.4",
+        "libnssutil3.so", "libldap-2.5.so.0", "libnspr4.so", "libssl.so.3", "liblcms2.so.2", "libhogweed.so.6",
+        "libkmlengine.so.1", "libxml2.so.2", "libfyba.so.0", "libpng16.so.16", "libmariadb.so.3", "libtiff.so.6",
+    ]
+    let folders = ["/usr/lib/x86_64-linux-gnu/", "/usr/lib/aarch64-linux-gnu/", "/usr/lib/"]
+    let found = names.compactMap { name in
+        folders.map { $0 + name }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+    let openBLAS = found.first { $0.hasSuffix("/libblas.so.3") }.map { blas in
+        URL(fileURLWithPath: blas).resolvingSymlinksInPath().path.contains("openblas")
+    } ?? false
+    return found.flatMap { path in
+        path.hasSuffix("/libblas.so.3") && openBLAS ? [path, path.replacingOccurrences(
+            of: "libblas.so.3", with: "libopenblas.so.0")] : [path]
+    }
+}()
+let startupLinkFlags: [LinkerSetting] = startupOrder.isEmpty ? [] : [
+    .unsafeFlags(["-Xlinker", "--push-state", "-Xlinker", "--no-as-needed"]
+                 + startupOrder.flatMap { ["-Xlinker", $0] } + ["-Xlinker", "--pop-state"],
+                 .when(platforms: [.linux])),
 ]
 
 let package = Package(
@@ -57,7 +93,8 @@ let package = Package(
                 "RasterEngine", "RasterKernels", "RasterTiling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: settings
+            swiftSettings: settings,
+            linkerSettings: startupLinkFlags
         ),
 
         // MARK: - Tests
