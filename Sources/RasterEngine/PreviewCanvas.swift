@@ -59,10 +59,7 @@ final class PreviewCanvas: @unchecked Sendable {
                 values.append(nothing ? 0 : selection.map { $0[grid.columns[i] - chunk.x, y] } ?? 1)
             }
         }
-        lock.withLock { _ in
-            var k = 0
-            for j in rows { for i in cols { selected[j * grid.width + i] = values[k]; k += 1 } }
-        }
+        lock.withLock { _ in Self.put(values, rows, cols, width: grid.width, into: &selected) }
     }
 
     /// Records band `band` of a convolved tile after compositing: `input` and `output` are the
@@ -123,19 +120,41 @@ final class PreviewCanvas: @unchecked Sendable {
     private func store(_ k: Int, _ rows: Range<Int>, _ cols: Range<Int>, input ins: [Double], output outs: [Double]) {
         let nd = noData[k] ?? .nan, w = grid.width, band = k * grid.count
         lock.withLock { _ in
-            var m = 0
-            for j in rows {
-                for c in (j * w + cols.lowerBound)..<(j * w + cols.upperBound) {
-                    let v = ins[m], o = outs[m]
-                    input[band + c] = v
-                    output[band + c] = o
-                    if v != v || v == nd { inputValid[c] = 0 }
-                    if o != o || o == nd { outputValid[c] = 0 }
-                    recorded[c] &+= 1
-                    m += 1
-                }
+            Self.put(ins, rows, cols, width: w, offset: band, noData: nd, into: &input, valid: &inputValid)
+            Self.put(outs, rows, cols, width: w, offset: band, noData: nd, into: &output, valid: &outputValid)
+            for j in rows { Self.increment(&recorded, (j * w + cols.lowerBound)..<(j * w + cols.upperBound)) }
+        }
+    }
+
+    // The stores take the canvas's arrays as `inout` parameters: one exclusive access a call, where a loop
+    // over `self`'s arrays paid Swift's dynamic exclusivity check at every cell (most of the feeding's cost).
+
+    /// Stores `values` (rows of `cols.count`) at the cells `rows` × `cols` of a grid `width` wide.
+    private static func put(_ values: [UInt8], _ rows: Range<Int>, _ cols: Range<Int>, width: Int,
+                            into cells: inout [UInt8]) {
+        var m = 0
+        for j in rows {
+            for c in (j * width + cols.lowerBound)..<(j * width + cols.upperBound) { cells[c] = values[m]; m += 1 }
+        }
+    }
+
+    /// Stores `values` at the cells `rows` × `cols` of band plane `offset` of `plane`, and clears `valid`
+    /// where a value is NaN or `noData`.
+    private static func put(_ values: [Double], _ rows: Range<Int>, _ cols: Range<Int>, width: Int, offset: Int,
+                            noData nd: Double, into plane: inout [Double], valid: inout [UInt8]) {
+        var m = 0
+        for j in rows {
+            for c in (j * width + cols.lowerBound)..<(j * width + cols.upperBound) {
+                let v = values[m]
+                plane[offset + c] = v
+                if v != v || v == nd { valid[c] = 0 }
+                m += 1
             }
         }
+    }
+
+    private static func increment(_ counts: inout [UInt8], _ cells: Range<Int>) {
+        for c in cells { counts[c] &+= 1 }
     }
 
     // MARK: - After the run
