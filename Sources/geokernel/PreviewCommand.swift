@@ -13,7 +13,7 @@ struct PreviewFlags: ParsableArguments {
     @Option(name: .customLong("preview-bands"), help: ArgumentHelp(PreviewFlags.bandsHelp, valueName: "LIST"))
     var bands: String?
 
-    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 512).")
+    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 384).")
     var size: Int = PreviewRequest.defaultPanelSide
 
     static let bandsHelp = "Bands shown as red,green,blue (e.g. 4,3,2) or one band as grey;"
@@ -57,7 +57,7 @@ struct PreviewCommand: ParsableCommand {
         commandName: "preview",
         abstract: "Draw a quick look of INPUT, its selection, OUTPUT and |OUTPUT - INPUT| as one PNG.",
         discussion: """
-        Reads INPUT and OUTPUT decimated (512 samples on the long side by default, at most 1024; nearest \
+        Reads INPUT and OUTPUT decimated (384 samples on the long side by default, at most 1024; nearest \
         neighbour, from overviews when the files have them), never at full resolution. Without OUTPUT, draws INPUT and \
         its selection only. Example: geokernel preview scene.tif scene_smoothed.tif --mask water.tif -o look.png
         """
@@ -79,7 +79,7 @@ struct PreviewCommand: ParsableCommand {
     @Option(name: .customLong("preview-bands"), help: ArgumentHelp(PreviewFlags.bandsHelp, valueName: "LIST"))
     var bands: String?
 
-    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 512).")
+    @Option(name: .customLong("preview-size"), help: "Each panel's long side at most, in pixels (1-1024, default 384).")
     var size: Int = PreviewRequest.defaultPanelSide
 
     @Flag(help: "Print one JSON object describing the PNG.")

@@ -248,15 +248,15 @@ import RasterTiling
         #expect(r.status == 0, "\(r.stderr)")
         let look = try PNG(png)
         for (_, p) in look.panels { #expect(p.w == 48 && p.h == 32) }
-        // A wide raster drawn by `preview`: 512 on the long side by default, at most 1024.
+        // A wide raster drawn by `preview`: 384 on the long side by default, at most 1024.
         let wide = path("wide.tif")
         let ramp = (0..<(2100 * 900)).map { Double($0 % 2100 / 9 % 256) }
         try Fixture.write(wide, width: 2100, height: 900, type: .byte, bands: [ramp],
                           options: ["TILED=YES"])
         let big = path("wide.png")
         let small = try CLI.run(["preview", wide, "-o", big, "--json"])
-        #expect(small.status == 0 && small.stdout.contains("\"width\":1032"), "\(small.stdout)\(small.stderr)")
-        #expect(try PNG(big).panels["input"]!.h == 219)
+        #expect(small.status == 0 && small.stdout.contains("\"width\":776"), "\(small.stdout)\(small.stderr)")
+        #expect(try PNG(big).panels["input"]!.h == 165)
         let p = try CLI.run(["preview", wide, "-o", big, "--preview-size", "1024"])
         #expect(p.status == 0, "\(p.stderr)")
         let wideLook = try PNG(big)
