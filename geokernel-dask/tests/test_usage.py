@@ -34,12 +34,14 @@ def test_missing_input_exits_1_with_geokernels_line(tmp_path, geokernel):
     assert proc.returncode == 1, proc.stderr
     assert one_line(proc.stderr) and "missing.tif" in proc.stderr, proc.stderr
     assert not os.path.exists(output)
+    assert not os.path.exists(tmp_path / "out.vrt.parts")   # no parts folder either
 
 
 def test_bad_apply_option_is_geokernels_refusal(tmp_path, geokernel, rasters):
     proc = run_dask(["apply", rasters["scene"], tmp_path / "o.vrt", "--kernel", "nonsense:1", "--partitions", 2,
                      "--workers", 1, "--geokernel", geokernel])
     assert proc.returncode == 1 and one_line(proc.stderr) and "nonsense" in proc.stderr, proc.stderr
+    assert not os.path.exists(tmp_path / "o.vrt") and not os.path.exists(tmp_path / "o.vrt.parts")
 
 
 def test_no_binary_exits_1(tmp_path, rasters):

@@ -78,6 +78,7 @@ def run(config):
     # With a LocalCluster the workers are this machine: find the binary here, now, before any start-up.
     geokernel = config.geokernel if config.scheduler else find_binary(config.geokernel)
     parts_dir = config.parts_dir or default_parts_dir(config.output)
+    existed = os.path.isdir(parts_dir)   # else the plan's preparation makes it; a failed start removes it
     # A LocalCluster's workers see this machine's files: the plan runs here, as a child process, while
     # distributed is imported and the cluster starts (0.1 s beside 0.3 s and 0.15-0.2 s). A given scheduler's
     # workers may see other paths, so there the plan is a task.
@@ -92,19 +93,34 @@ def run(config):
         if planning is not None:
             planning.kill()
             planning.wait()
+        _remove_if_made(parts_dir, existed)
         raise
     try:
-        if planning is not None:
-            report = tasks.plan_report(binary.finish(planning))
-        else:
-            count = count or task_slots(client, config.scheduler)
-            report = client.submit(tasks.plan, geokernel, config.input, config.options, count, config.output,
-                                   parts_dir, config.overwrite, pure=False).result()
+        try:
+            if planning is not None:
+                report = tasks.plan_report(binary.finish(planning))
+            else:
+                count = count or task_slots(client, config.scheduler)
+                report = client.submit(tasks.plan, geokernel, config.input, config.options, count, config.output,
+                                       parts_dir, config.overwrite, pure=False).result()
+        except BaseException:
+            _remove_if_made(parts_dir, existed)
+            raise
         return _run(config, client, geokernel, parts_dir, start, report, count)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _remove_if_made(parts_dir, existed):
+    """Removes the parts folder when this run made it and it is still empty (the plan or the cluster failed):
+    nothing is left behind by a run that computed nothing."""
+    if not existed:
+        try:
+            os.rmdir(parts_dir)
+        except OSError:
+            pass
 
 
 def local_workers(config):
