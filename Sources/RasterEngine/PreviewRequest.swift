@@ -18,7 +18,7 @@ public struct PreviewRequest: Sendable, Equatable {
 
     /// Largest panel side accepted, and the default (384, a 776² PNG: zlib's encoding grows with the panels'
     /// area and runs after the last chunk; at 512 it kept the quick look of the 0.4 s full 16384² run at
-    /// 1.07–1.10× its time, at 384 within 1.02×; Sentinel-2's quick look is 343 pixels; see Docs/preview.md).
+    /// 1.07–1.10× its time, at 384 0.99–1.04×; Sentinel-2's quick look is 343 pixels; see Docs/preview.md).
     public static let maximumPanelSide = 1024
     public static let defaultPanelSide = 384
 
