@@ -34,9 +34,10 @@ let startupOrder: [String] = {
     let openBLAS = found.first { $0.hasSuffix("/libblas.so.3") }.map { blas in
         URL(fileURLWithPath: blas).resolvingSymlinksInPath().path.contains("openblas")
     } ?? false
-    return found.flatMap { path in
-        path.hasSuffix("/libblas.so.3") && openBLAS ? [path, path.replacingOccurrences(
-            of: "libblas.so.3", with: "libopenblas.so.0")] : [path]
+    return found.flatMap { path -> [String] in
+        guard openBLAS, path.hasSuffix("/libblas.so.3") else { return [path] }
+        let direct = path.replacingOccurrences(of: "libblas.so.3", with: "libopenblas.so.0")
+        return FileManager.default.fileExists(atPath: direct) ? [path, direct] : [path]
     }
 }()
 let startupLinkFlags: [LinkerSetting] = startupOrder.isEmpty ? [] : [
