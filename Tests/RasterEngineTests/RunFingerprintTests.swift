@@ -115,3 +115,27 @@ import Testing
                 "\(sentence)")
     }
 }
+
+/// A file's identity in the fingerprint: size and modification time in UTC to the nanosecond,
+/// as `ISO8601DateFormatter` wrote it before it was replaced by `gmtime_r` (checkpoints
+/// written before then still match).
+@Suite struct FileIdentityTests {
+    @Test func sizeAndUTCModificationTimeToTheNanosecond() throws {
+        let path = NSTemporaryDirectory() + "geokernel-identity-\(getpid()).bin"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(repeating: 7, count: 1234).write(to: URL(fileURLWithPath: path))
+        // 2001-02-03 04:05:06.123456789 UTC, set on the file itself.
+        var times = [timespec(tv_sec: 981_173_106, tv_nsec: 123_456_789),
+                     timespec(tv_sec: 981_173_106, tv_nsec: 123_456_789)]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        #expect(RunFingerprint.identity(path) == "1234 bytes, modified 2001-02-03T04:05:06.123456789Z")
+        // Before 1970 and at the end of a leap day, where a hand-made calendar would slip.
+        times = [timespec(tv_sec: -1, tv_nsec: 5), timespec(tv_sec: -1, tv_nsec: 5)]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        #expect(RunFingerprint.identity(path) == "1234 bytes, modified 1969-12-31T23:59:59.000000005Z")
+        times = [timespec(tv_sec: 951_868_799, tv_nsec: 0), timespec(tv_sec: 951_868_799, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        #expect(RunFingerprint.identity(path) == "1234 bytes, modified 2000-02-29T23:59:59.000000000Z")
+        #expect(RunFingerprint.identity(path + ".missing") == nil)
+    }
+}
