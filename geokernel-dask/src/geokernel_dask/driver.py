@@ -42,7 +42,9 @@ def _unreport_unused_packages():
     packages than its workers, and warn of mismatched versions)."""
     try:
         from distributed import versions
-        versions.optional_packages[:] = [p for p in versions.optional_packages if p[0] not in UNREPORTED_PACKAGES]
+        # (name, import hook) pairs in older distributed, plain names since (2026.8.0 lists strings).
+        versions.optional_packages[:] = [p for p in versions.optional_packages
+                                         if (p if isinstance(p, str) else p[0]) not in UNREPORTED_PACKAGES]
     except (ImportError, AttributeError, TypeError, IndexError):
         pass  # another distributed: its reports stay as they are
 
