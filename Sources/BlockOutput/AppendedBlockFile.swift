@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// A compressed tiled GeoTIFF whose encoded blocks are appended to the file as they come, in
 /// any order, by many threads at once, each block written once; the tile index is written at
@@ -62,7 +71,11 @@ public final class AppendedBlockFile: Sendable {
     /// - Throws: `BlockOutputError` when the file cannot be opened.
     public static func open(_ file: String, shownAs path: String,
                             layout: Layout) throws(BlockOutputError) -> AppendedBlockFile? {
-        let fd = Foundation.open(file, O_RDWR | O_CLOEXEC)
+        #if canImport(Glibc)
+        let fd = Glibc.open(file, O_RDWR | O_CLOEXEC)
+        #else
+        let fd = Darwin.open(file, O_RDWR | O_CLOEXEC)
+        #endif
         guard fd >= 0 else {
             throw .fileSystem(path: path, context: "opening the output for block writes",
                               reason: String(cString: strerror(errno)))

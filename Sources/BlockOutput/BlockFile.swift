@@ -1,5 +1,14 @@
 import CFileSystem
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import RasterTiling
 import Synchronization
 
@@ -56,7 +65,11 @@ public final class BlockFile: Sendable {
     ///   space reserved (a full disk shows here, before any pixel is computed).
     public static func open(_ file: String, shownAs path: String, plan: TilePlan, bands: Int,
                             sampleBytes: Int) throws(BlockOutputError) -> BlockFile? {
-        let fd = Foundation.open(file, O_RDWR | O_CLOEXEC)
+        #if canImport(Glibc)
+        let fd = Glibc.open(file, O_RDWR | O_CLOEXEC)
+        #else
+        let fd = Darwin.open(file, O_RDWR | O_CLOEXEC)
+        #endif
         guard fd >= 0 else {
             throw .fileSystem(path: path, context: "opening the output for block writes",
                               reason: String(cString: strerror(errno)))
@@ -102,7 +115,7 @@ public final class BlockFile: Sendable {
                 if e != EOPNOTSUPP && e != ENOSYS || ftruncate(fd, off_t(end)) != 0 {
                     let mib = Double(end - base) / 1_048_576
                     throw .fileSystem(path: path,
-                                      context: "reserving \(String(format: "%.1f", mib)) MiB for the output's blocks",
+                                      context: "reserving \(cFormat("%.1f", mib)) MiB for the output's blocks",
                                       reason: String(cString: strerror(e == EOPNOTSUPP || e == ENOSYS ? errno : e)))
                 }
             }

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// Writing a whole buffer to a file descriptor: the one write-all loop of the block files
 /// (`BlockFile`, `AppendedBlockFile`) and of the engine's copies and quick looks.

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import RasterTiling
 #if canImport(Glibc)
 import Glibc
 #else
@@ -53,6 +58,6 @@ public struct OutOfMemoryError: Error, Sendable, CustomStringConvertible {
 
     /// `cannot allocate N MiB: REASON`.
     public var description: String {
-        "cannot allocate \(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB: \(reason)"
+        "cannot allocate \(cFormat("%.1f", Double(bytes) / 1_048_576)) MiB: \(reason)"
     }
 }

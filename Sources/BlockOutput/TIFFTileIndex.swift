@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// The tile index of a little-endian tiled TIFF's first image, read from the file itself:
 /// how its blocks are stored and where each one's bytes lie. The engine reads it from the

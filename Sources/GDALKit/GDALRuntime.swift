@@ -1,6 +1,8 @@
 import CGDAL
 #if canImport(Glibc)
 import Glibc
+#else
+import Darwin
 #endif
 
 /// Process-wide GDAL set-up: driver registration and the quiet error handler, done exactly once.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GDALKit
 import RasterKernels
 import RasterTiling
@@ -169,7 +173,7 @@ extension ApplyOptions {
     /// - Throws: `EngineError.badOption` when it is not four finite numbers with min < max.
     public static func parseBBox(_ text: String) throws(EngineError) -> [Double] {
         let parts = text.split(separator: ",",
-                               omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                               omittingEmptySubsequences: false).map { Double($0.trimmingBlanks()) }
         guard parts.count == 4, let v = parts as? [Double], v.allSatisfy({ $0.isFinite }) else {
             throw .badOption("--bbox: '\(KernelError.quoted(text))' is not XMIN,YMIN,XMAX,YMAX")
         }
@@ -182,7 +186,7 @@ extension ApplyOptions {
     public static func parseBands(_ text: String) throws(EngineError) -> [Int] {
         var out: [Int] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let s = item.trimmingCharacters(in: .whitespaces)
+            let s = item.trimmingBlanks()
             let ends = s.split(separator: "-", omittingEmptySubsequences: false)
             if ends.count == 2, let a = Int(ends[0]), let b = Int(ends[1]), a <= b, b - a < 100_000 {
                 out += Array(a...b)

@@ -1,5 +1,14 @@
 import BlockOutput
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import RasterTiling
 
 /// A checkpoint is trusted only after these checks: it must parse, be of this format, list
@@ -16,10 +25,17 @@ extension Checkpoint {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         func damaged(_ reason: String) -> EngineError { .damagedCheckpoint(path: path, reason: reason) }
         guard let data = FileManager.default.contents(atPath: path) else { throw damaged("it cannot be read") }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
+        let version: Int?
+        do {
+            version = try JSONDecoder().decode(FormatVersion.self, from: data).version
+        } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
+            version = nil   // a "version" that is not a number
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            version = nil   // a "version" that is not a whole number
+        } catch {
             throw damaged("it is not a complete JSON object (\(data.count) bytes; cut short?)")
         }
-        guard let version = fields["version"] as? Int else { throw damaged("it has no format version") }
+        guard let version else { throw damaged("it has no format version") }
         guard version == Checkpoint.version else {
             throw damaged("its format version is \(version); this geokernel reads version \(Checkpoint.version)")
         }
@@ -123,4 +139,9 @@ extension Checkpoint {
 extension OutputProfile {
     /// Whether GDAL may leave blocks unwritten (`SPARSE_OK=TRUE`): a done chunk's blocks may then have no data.
     var isSparse: Bool { ["TRUE", "YES", "ON", "1"].contains(option("SPARSE_OK") ?? "") }
+}
+
+/// The one field read before the rest: a checkpoint of another format version is named as such.
+private struct FormatVersion: Decodable {
+    let version: Int?
 }

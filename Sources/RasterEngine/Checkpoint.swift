@@ -1,4 +1,14 @@
+import BlockOutput
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// What `--resume` keeps beside a partial output: which chunks are safely on disk, the
 /// fingerprint of the run that wrote them (so a different run cannot continue it), and the
@@ -45,11 +55,19 @@ struct Checkpoint: Codable, Equatable {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let tmp = path + ".new"
-        do {
-            try enc.encode(self).write(to: URL(fileURLWithPath: tmp))
-        } catch {
-            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
-            throw .fileSystem(path: tmp, context: "writing the checkpoint", reason: reason)
+        let bytes: Data
+        do { bytes = try enc.encode(self) } catch {
+            throw .fileSystem(path: tmp, context: "encoding the checkpoint", reason: "\(error)")
+        }
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .fileSystem(path: tmp, context: "writing the checkpoint", reason: String(cString: strerror(errno)))
+        }
+        let failure = bytes.withUnsafeBytes { FileWriting.writeAll(fd, $0).error }
+        close(fd)
+        guard failure == 0 else {
+            unlink(tmp)
+            throw .fileSystem(path: tmp, context: "writing the checkpoint", reason: String(cString: strerror(failure)))
         }
         try OutputFile.fsync(path: tmp)
         guard rename(tmp, path) == 0 else {

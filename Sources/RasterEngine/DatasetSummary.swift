@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GDALKit
 
 /// What `geokernel info` prints about a raster: size, bands, types, blocks, CRS, nodata and

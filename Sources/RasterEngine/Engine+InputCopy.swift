@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import GDALKit
 import RasterTiling
 
@@ -121,10 +130,7 @@ extension Engine {
 
     /// Whether the TIFF at `path` is a BigTIFF (version 43 in its header).
     static func isBigTIFF(_ path: String) -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? h.close() }
-        let bytes = [UInt8]((try? h.read(upToCount: 4)) ?? Data())
-        guard bytes.count == 4 else { return false }
+        guard let bytes = FileBytes.prefix(path, limit: 4), bytes.count == 4 else { return false }
         return bytes[0] == 0x49 ? bytes[2] == 43 : bytes[3] == 43
     }
 

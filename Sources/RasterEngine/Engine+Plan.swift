@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GDALKit
 import RasterKernels
 import RasterTiling
@@ -60,7 +64,7 @@ public struct PlanReport: Sendable, Codable {
 
     /// The lines `geokernel plan` prints.
     public var text: String {
-        func mib(_ b: Int) -> String { String(format: "%.1f MiB", Double(b) / 1_048_576) }
+        func mib(_ b: Int) -> String { cFormat("%.1f MiB", Double(b) / 1_048_576) }
         let groundText = kernelGroundSize.map { " (\($0))" } ?? ""
         let tiff = bigTIFF ? "BigTIFF" : "classic TIFF", separable = kernelSeparable ? ", separable" : ""
         let threadText = "\(threads) thread\(threads == 1 ? "" : "s")"

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GDALKit
 import QuickLook
 import RasterKernels
@@ -94,11 +98,11 @@ extension Engine {
             var weights = ""
             if k.width * k.height <= 81 {
                 let rows = (0..<k.height).map { r in
-                    (0..<k.width).map { c in String(format: "%g", k.values[r * k.width + c]) }.joined(separator: ",")
+                    (0..<k.width).map { c in cFormat("%g", k.values[r * k.width + c]) }.joined(separator: ",")
                 }
                 weights = "; weights " + rows.joined(separator: ";")
             }
-            method = "convolution, kernel \(k.width)x\(k.height), sum \(String(format: "%g", k.sum))"
+            method = "convolution, kernel \(k.width)x\(k.height), sum \(cFormat("%g", k.sum))"
                 + "\(k.isSeparable ? ", separable" : "")\(weights)"
         }
         return [("COMMAND", request.commandLine),
@@ -119,7 +123,7 @@ extension Engine {
         let panels = image.panels.map { p in
             "\(p.name) \(p.window.x),\(p.window.y),\(p.window.width),\(p.window.height)"
         }
-        let stretch = image.stretches.map { String(format: "%g..%g", $0.low, $0.high) }.joined(separator: "; ")
+        let stretch = image.stretches.map { cFormat("%g..%g", $0.low, $0.high) }.joined(separator: "; ")
         let unknown = samples.known.reduce(0) { $0 + (1 - Int($1)) }
         let selected = samples.selected.reduce(0) { $0 + Int($1) }
         var items = text + [
@@ -128,7 +132,7 @@ extension Engine {
             ("SAMPLES", "\(samples.width)x\(samples.height) nearest-neighbour samples, \(selected) selected"),
         ]
         if samples.output != nil {
-            let white = image.differenceWhite.map { String(format: "%g", $0) } ?? "none (every difference is zero)"
+            let white = image.differenceWhite.map { cFormat("%g", $0) } ?? "none (every difference is zero)"
             items.append(("DIFFERENCE", "black = zero; white = \(white) of the stretch range;"
                           + " any non-zero at least \(QuickLookImage.differenceFloor)/255"))
         }

@@ -1,5 +1,9 @@
 import BlockOutput
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GDALKit
 import RasterTiling
 
@@ -22,9 +26,7 @@ extension Engine {
 
     /// Whether the TIFF at `path` stores its numbers little-endian ("II").
     static func isLittleEndianTIFF(_ path: String) -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? h.close() }
-        return [UInt8]((try? h.read(upToCount: 2)) ?? Data()) == [0x49, 0x49]
+        FileBytes.prefix(path, limit: 2) == [0x49, 0x49]
     }
 
     /// Creates the output (sparse, the run's creation options, the input's description) and

@@ -1,6 +1,15 @@
 import BlockOutput
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import GDALKit
 import RasterKernels
 import RasterTiling

@@ -1,6 +1,7 @@
 import BlockOutput
 import GDALKit
 import RasterKernels
+import RasterTiling
 
 /// Why `geokernel` refused or stopped; every case prints as one line that names the file,
 /// and the tile when there is one. Thread safety: a plain value, `Sendable`.
@@ -57,7 +58,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .resumeRefused(output, reason):
             return "cannot resume \(output): \(reason); run without --resume to start over"
         case let .outOfMemory(bytes, reason):
-            let mib = String(format: "%.1f", Double(bytes) / 1_048_576)
+            let mib = cFormat("%.1f", Double(bytes) / 1_048_576)
             return "out of memory: cannot map \(mib) MiB of working memory "
                 + "(\(reason)); lower --threads, --tile-size or GEOKERNEL_BLOCK_CACHE_MB"
         case let .interrupted(signal): return "interrupted by signal \(signal); no output written"

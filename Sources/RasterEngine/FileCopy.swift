@@ -1,7 +1,16 @@
 import BlockOutput
 import CFileSystem
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// Copies a file's bytes the cheapest way the kernel offers: a reflink (shared extents, no
 /// data copied) where the file system has them, else `copy_file_range` (page cache to page
@@ -87,7 +96,7 @@ final class BackgroundCopy: Sendable {
 
     /// Starts copying `source` to `target`; a signal in `cancellation` (or `stop()`) ends it early.
     init(_ source: String, to target: String, cancellation: Cancellation) {
-        let thread = Thread { [outcome, stopper, done] in
+        BackgroundCopy.detach { [outcome, stopper, done] in
             var failure: EngineError? = nil
             do throws(EngineError) {
                 try FileCopy.copy(source, to: target) {
@@ -99,7 +108,26 @@ final class BackgroundCopy: Sendable {
             outcome.withLock { $0 = .some(failure) }
             done.signal()
         }
-        thread.start()
+    }
+
+    /// Runs `body` on a new detached POSIX thread (Foundation's `Thread` is not in
+    /// `FoundationEssentials`); on the calling thread when no thread can be started.
+    private static func detach(_ body: @escaping @Sendable () -> Void) {
+        final class Body: Sendable {
+            let run: @Sendable () -> Void
+            init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+        }
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { context in
+            Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context)
+        guard started == 0 else {
+            Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
+            return
+        }
+        pthread_detach(thread)
     }
 
     /// Waits for the copy; throws what stopped it.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RasterKernels
 
 /// Turns a `--kernel SPEC` into a `Kernel`: a file path when such a file exists, a preset
@@ -11,11 +15,11 @@ public enum KernelSource {
     /// Resolves a kernel spec.
     /// - Throws: `EngineError.kernel` (parse errors name the row and column) or `.kernelFile`.
     public static func resolve(_ spec: String) throws(EngineError) -> Kernel {
-        var isDirectory: ObjCBool = false
-        let trimmed = spec.trimmingCharacters(in: .whitespaces)
+        var isDirectory: Bool = false
+        let trimmed = spec.trimmingBlanks()
         do {
             if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) {
-                if isDirectory.boolValue { throw EngineError.kernelFile(path: spec, reason: "is a folder") }
+                if isDirectory { throw EngineError.kernelFile(path: spec, reason: "is a folder") }
                 return try Kernel(parsingText: try readText(spec))
             }
             if trimmed.isEmpty { throw EngineError.kernel(.empty) }
@@ -46,7 +50,7 @@ public enum KernelSource {
     public static func groundKernel(_ spec: String) throws(EngineError) -> GroundKernelSpec? {
         if FileManager.default.fileExists(atPath: spec) { return nil }
         do {
-            let trimmed = spec.trimmingCharacters(in: .whitespaces)
+            let trimmed = spec.trimmingBlanks()
             guard let sized = try GroundKernelSpec.parse(trimmed), sized.length.isGround else {
                 return nil
             }
@@ -58,21 +62,19 @@ public enum KernelSource {
 
     /// The file `spec` names when `resolve` reads the kernel from a file, else `nil`.
     public static func file(_ spec: String) -> String? {
-        var isDirectory: ObjCBool = false
+        var isDirectory: Bool = false
         let exists = FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory)
-        return exists && !isDirectory.boolValue ? spec : nil
+        return exists && !isDirectory ? spec : nil
     }
 
     static func readText(_ path: String) throws(EngineError) -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else {
+        guard let data = FileBytes.prefix(path, limit: maximumFileBytes + 1) else {
             throw .kernelFile(path: path, reason: "cannot be read")
         }
-        defer { try? h.close() }
-        let data = (try? h.read(upToCount: maximumFileBytes + 1)) ?? Data()
         if data.count > maximumFileBytes {
             throw .kernelFile(path: path, reason: "is larger than \(maximumFileBytes >> 20) MiB")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw .kernelFile(path: path, reason: "is not UTF-8 text")
         }
         return text
@@ -86,10 +88,10 @@ public enum FootprintSource {
     /// Resolves a footprint spec.
     /// - Throws: `EngineError.badOption` naming `--footprint`, or `.kernelFile` for an unreadable file.
     public static func resolve(_ spec: String) throws(EngineError) -> Footprint {
-        var isDirectory: ObjCBool = false
+        var isDirectory: Bool = false
         do {
             if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) {
-                if isDirectory.boolValue { throw EngineError.kernelFile(path: spec, reason: "is a folder") }
+                if isDirectory { throw EngineError.kernelFile(path: spec, reason: "is a folder") }
                 return try Footprint(parsingText: try KernelSource.readText(spec))
             }
             return try Footprint(parsing: spec)

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// The output path's safety rules: never an input, never replaced without `--overwrite`,
 /// written to a temporary file beside it and renamed into place only after a successful
@@ -17,14 +26,14 @@ struct OutputFile {
         finalPath = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+        var isDir: Bool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir else {
             throw .outputFolder(path: folder, reason: "no such folder")
         }
         guard access(folder, W_OK) == 0 else {
             throw .outputFolder(path: folder, reason: String(cString: strerror(errno)))
         }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir {
             throw .outputFolder(path: path, reason: "the output is a folder")
         }
         for input in inputs where OutputFile.sameFile(path, input) {
@@ -93,7 +102,12 @@ struct OutputFile {
         guard fd >= 0 else {
             throw .fileSystem(path: path, context: "opening to sync", reason: String(cString: strerror(errno)))
         }
-        if Foundation.fsync(fd) != 0 {
+        #if canImport(Glibc)
+        let synced = Glibc.fsync(fd)
+        #else
+        let synced = Darwin.fsync(fd)
+        #endif
+        if synced != 0 {
             let e = errno
             close(fd)
             if folder && (e == EINVAL || e == ENOTSUP) { return }

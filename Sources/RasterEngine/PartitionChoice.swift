@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Which partition of a scaled-out run to compute (`--partition I/N`): partition `index`
 /// (0-based) of `count`. Thread safety: a plain value, `Sendable`.
@@ -33,7 +37,7 @@ public struct PartitionChoice: Sendable, Equatable, CustomStringConvertible {
                 throw .badOption("--partition env/\(n): none of "
                                  + PartitionChoice.indexVariables.joined(separator: ", ") + " is set")
             }
-            indexText = environment[name]!.trimmingCharacters(in: .whitespaces)
+            indexText = environment[name]!.trimmingBlanks()
             source = " (from \(name))"
         }
         guard let i = Int(indexText), i >= 0, i < n else {

@@ -1,5 +1,14 @@
 import BlockOutput
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// The quick look's temporary file beside its target, opened when the run is about to finish — before the
 /// output is renamed into place, which holds the folder's lock while the replaced file's blocks are freed

@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The quick look of `apply --preview`, drawn and encoded on its own thread while the main
 /// thread closes the output and makes it durable (that wait is mostly I/O), into a file opened

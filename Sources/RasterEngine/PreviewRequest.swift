@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import RasterKernels
 
 /// A quick look to write (`--preview PATH.png`, `geokernel preview … -o PATH.png`): where, which
@@ -56,12 +65,12 @@ public struct PreviewRequest: Sendable, Equatable {
         }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        var isDir: Bool = false
+        let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir
         if path.isEmpty || path.hasSuffix("/") || isFolder {
             throw .badOption("preview \(path): not a file name")
         }
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir else {
             throw .outputFolder(path: folder, reason: "the folder of the preview \(path) does not exist")
         }
         guard access(folder, W_OK) == 0 else {

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import GDALKit
 import RasterKernels
 import RasterTiling
@@ -134,7 +143,7 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
                 h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
             }
         }
-        return String(format: "%016llx", h)
+        return cFormat("%016llx", h)
     }
 
     /// The first entry that differs between the checkpoint's fingerprint (`self`) and this run's,
@@ -210,7 +219,7 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
             var bits = v.bitPattern
             for _ in 0..<8 { h = (h ^ (bits & 0xff)) &* 0x100_0000_01b3; bits >>= 8 }
         }
-        return "\(k.width)x\(k.height), sum \(number(k.sum)), values #\(String(format: "%016llx", h))"
+        return "\(k.width)x\(k.height), sum \(number(k.sum)), values #\(cFormat("%016llx", h))"
     }
 
     /// The expression as `--where` would take it (canonical spacing and parentheses).
@@ -252,9 +261,9 @@ public struct RunFingerprint: Sendable, Equatable, Codable {
             // file, three files a run, in every partition's process).
             var seconds = st.st_mtim.tv_sec, utc = tm()
             gmtime_r(&seconds, &utc)
-            let stamp = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(utc.tm_year) + 1900, Int(utc.tm_mon) + 1,
+            let stamp = cFormat("%04d-%02d-%02dT%02d:%02d:%02d", Int(utc.tm_year) + 1900, Int(utc.tm_mon) + 1,
                                Int(utc.tm_mday), Int(utc.tm_hour), Int(utc.tm_min), Int(utc.tm_sec))
-            return "\(st.st_size) bytes, modified \(stamp).\(String(format: "%09d", Int(st.st_mtim.tv_nsec)))Z"
+            return "\(st.st_size) bytes, modified \(stamp).\(cFormat("%09d", Int(st.st_mtim.tv_nsec)))Z"
         }
         return GDALRuntime.statVirtual(path).map { "\($0.size) bytes, modified at \($0.modified)" }
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RasterTiling
 
 /// A run cut into partitions (`--partition I/N`, `plan --partitions N`): rectangles of whole

@@ -1,5 +1,14 @@
 import BlockOutput
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import GDALKit
 
 /// Where each encoded block of a local tiled GeoTIFF lies, read once from the file's own tile

@@ -1,6 +1,15 @@
 import ArgumentParser
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import RasterEngine
 import RasterKernels
 import RasterTiling
@@ -99,7 +108,7 @@ struct ApplyCommand: ParsableCommand {
             let bands = "\(report.bandCount) band\(report.bandCount == 1 ? "" : "s")"
             print("wrote \(report.output) (\(report.width)x\(report.height), \(bands), \(report.outputType.name)): "
                   + "\(s.tilesConvolved) of \(s.tilesTotal) tiles convolved, \(s.pixelsSelected) pixels selected, "
-                  + "\(String(format: "%.2f", report.seconds)) s")
+                  + "\(cFormat("%.2f", report.seconds)) s")
         }
     }
 

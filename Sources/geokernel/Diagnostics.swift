@@ -1,11 +1,20 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import RasterEngine
 
 /// Writing to stderr, and leaving with the right code after a one-line error.
 enum Diagnostics {
     /// Writes a line to stderr.
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        writeStderr(line + "\n")
     }
 
     /// Prints `geokernel: error: MESSAGE` and exits with the error's code: stdout flushed, then

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Progress as GDAL's command-line tools print it (`GDALTermProgress`), for logs that are not a
 /// terminal: `0...10...20...30...40...50...60...70...80...90...100 - done.`, one character per
@@ -8,7 +12,7 @@ import Foundation
 /// Thread safety: `@unchecked Sendable` is sound because `printed` is only read and written
 /// while `lock` is held, and the text for a step is written under it, so steps never interleave.
 final class GDALStyleProgress: ProgressDisplay, @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     /// Steps written so far (of 40); -1 before the first.
     private var printed = -1
     private let write: @Sendable (String) -> Void

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RasterEngine
 
 /// `geokernel mosaic PART... OUTPUT [-of VRT|GTiff|COG]`: the parts of a partitioned run as one raster.
@@ -74,8 +78,7 @@ struct MosaicCommand: ParsableCommand {
                 "run": report.run, "parts": report.parts, "width": report.width, "height": report.height,
                 "bands": report.bandCount, "bytes_written": report.bytesWritten, "seconds": report.seconds,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONText.serialize(object))
         } else if !quiet {
             let bands = "\(report.bandCount) band\(report.bandCount == 1 ? "" : "s")"
             print("wrote \(report.output) (\(report.format.rawValue), \(report.width)x\(report.height), \(bands)) "

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RasterEngine
 import RasterKernels
 
@@ -33,7 +37,7 @@ struct PreviewFlags: ParsableArguments {
         var list: [Int]? = nil
         if let bands {
             do { list = try ApplyOptions.parseBands(bands) } catch {
-                let reason = error.description.replacingOccurrences(of: "--bands: ", with: "")
+                let reason = error.description.replacing("--bands: ", with: "")
                 throw .badOption("--preview-bands: " + reason)
             }
         }
@@ -45,7 +49,7 @@ struct PreviewFlags: ParsableArguments {
     static var commandLine: String {
         CommandLine.arguments.map { a in
             let plain = !a.isEmpty && a.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
-            return plain ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            return plain ? a : "'" + a.replacing("'", with: "'\\''") + "'"
         }.joined(separator: " ")
     }
 }

@@ -1,5 +1,15 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import RasterTiling
 
 /// A progress bar on a terminal's stderr line:
 /// `[=========>          ]  45%  12.3 Mpixel/s  elapsed 0:12  ETA 0:15` (three significant digits),
@@ -16,7 +26,7 @@ final class ProgressBar: ProgressDisplay, @unchecked Sendable {
     /// Seconds between redraws at most.
     static let interval = 0.1
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private let totalPixels: Int?
     private let start = DispatchTime.now()
     private var fraction = 0.0
@@ -81,9 +91,9 @@ final class ProgressBar: ProgressDisplay, @unchecked Sendable {
     /// - Parameter rate: fraction done per second, `nil` before it is known.
     static func line(fraction: Double, elapsed: Double, rate: Double?, totalPixels: Int?, columns: Int) -> String {
         let f = min(1, max(0, fraction))
-        var tail = String(format: " %3d%%", Int(f * 100))
+        var tail = cFormat(" %3d%%", Int(f * 100))
         if let rate, let totalPixels, rate > 0 {
-            tail += String(format: "  %.3g Mpixel/s", rate * Double(totalPixels) / 1e6)
+            tail += cFormat("  %.3g Mpixel/s", rate * Double(totalPixels) / 1e6)
         }
         tail += "  elapsed " + clock(elapsed)
         if let rate, rate > 0 { tail += "  ETA " + clock((1 - f) / rate) } else { tail += "  ETA --:--" }
@@ -99,8 +109,8 @@ final class ProgressBar: ProgressDisplay, @unchecked Sendable {
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds < 1e8 else { return "--:--" }
         let s = Int(seconds.rounded(.down))
-        if s >= 3600 { return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) }
-        return String(format: "%d:%02d", s / 60, s % 60)
+        if s >= 3600 { return cFormat("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) }
+        return cFormat("%d:%02d", s / 60, s % 60)
     }
 
     /// The terminal's width on stderr (`TIOCGWINSZ`), 80 when unknown.

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// Something that shows a run's progress on stderr: fed the fraction done by the engine's
 /// `progress:` callback, then finished once. Thread safety: `update` may be called from any
@@ -26,5 +35,10 @@ enum ProgressDisplays {
 
 /// Writes text to stderr, unbuffered.
 func writeStderr(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    let bytes = Array(text.utf8)
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + done, $0.count - done) }
+        if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
+    }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RasterEngine
 import RasterKernels
 
@@ -8,8 +12,7 @@ enum ReportJSON {
     static func failure(_ e: EngineError, input: String, output: String) -> String {
         let object: [String: Any] = ["ok": false, "exit_code": Int(e.exitCode), "error": e.description,
                                      "input": input, "output": output]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.serialize(object)
     }
 
     /// A kernel sized in ground units: the spec as written and what it became in pixels.
@@ -34,7 +37,7 @@ enum ReportJSON {
         let object: [String: Any] = [
             "input": options.input,
             "output": r.output,
-            "mask": options.mask as Any? ?? NSNull(),
+            "mask": options.mask as Any? ?? JSONText.null,
             "width": r.width, "height": r.height, "bands": r.bandCount,
             "output_type": r.outputType.name,
             "input_types": r.inputTypes.map(\.name),
@@ -42,11 +45,11 @@ enum ReportJSON {
             "kernel": k.map { k in
                 ["width": k.width, "height": k.height, "sum": k.sum, "separable": k.isSeparable]
                     .merging(groundSize(r.options.groundKernelSize)) { a, _ in a } as Any
-            } ?? NSNull(),
+            } ?? JSONText.null,
             "method": "\(r.options.method)",
             "footprint": r.options.footprint.map { f in
                 ["spec": f.spec, "width": f.width, "height": f.height, "pixels": f.count] as Any
-            } ?? NSNull(),
+            } ?? JSONText.null,
             "operation": r.options.operationSummary,
             "mask_sources": r.selectionSources,
             "edge": options.edge.rawValue,
@@ -73,13 +76,12 @@ enum ReportJSON {
             "bytes_written": r.bytesWritten,
             "peak_memory_bytes": r.peakMemoryBytes,
             "checksums": r.checksums,
-            "preview": options.preview?.path as Any? ?? NSNull(),
-            "preview_seconds": r.previewSeconds as Any? ?? NSNull(),
-            "partition": r.partition.map(partition) as Any? ?? NSNull(),
+            "preview": options.preview?.path as Any? ?? JSONText.null,
+            "preview_seconds": r.previewSeconds as Any? ?? JSONText.null,
+            "partition": r.partition.map(partition) as Any? ?? JSONText.null,
             "ok": true,
             "exit_code": 0,
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.serialize(object)
     }
 }

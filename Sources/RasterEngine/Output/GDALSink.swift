@@ -1,7 +1,16 @@
 import BlockOutput
 import CFileSystem
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import GDALKit
 import RasterTiling
 
@@ -45,7 +54,11 @@ final class GDALSink: OutputSink {
 
     deinit {
         writebackQueue.sync {}   // no writeback call may outlive the descriptor
-        state.withLock { s in if s.writeback >= 0 { Foundation.close(s.writeback) } }
+        #if canImport(Glibc)
+        state.withLock { s in if s.writeback >= 0 { Glibc.close(s.writeback) } }
+        #else
+        state.withLock { s in if s.writeback >= 0 { Darwin.close(s.writeback) } }
+        #endif
     }
 
     var wantsBlocks: Bool { false }
