@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "geokernel",
             dependencies: [
-                "RasterEngine", "RasterKernels", "RasterTiling",
+                "BlockOutput", "RasterEngine", "RasterKernels", "RasterTiling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings,

@@ -1,3 +1,4 @@
+import BlockOutput
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,7 +13,7 @@ import Foundation
 /// Thread safety: `@unchecked Sendable` is sound because `printed` is only read and written
 /// while `lock` is held, and the text for a step is written under it, so steps never interleave.
 final class GDALStyleProgress: ProgressDisplay, @unchecked Sendable {
-    private let lock = Lock()
+    private let lock = Guarded(())
     /// Steps written so far (of 40); -1 before the first.
     private var printed = -1
     private let write: @Sendable (String) -> Void
@@ -34,18 +35,18 @@ final class GDALStyleProgress: ProgressDisplay, @unchecked Sendable {
     }
 
     func update(_ fraction: Double) {
-        lock.lock()
-        defer { lock.unlock() }
-        let (text, now) = GDALStyleProgress.advance(from: printed, to: fraction)
-        printed = now
-        if !text.isEmpty { write(text) }
+        lock.withLock { _ in
+            let (text, now) = GDALStyleProgress.advance(from: printed, to: fraction)
+            printed = now
+            if !text.isEmpty { write(text) }
+        }
     }
 
     func finish(completed: Bool) {
         if completed { update(1) }
-        lock.lock()
-        defer { lock.unlock() }
-        if printed >= 0 && printed < 40 { write("\n") }   // a failed run: end the line for the error
-        printed = 40
+        lock.withLock { _ in
+            if printed >= 0 && printed < 40 { write("\n") }   // a failed run: end the line for the error
+            printed = 40
+        }
     }
 }

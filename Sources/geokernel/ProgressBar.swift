@@ -1,3 +1,4 @@
+import BlockOutput
 import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -26,7 +27,7 @@ final class ProgressBar: ProgressDisplay, @unchecked Sendable {
     /// Seconds between redraws at most.
     static let interval = 0.1
 
-    private let lock = Lock()
+    private let lock = Guarded(())
     private let totalPixels: Int?
     private let start = DispatchTime.now()
     private var fraction = 0.0
@@ -52,25 +53,28 @@ final class ProgressBar: ProgressDisplay, @unchecked Sendable {
 
     func update(_ fraction: Double) {
         let t = elapsed
-        lock.lock()
-        defer { lock.unlock() }
-        self.fraction = min(1, max(self.fraction, fraction))
-        if first == nil { first = (t, fraction) }
+        lock.withLock { _ in
+            self.fraction = min(1, max(self.fraction, fraction))
+            if first == nil { first = (t, fraction) }
+        }
     }
 
     func finish(completed: Bool) {
         timer.cancel()
-        lock.lock()
-        defer { lock.unlock() }
-        if !finished && !drawn.isEmpty { write("\r\u{1B}[K") }   // erase the bar, stay on its line
-        finished = true
+        lock.withLock { _ in
+            if !finished && !drawn.isEmpty { write("\r\u{1B}[K") }   // erase the bar, stay on its line
+            finished = true
+        }
     }
 
     /// Draws the current state when its text changed (timer queue).
     private func redraw() {
         let t = elapsed
-        lock.lock()
-        defer { lock.unlock() }
+        lock.withLock { _ in draw(at: t) }
+    }
+
+    /// `redraw`'s work, with the lock held.
+    private func draw(at t: Double) {
         guard !finished else { return }
         // Fraction per second: since the first chunk, or over the whole time for that chunk itself.
         var rate: Double? = nil

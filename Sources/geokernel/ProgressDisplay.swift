@@ -1,3 +1,4 @@
+import BlockOutput
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -35,10 +36,5 @@ enum ProgressDisplays {
 
 /// Writes text to stderr, unbuffered.
 func writeStderr(_ text: String) {
-    let bytes = Array(text.utf8)
-    var done = 0
-    while done < bytes.count {
-        let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + done, $0.count - done) }
-        if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
-    }
+    _ = Array(text.utf8).withUnsafeBytes { FileWriting.writeAll(STDERR_FILENO, $0) }
 }
