@@ -1,11 +1,13 @@
+import CKernels
 import RasterTiling
 
 extension NeighbourhoodFilter {
-    /// `min`, `max` and `range` by van Herk / Gil-Werman running extremes: invalid positions become ±∞, a
-    /// horizontal pass gives each run length's extreme in O(1) per position (3 comparisons), and a window is
-    /// the extreme of its rows' runs — for a rectangle one vertical van Herk pass, O(1) per pixel; for a
-    /// disk or custom footprint O(runs) per pixel. Returns `false` (nothing written) when a valid value is
-    /// infinite, so the caller takes the direct path.
+    /// `min`, `max` and `range` by running extremes: invalid positions become ±∞. A rectangle takes
+    /// `ck_extreme_rect` (C: doubling spans, whole rows per branch-free pass, ⌈log₂ W⌉ + ⌈log₂ H⌉ passes; −0
+    /// ordered before +0, so a window's zero does not depend on the tiling). A disk or custom footprint takes
+    /// van Herk / Gil-Werman passes: a horizontal pass gives each run length's extreme in O(1) per position
+    /// (3 comparisons), and a window is the extreme of its rows' runs, O(runs) per pixel. Returns `false`
+    /// (nothing written) when a valid value is infinite, so the caller takes the direct path.
     func applyExtremes(_ g: TileGeometry, into out: MutablePlaneRow<Double>,
                        workspace: NeighbourhoodWorkspace) -> Bool {
         let n = g.paddedWidth * g.paddedHeight
@@ -24,9 +26,11 @@ extension NeighbourhoodFilter {
         let tempA = workspace.doubles[2].row(n)
         let tempB = workspace.doubles[3].row(max(g.paddedWidth, g.paddedHeight) * 2)
         if footprint.isRectangle {
-            // Horizontal then vertical runs, each in place over the padded planes.
-            if wantMin { rectangleExtreme(low, g, isMin: true, temp: tempA, line: tempB) }
-            if wantMax { rectangleExtreme(high, g, isMin: false, temp: tempA, line: tempB) }
+            // Horizontal then vertical spans, in place over the padded planes.
+            for (plane, isMin) in [(low, true), (high, false)] where isMin ? wantMin : wantMax {
+                ck_extreme_rect(plane.baseAddress, g.paddedWidth, g.paddedHeight, footprint.width, footprint.height,
+                                isMin ? 1 : 0, plane.baseAddress, tempA.baseAddress, tempB.baseAddress)
+            }
             for y in 0..<g.height where g.rowHasChosen(y) {
                 for x in 0..<g.width where g.isChosen(x: x, y: y) {
                     let p = g.windowOrigin(x: x, y: y)
@@ -95,21 +99,6 @@ extension NeighbourhoodFilter {
         case .minimum: return lo == .infinity ? centre : lo
         case .maximum: return hi == -.infinity ? centre : hi
         default: return lo == .infinity ? centre : hi - lo
-        }
-    }
-
-    /// Replaces `plane[p]` by the extreme of the rectangle of footprint size whose top-left is `p`
-    /// (positions whose rectangle leaves the plane hold anything).
-    private func rectangleExtreme(_ plane: MutablePlaneRow<Double>, _ g: TileGeometry, isMin: Bool,
-                                  temp: MutablePlaneRow<Double>, line: MutablePlaneRow<Double>) {
-        let pw = g.paddedWidth, ph = g.paddedHeight
-        for r in 0..<ph {
-            slidingExtreme(plane.readOnly.part(r * pw, count: pw), count: pw, stride: 1, length: footprint.width,
-                           isMin: isMin, into: temp.part(r * pw, count: pw), line: line)
-        }
-        for c in 0..<(pw - footprint.width + 1) {
-            slidingExtreme(temp.readOnly.dropFirst(c), count: ph, stride: pw, length: footprint.height, isMin: isMin,
-                           into: plane.dropFirst(c), line: line)
         }
     }
 

@@ -1,5 +1,5 @@
 // The hot loops in C (the convolution's, the 3×3 median's, the rank filters' column histograms, the
-// integer encoding of results),
+// rectangles' minimum and maximum, the integer encoding of results),
 // so they can be built for several instruction sets and picked at run time (function
 // multiversioning: AVX-512, AVX2 or baseline x86-64), which Swift cannot do. RasterKernels
 // and RasterEngine (the encoding) use this module.
@@ -43,6 +43,14 @@ size_t ck_encode_i32(const double *src, size_t count, double nanValue, void *out
 /// doubles.
 void ck_median3x3(const double *src, size_t srcStride, size_t width, size_t height, const uint8_t *rows,
                   double *dst, size_t dstStride, double *scratch, uint8_t *rowNaN);
+
+/// The minimum (isMin) or maximum of every fw × fh rectangle of a pw × ph plane (rows pw apart):
+/// out[y·pw + x] = the extreme of in[(y + j)·pw + x + i], i < fw, j < fh, for x ≤ pw − fw, y ≤ ph − fh
+/// (other positions of out are not written; out may be in). The plane must hold no NaN; values are
+/// ordered as numbers with −0 before +0 (a window holding both zeros: min −0, max +0). tmp holds pw·ph
+/// doubles, lines 2·pw.
+void ck_extreme_rect(const double *in, size_t pw, size_t ph, size_t fw, size_t fh, int isMin, double *out,
+                     double *tmp, double *lines);
 
 /// For each row y < height of the width × height window of a plane whose rows are stride apart
 /// (values and valid at the window's first pixel): rowHoles[y] = 1 when the row holds a NaN or
