@@ -3,11 +3,11 @@ import RasterTiling
 
 extension NeighbourhoodFilter {
     /// `min`, `max` and `range` by running extremes: invalid positions become ±∞. A rectangle takes
-    /// `ck_extreme_rect` (C: doubling spans, whole rows per branch-free pass, ⌈log₂ W⌉ + ⌈log₂ H⌉ passes; −0
-    /// ordered before +0, so a window's zero does not depend on the tiling). A disk or custom footprint takes
-    /// van Herk / Gil-Werman passes: a horizontal pass gives each run length's extreme in O(1) per position
-    /// (3 comparisons), and a window is the extreme of its rows' runs, O(runs) per pixel. Returns `false`
-    /// (nothing written) when a valid value is infinite, so the caller takes the direct path.
+    /// `ck_extreme_rect` (C: doubling spans, whole rows per branch-free pass, ⌈log₂ W⌉ + ⌈log₂ H⌉ passes). A disk
+    /// or custom footprint takes van Herk / Gil-Werman passes: a horizontal pass gives each run length's extreme
+    /// in O(1) per position (3 comparisons), and a window is the extreme of its rows' runs, O(runs) per pixel.
+    /// Both order −0 before +0, so a window's zero does not depend on the tiling. Returns `false` (nothing
+    /// written) when a valid value is infinite, so the caller takes the direct path.
     func applyExtremes(_ g: TileGeometry, into out: MutablePlaneRow<Double>,
                        workspace: NeighbourhoodWorkspace) -> Bool {
         let n = g.paddedWidth * g.paddedHeight
@@ -84,13 +84,21 @@ extension NeighbourhoodFilter {
                         var e = best[y * g.width + x]
                         for run in runs {
                             let v = tempA[p + run.row + run.start]
-                            if isMin ? v < e : v > e { e = v }
+                            if beats(v, e, isMin: isMin) { e = v }
                         }
                         best[y * g.width + x] = e
                     }
                 }
             }
         }
+    }
+
+    /// Whether `v` replaces the extreme `e` so far: smaller (larger), or −0 against +0 for the minimum (+0 against
+    /// −0 for the maximum) — the order `ck_extreme_rect` uses, so a window holding both zeros gives the same zero
+    /// on any tiling and for any footprint.
+    @inline(__always) private func beats(_ v: Double, _ e: Double, isMin: Bool) -> Bool {
+        if v == e { return v == 0 && (v.sign == .minus) == isMin && (e.sign == .minus) != isMin }
+        return isMin ? v < e : v > e
     }
 
     /// The method's value from a window's extremes; ±∞ means no valid value, so the centre.
@@ -121,7 +129,7 @@ extension NeighbourhoodFilter {
             gp[i] = e
             for t in (i + 1)..<end {
                 let v = a[t * stride]
-                if isMin ? v < e : v > e { e = v }
+                if beats(v, e, isMin: isMin) { e = v }
                 gp[t] = e
             }
             e = a[(end - 1) * stride]
@@ -129,7 +137,7 @@ extension NeighbourhoodFilter {
             var t = end - 2
             while t >= i {
                 let v = a[t * stride]
-                if isMin ? v < e : v > e { e = v }
+                if beats(v, e, isMin: isMin) { e = v }
                 hp[t] = e
                 t -= 1
             }
@@ -137,7 +145,7 @@ extension NeighbourhoodFilter {
         }
         for i in 0...(count - length) {
             let l = hp[i], r = gp[i + length - 1]
-            out[i * stride] = (isMin ? r < l : r > l) ? r : l
+            out[i * stride] = beats(r, l, isMin: isMin) ? r : l
         }
     }
 }
