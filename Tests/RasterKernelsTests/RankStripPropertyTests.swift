@@ -101,6 +101,26 @@ import Testing
         #expect(result.map(\.bitPattern) == reference.map(\.bitPattern))
     }
 
+    /// Each width of the kernel's window counters, with and without holes: 8 bits throughout (a window of ≤ 255
+    /// values: 15×15), 8-bit fine counters only (16×16 over thousands of values: no bin 256 times in a strip), and
+    /// 16 bits (17×17 over three values, each thousands of times in a strip).
+    @Test(arguments: [(15, 15, 4000), (16, 16, 4000), (17, 17, 3), (25, 11, 3), (3, 85, 9000)])
+    func everyCounterWidth(_ fw: Int, _ fh: Int, _ distinct: Int) {
+        var rng = SplitMix(state: UInt64(fw * 1000 + fh * 10 + distinct))
+        let width = 90, height = 60
+        let image = RankStripPropertyTests.plane(width * height, distinct: distinct, float: false, &rng)
+        let footprint = try! Footprint.rectangle(width: fw, height: fh)
+        let workspace = NeighbourhoodWorkspace()
+        for holes in [0, 0.1] {
+            let valid = (0..<image.count).map { _ in Double.random(in: 0...1, using: &rng) >= holes }
+            for method in [FilterMethod.median, .percentile(80)] {
+                check(image: image, valid: valid, selected: nil, width: width, height: height, footprint: footprint,
+                      edge: .reflect, method: method, sample: .integer(min: 0, max: 65535), stripWidth: nil,
+                      workspace: workspace)
+            }
+        }
+    }
+
     /// The 32-bit radix path (every value a Float32): −0 and +0 share a key (the first kept), infinities at the
     /// ends, NaN and invalid positions unkeyed; and the same plane with one non-Float32 value (64-bit path).
     @Test func float32KeysFollowTheValuesOrder() {
